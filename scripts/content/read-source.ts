@@ -1,0 +1,78 @@
+/**
+ * Read a source into a vfile, normalising what text editors and copy-paste
+ * leave behind, so that later stages only ever see clean UTF-8 text.
+ */
+import fs from 'node:fs/promises'
+import type {VFile} from 'vfile'
+
+/** Largest source accepted, in bytes (a handout is a few KiB). */
+export const maxSourceBytes = 4 * 1024 * 1024
+
+// Characters XML 1.0 forbids (XHTML chapters would fail epubcheck), except tab, LF, CR.
+// eslint-disable-next-line no-control-regex
+const illegalXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/**
+ * Read the file at `file.path` into `file.value`. Invalid UTF-8 and oversized files fail the file
+ * (a message is attached and thrown); a BOM is dropped; characters that are
+ * illegal in XML are removed with a warning at their place.
+ */
+export async function readSource(file: VFile): Promise<void> {
+  const buffer = await fs.readFile(file.path)
+  if (buffer.byteLength > maxSourceBytes) {
+    file.fail(`Source is ${buffer.byteLength} bytes, over the limit of ${maxSourceBytes}: split it into several articles`, {
+      ruleId: 'source-too-large',
+      source: 'handout'
+    })
+  }
+
+  let value: string
+  try {
+    value = new TextDecoder('utf-8', {fatal: true}).decode(buffer)
+  } catch {
+    const offset = firstInvalidUtf8(buffer)
+    const before = buffer.subarray(0, offset).toString('utf8')
+    const line = before.split('\n').length
+    const column = before.length - before.lastIndexOf('\n')
+    file.fail('Source is not valid UTF-8: save it as UTF-8 in your editor', {
+      place: {line, column},
+      ruleId: 'invalid-utf8',
+      source: 'handout'
+    })
+  }
+
+  if (value.charCodeAt(0) === 0xfeff) value = value.slice(1)
+  value = value.replace(/\r\n?/g, '\n')
+
+  let match: RegExpExecArray | null
+  illegalXml.lastIndex = 0
+  let reported = 0
+  while ((match = illegalXml.exec(value)) && reported < 10) {
+    const before = value.slice(0, match.index)
+    const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    file.message(`Removed control character \`U+${code}\`, which XML and e-readers reject`, {
+      place: {line: before.split('\n').length, column: match.index - before.lastIndexOf('\n')},
+      ruleId: 'control-character',
+      source: 'handout'
+    })
+    reported++
+  }
+  file.value = value.replace(illegalXml, '')
+}
+
+/** Byte offset of the first malformed UTF-8 sequence (linear scan). */
+function firstInvalidUtf8(buffer: Uint8Array): number {
+  let index = 0
+  while (index < buffer.length) {
+    const byte = buffer[index]!
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0
+    if (length === 0) return index
+    try {
+      new TextDecoder('utf-8', {fatal: true}).decode(buffer.subarray(index, index + length))
+    } catch {
+      return index
+    }
+    index += length
+  }
+  return index
+}

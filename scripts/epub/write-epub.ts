@@ -1,0 +1,164 @@
+/**
+ * Package an EPUB 3 with epub-gen-memory, pinned so that the same input gives
+ * the same bytes: our identifier, our dates, content-hashed image names and
+ * fixed zip entry times. epub-gen-memory never fetches anything: images and
+ * the cover are handed over as bytes.
+ */
+import {EPub, type Chapter, type Options} from 'epub-gen-memory'
+import type {Asset} from '../model/types.js'
+import type {Labels} from '../render/labels.js'
+import type {Templates} from '../render/templates.js'
+
+/** An entry of the navigation (nav and NCX), nested. */
+export interface NavItem {
+  title: string
+  href: string
+  children: NavItem[]
+}
+
+/** One XHTML chapter. */
+export interface EpubChapter {
+  /** File name inside the EPUB, e.g. `article.xhtml`. */
+  filename: string
+  title: string
+  /** Sanitised body HTML. */
+  html: string
+  /** Masthead values for the chapter template. */
+  article: {kicker: string; subtitle?: string | undefined; byline: string[]}
+}
+
+/** Everything an EPUB is made of. */
+export interface EpubBook {
+  id: string
+  title: string
+  subtitle?: string | undefined
+  lang: string
+  creators: string[]
+  /** MARC relator of the creators: `aut` for authors, `pbl` when only the publisher is known. */
+  creatorRole: 'aut' | 'pbl'
+  publisher?: string | undefined
+  /** `YYYY-MM-DD`, when the source has a date. */
+  date?: string | undefined
+  description?: string | undefined
+  subjects: string[]
+  /** `dcterms:modified` and every zip entry's time. */
+  modified: Date
+  chapters: EpubChapter[]
+  nav: NavItem[]
+  assets: Asset[]
+  cover: {data: Uint8Array; mediaType: string; alt: string}
+  generator: string
+  labels: Labels
+}
+
+const coverExtensions: Record<string, string> = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp'}
+
+/** Build the EPUB file's bytes. */
+export async function writeEpub(templates: Templates, book: EpubBook): Promise<Uint8Array> {
+  const cover = {href: `cover.${coverExtensions[book.cover.mediaType] ?? 'png'}`, mediaType: book.cover.mediaType, alt: book.cover.alt}
+  const navDepth = depth(book.nav)
+  const options: Options & {book: Record<string, unknown>} = {
+    title: book.title,
+    author: book.creators,
+    publisher: book.publisher ?? '',
+    description: book.description ?? '',
+    lang: book.lang,
+    css: templates.epubCss,
+    chapterXHTML: templates.epub.chapter,
+    contentOPF: templates.epub.contentOpf,
+    tocXHTML: templates.epub.tocXhtml,
+    tocNCX: templates.epub.tocNcx,
+    version: 3,
+    verbose: false,
+    fonts: [],
+    // Extra values our templates read (epub-gen-memory passes options through).
+    book: {
+      subtitle: book.subtitle,
+      creators: book.creators,
+      creatorRole: book.creatorRole,
+      publisher: book.publisher,
+      date: book.date,
+      description: book.description,
+      subjects: book.subjects,
+      modified: book.modified.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      generator: book.generator,
+      cover,
+      assets: book.assets.map(({href, mediaType}) => ({href, mediaType})),
+      hasImages: book.assets.length > 0,
+      nav: book.nav,
+      navDepth,
+      labels: book.labels,
+      accessibilitySummary:
+        'Text with headings in reading order, a navigable table of contents' +
+        (book.assets.length > 0 ? ', and text alternatives for images' : '') +
+        '. No flashing, motion or sound.'
+    }
+  }
+  const chapters: Chapter[] = book.chapters.map((chapter) => ({
+    title: chapter.title,
+    filename: chapter.filename,
+    content: chapter.html,
+    excludeFromToc: false,
+    beforeToc: false,
+    article: chapter.article
+  }))
+
+  const epub = new PinnedEPub(options, chapters, {book, cover, coverPage: templates.epub.cover({lang: book.lang, title: book.title, cover})})
+  return epub.build()
+}
+
+interface Extra {
+  book: EpubBook
+  cover: {href: string; mediaType: string; alt: string}
+  coverPage: string
+}
+
+/** epub-gen-memory with its random and time-dependent parts replaced by ours. */
+class PinnedEPub extends EPub {
+  private readonly extra: Extra
+
+  constructor(options: Options, chapters: Chapter[], extra: Extra) {
+    super(options, chapters)
+    this.extra = extra
+    this.uuid = extra.book.id
+    // epub-gen-memory renamed every <img> to `images/<random uuid>.<ext>` and queued
+    // it for download. Point them back at our content-hashed names and download nothing.
+    for (const image of this.images) {
+      const random = `images/${image.id}.${image.extension}`
+      for (const chapter of this.content) chapter.content = chapter.content.split(random).join(image.url)
+    }
+    this.images = []
+  }
+
+  /** Render, pin zip entry times, and zip. */
+  async build(): Promise<Uint8Array> {
+    await this.render()
+    const date = this.extra.book.modified
+    this.zip.forEach((_, entry) => {
+      entry.date = date
+    })
+    return this.zip.generateAsync({
+      type: 'uint8array',
+      mimeType: 'application/epub+zip',
+      compression: 'DEFLATE',
+      compressionOptions: {level: 9}
+    })
+  }
+
+  protected override async downloadAllFonts(): Promise<void> {}
+
+  protected override async downloadAllImages(): Promise<void> {
+    const oebps = this.zip.folder('OEBPS')!
+    for (const asset of this.extra.book.assets) oebps.file(asset.href, asset.data, {binary: true})
+  }
+
+  protected override async makeCover(): Promise<void> {
+    const oebps = this.zip.folder('OEBPS')!
+    oebps.file(this.extra.cover.href, this.extra.book.cover.data, {binary: true})
+    oebps.file('cover.xhtml', this.extra.coverPage)
+  }
+}
+
+function depth(items: NavItem[]): number {
+  return items.length === 0 ? 0 : 1 + Math.max(...items.map((item) => depth(item.children)))
+}

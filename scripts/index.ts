@@ -1,0 +1,10 @@
+/**
+ * The public API. Everything else under `scripts/` is internal.
+ */
+export {build, createBuilder} from './build.js'
+export type {BrowserEnvironment, BuildEvent, BuildHooks, BuildReport, Builder, OutputReport, SourceReport} from './build.js'
+export {buildOptionsSchema, frontMatterSchema, resolveBuildOptions} from './config/schema.js'
+export type {BuildOptions, BuildOptionsInput, Format, FrontMatter, PageSize} from './config/schema.js'
+export {findSources} from './content/find-sources.js'
+export type {SourceEntry} from './content/find-sources.js'
+export type {Document} from './model/types.js'

@@ -1,0 +1,35 @@
+/**
+ * Collect the body's headings (depth, text, id) on `file.data.headings`, for
+ * PDF bookmarks and EPUB navigation. Run after `rehype-slug` so ids exist.
+ */
+import type {Root} from 'hast'
+import {toString} from 'hast-util-to-string'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+import type {Heading} from '../model/types.js'
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Body headings in document order (set by `rehypeHeadings`). */
+    headings: Heading[]
+  }
+}
+
+/** Record headings; headings inside footnotes are left out. */
+export default function rehypeHeadings() {
+  return function (tree: Root, file: VFile) {
+    const headings: Heading[] = []
+    visit(tree, 'element', (node) => {
+      if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return 'skip'
+      const match = /^h([1-6])$/.exec(node.tagName)
+      if (!match) return
+      headings.push({
+        depth: Number(match[1]),
+        text: toString(node).replace(/\s+/g, ' ').trim(),
+        id: String(node.properties.id ?? '')
+      })
+      return 'skip'
+    })
+    file.data.headings = headings
+  }
+}

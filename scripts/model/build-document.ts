@@ -1,0 +1,85 @@
+/**
+ * Source file → document model: read, parse once, transform, and derive the
+ * stable id and date every output carries.
+ */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
+import {VFile} from 'vfile'
+import {VFileMessage} from 'vfile-message'
+import type {SourceEntry} from '../content/find-sources.js'
+import {readSource} from '../content/read-source.js'
+import {toHtmlTree, type Processor} from '../markdown/processor.js'
+import type {Document} from './types.js'
+
+/** Options of `buildDocument`. */
+export interface BuildDocumentOptions {
+  /** Working directory messages are reported relative to (required). */
+  cwd: string
+  /** Seconds since the epoch to use as the date of every output (default: from front matter). */
+  sourceDateEpoch?: number | undefined
+}
+
+/**
+ * Build the document model of one source. Resolves to the document, or to the
+ * vfile alone when a fatal message was reported (the messages say why).
+ */
+export async function buildDocument(
+  processor: Processor,
+  source: SourceEntry,
+  options: BuildDocumentOptions
+): Promise<{document?: Document; file: VFile}> {
+  const file = new VFile({path: source.path, cwd: options.cwd})
+  let tree
+  try {
+    await readSource(file)
+    tree = await toHtmlTree(processor, file)
+  } catch (error) {
+    // `file.fail()` already recorded its message; anything else is reported on the file.
+    if (!(error instanceof VFileMessage)) {
+      const code = (error as NodeJS.ErrnoException).code
+      file.message(`Cannot read source: ${code ?? (error as Error).message}`, {ruleId: 'source-unreadable', source: 'handout'}).fatal = true
+    }
+    return {file}
+  }
+  if (file.messages.some((message) => message.fatal)) return {file}
+
+  const meta = file.data.frontMatter!
+  const date =
+    options.sourceDateEpoch === undefined
+      ? meta.date
+        ? new Date(meta.date + 'T00:00:00Z')
+        : await modifiedSecond(source.path)
+      : new Date(options.sourceDateEpoch * 1000)
+
+  return {
+    file,
+    document: {
+      file,
+      name: source.name,
+      meta,
+      tree,
+      headings: file.data.headings ?? [],
+      assets: file.data.assets ?? new Map(),
+      date,
+      id: meta.identifier ?? uuidFrom([meta.publisher ?? '', meta.title, meta.date ?? '', source.name].join('\n'))
+    }
+  }
+}
+
+/**
+ * A name-based UUID (RFC 9562 version 8 layout over SHA-256): the same article
+ * (publisher, title, date, name) keeps its identifier across edits, so readers
+ * update the book instead of adding a second copy.
+ */
+export function uuidFrom(value: string): string {
+  const bytes = createHash('sha256').update(value).digest().subarray(0, 16)
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80
+  const hex = bytes.toString('hex')
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+async function modifiedSecond(filePath: string): Promise<Date> {
+  const stat = await fs.stat(filePath)
+  return new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
+}

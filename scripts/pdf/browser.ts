@@ -1,0 +1,235 @@
+/**
+ * One browser per build or watch session: launched once, pages pooled, every
+ * request answered from memory on a fixed origin, relaunched once after a
+ * crash, closed in `finally` by the caller.
+ */
+import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
+import {BrowserError, findBrowser} from './find-browser.js'
+
+/** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
+export const origin = 'http://handout.invalid'
+
+/** A response our code gives to a page's request. */
+export interface Resource {
+  body: Uint8Array | string
+  contentType: string
+}
+
+/**
+ * What one page may load: answers a path (`/print.css`) with a resource, or
+ * `undefined` to refuse it.
+ */
+export type Site = (pathname: string) => Resource | undefined | Promise<Resource | undefined>
+
+/** Options of `launchBrowser`. */
+export interface LaunchOptions {
+  /** Executable to use (default: found by `findBrowser`). */
+  executablePath?: string | undefined
+  /** Puppeteer's download cache, searched when no path is given. */
+  cacheDir?: string | undefined
+  /** Keep Chromium's sandbox (default: `true`; it cannot start as root with it). */
+  sandbox?: boolean
+  /** Pages open at once (default: `2`). */
+  poolSize?: number
+  /** Time limit of one page's work, in ms (default: `60000`). */
+  timeout?: number
+}
+
+// Every flag says why it is there.
+const chromiumArgs = [
+  // The machine's network is closed or untrusted: no background requests that hang or leak.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  // Belt and braces behind request interception: no host name resolves, so nothing
+  // a page or the browser asks for can reach a network.
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  // Headless printing needs no GPU; starting one costs time and fails on servers.
+  '--disable-gpu',
+  // Containers often have a 64 MB /dev/shm: large documents would crash the renderer.
+  '--disable-dev-shm-usage',
+  // Same glyph positions on every machine, so PDFs do not differ by host font settings.
+  '--font-render-hinting=none'
+]
+
+/** A launched browser with a page pool. */
+export interface BrowserSession {
+  /**
+   * Run `task` on a pooled page that serves `site`. Retried once on a fresh
+   * browser when the browser crashed under it.
+   */
+  withPage<T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T>
+  /** Path of the browser executable in use. */
+  executablePath: string
+  /** Close the browser; safe to call more than once. */
+  close(): Promise<void>
+}
+
+interface PooledPage {
+  page: Page
+  site: Site
+  blocked: string[]
+}
+
+/** Launch a browser session. Throws with a one-sentence fix when none is found. */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+  const found = await findBrowser({explicit: options.executablePath, cacheDir: options.cacheDir})
+  const puppeteer = (await import('puppeteer-core')).default
+  const poolSize = options.poolSize ?? 2
+  const timeout = options.timeout ?? 60_000
+
+  let browser: Browser | undefined
+  let launching: Promise<Browser> | undefined
+  let idle: PooledPage[] = []
+  let busy = 0
+  const waiting: Array<() => void> = []
+  let closed = false
+
+  const launch = async (): Promise<Browser> => {
+    const args = [...chromiumArgs]
+    // Root cannot use Chromium's sandbox; content cannot run script anyway (JavaScript is off).
+    if (options.sandbox === false) args.push('--no-sandbox')
+    try {
+      const launched = await puppeteer.launch({
+        executablePath: found.executablePath,
+        headless: true,
+        args,
+        // We close it ourselves, in `finally`, and on Ctrl-C through the CLI.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        timeout: 30_000
+      })
+      launched.on('disconnected', () => {
+        if (browser === launched) {
+          browser = undefined
+          idle = []
+        }
+      })
+      return launched
+    } catch (error) {
+      throw new BrowserError(`Cannot start the browser \`${found.executablePath}\`: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+    }
+  }
+
+  const getBrowser = async (): Promise<Browser> => {
+    if (browser?.connected) return browser
+    launching ??= launch().then((launched) => {
+      browser = launched
+      launching = undefined
+      return launched
+    }, (error: unknown) => {
+      launching = undefined
+      throw error
+    })
+    return launching
+  }
+
+  const newPage = async (): Promise<PooledPage> => {
+    const page = await (await getBrowser()).newPage()
+    const pooled: PooledPage = {page, site: () => undefined, blocked: []}
+    page.setDefaultTimeout(timeout)
+    // Rendered pages run no script at all: not ours, not the content's.
+    await page.setJavaScriptEnabled(false)
+    await page.setRequestInterception(true)
+    page.on('request', (request) => {
+      void answer(pooled, request)
+    })
+    return pooled
+  }
+
+  const acquire = async (): Promise<PooledPage> => {
+    while (busy >= poolSize) await new Promise<void>((resolve) => waiting.push(resolve))
+    busy++
+    try {
+      const reuse = idle.pop()
+      if (reuse && !reuse.page.isClosed() && browser?.connected) return reuse
+      return await newPage()
+    } catch (error) {
+      busy--
+      waiting.shift()?.()
+      throw error
+    }
+  }
+
+  const release = (pooled: PooledPage, healthy: boolean) => {
+    busy--
+    pooled.site = () => undefined
+    pooled.blocked = []
+    if (healthy && !closed && browser?.connected && !pooled.page.isClosed()) idle.push(pooled)
+    else void pooled.page.close().catch(() => {})
+    waiting.shift()?.()
+  }
+
+  const run = async <T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T> => {
+    const pooled = await acquire()
+    pooled.site = site
+    let healthy = false
+    try {
+      const result = await task(pooled.page, pooled.blocked)
+      healthy = true
+      return result
+    } finally {
+      release(pooled, healthy)
+    }
+  }
+
+  return {
+    executablePath: found.executablePath,
+    async withPage(site, task) {
+      if (closed) throw new Error('The browser session is closed')
+      try {
+        return await run(site, task)
+      } catch (error) {
+        // A healthy browser means a real failure. A crashed or killed one shows as a
+        // closed target or connection: relaunch once and try again.
+        if (closed || browser?.connected) throw error
+        return run(site, task)
+      }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
+      browser = undefined
+      idle = []
+      await current?.close().catch(() => current.process()?.kill('SIGKILL'))
+    }
+  }
+}
+
+/** Answer one request from the page's site, abort anything else and record it. */
+async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
+  const url = request.url()
+  let resource: Resource | undefined
+  if (url.startsWith(origin + '/') && request.method() === 'GET') {
+    try {
+      resource = await pooled.site(new URL(url).pathname)
+    } catch {
+      resource = undefined
+    }
+  }
+  if (!resource && url === `${origin}/favicon.ico`) {
+    // Chromium asks for a favicon on its own; not the page's doing, nothing to report.
+    await request.respond({status: 404, body: ''}).catch(() => {})
+    return
+  }
+  if (!resource) {
+    pooled.blocked.push(url.length > 200 ? url.slice(0, 200) + '…' : url)
+    await request.abort('blockedbyclient').catch(() => {})
+    return
+  }
+  const headers: Record<string, string> = {'Cache-Control': 'no-store'}
+  if (resource.contentType.startsWith('text/html')) {
+    // Defence in depth: even if markup slipped through sanitising, it could load
+    // nothing from elsewhere and run nothing.
+    headers['Content-Security-Policy'] = `default-src 'none'; style-src ${origin} 'unsafe-inline'; font-src ${origin}; img-src ${origin}; base-uri 'none'; form-action 'none'`
+  }
+  await request
+    .respond({status: 200, contentType: resource.contentType, headers, body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)})
+    .catch(() => {})
+}

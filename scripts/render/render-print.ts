@@ -1,0 +1,77 @@
+/**
+ * Document model → the print page's HTML (what Chromium prints to PDF).
+ */
+import type {Element, Root} from 'hast'
+import {toHtml} from 'hast-util-to-html'
+import {SKIP, visit} from 'unist-util-visit'
+import type {PageSize} from '../config/schema.js'
+import type {Document} from '../model/types.js'
+import {formatDate, labelsFor} from './labels.js'
+import {cssString, type Templates} from './templates.js'
+
+/** Options of `renderPrint`. */
+export interface RenderPrintOptions {
+  /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
+  pageSize?: PageSize
+}
+
+/** The values every template gets about a document. */
+export function templateData(document: Document) {
+  const {meta} = document
+  const authors = meta.author === undefined ? undefined : [meta.author].flat().join(', ')
+  return {
+    lang: meta.lang,
+    title: meta.title,
+    subtitle: meta.subtitle,
+    kicker: meta.kicker,
+    publisher: meta.publisher,
+    authors,
+    runningHead: [meta.publisher, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
+    // The date in words only when the source states one.
+    dateText: meta.date ? formatDate(document.date, meta.lang) : undefined,
+    dateIso: meta.date,
+    labels: labelsFor(meta.lang),
+    cssString
+  }
+}
+
+/** The print page of a document and its bookmark titles in outline order. */
+export interface PrintPage {
+  html: string
+  /** Title, then every heading the page prints, depth-first as Chromium's outline lists them. */
+  outline: string[]
+}
+
+/** Render the full print HTML of `document`. */
+export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
+  const notes = labelsFor(document.meta.lang).notes
+  const {tree, hasNotes} = forPrint(document.tree, notes)
+  const html = templates.print({
+    ...templateData(document),
+    pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
+    body: toHtml(tree)
+  })
+  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
+}
+
+/**
+ * A print copy of the tree: footnote back-links mean nothing on paper, and the
+ * notes' label (hidden on the web) is a visible heading.
+ */
+function forPrint(tree: Root, notesLabel: string): {tree: Root; hasNotes: boolean} {
+  const copy = structuredClone(tree)
+  let hasNotes = false
+  visit(copy, 'element', (node: Element, index, parent) => {
+    const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []
+    if (node.tagName === 'a' && classes.includes('data-footnote-backref') && parent && index !== undefined) {
+      parent.children.splice(index, 1)
+      return [SKIP, index]
+    }
+    if (node.tagName === 'h2' && classes.includes('sr-only')) {
+      hasNotes = true
+      node.properties.className = ['notes-label']
+      node.children = [{type: 'text', value: notesLabel}]
+    }
+  })
+  return {tree: copy, hasNotes}
+}

@@ -1,0 +1,69 @@
+/**
+ * Load the designer-editable templates once and fill them. Templates are EJS:
+ * `<%= value %>` escapes, `<%- html %>` inserts our own sanitised HTML or
+ * values escaped by the helpers below. Content is never concatenated into HTML.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import ejs from 'ejs'
+
+/** The files of a template folder, read once per build or watch session. */
+export interface Templates {
+  /** Folder they came from. */
+  dir: string
+  /** Print page (`print.html`) as a compiled function. */
+  print: ejs.TemplateFunction
+  /** Print stylesheet (`print.css`). */
+  printCss: string
+  /** Generated cover page (`cover.html`). */
+  cover: ejs.TemplateFunction
+  /** EPUB stylesheet (`epub/epub.css`). */
+  epubCss: string
+  /** EPUB templates handed to epub-gen-memory (EJS sources). */
+  epub: {chapter: string; contentOpf: string; tocXhtml: string; tocNcx: string; cover: ejs.TemplateFunction}
+}
+
+/** Read and compile every template in `dir`; throws naming the missing file. */
+export async function loadTemplates(dir: string): Promise<Templates> {
+  const read = async (name: string) => {
+    const file = path.join(dir, name)
+    try {
+      return await fs.readFile(file, 'utf8')
+    } catch (error) {
+      throw new Error(`Cannot read template \`${file}\`: restore it from the repository or pass another \`--templates\` folder`, {cause: error})
+    }
+  }
+  const [print, printCss, cover, epubCss, chapter, contentOpf, tocXhtml, tocNcx, epubCover] = await Promise.all([
+    compileWith(read, 'print.html'),
+    read('print.css'),
+    compileWith(read, 'cover.html'),
+    read('epub/epub.css'),
+    read('epub/chapter.xhtml.ejs'),
+    read('epub/content.opf.ejs'),
+    read('epub/toc.xhtml.ejs'),
+    read('epub/toc.ncx.ejs'),
+    compileWith(read, 'epub/cover.xhtml.ejs')
+  ])
+  return {dir, print, printCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
+}
+
+async function compileWith(read: (name: string) => Promise<string>, name: string): Promise<ejs.TemplateFunction> {
+  const source = await read(name)
+  try {
+    return ejs.compile(source, {filename: name})
+  } catch (error) {
+    throw new Error(`Template \`${name}\` has an error: ${(error as Error).message}`, {cause: error})
+  }
+}
+
+/**
+ * A CSS string literal for any text: every character outside `[A-Za-z0-9 ]` is
+ * written as a hex escape, so nothing in it can end the string or the `<style>`.
+ */
+export function cssString(value: string): string {
+  let result = '"'
+  for (const char of value) {
+    result += /[A-Za-z0-9 ]/.test(char) ? char : `\\${char.codePointAt(0)!.toString(16)} `
+  }
+  return result + '"'
+}
