@@ -21,7 +21,7 @@ export function epubFromDocument(document: Document, cover: {data: Uint8Array; m
     subtitle: meta.subtitle,
     lang: meta.lang,
     creators: authors.length > 0 ? authors : meta.publisher ? [meta.publisher] : [],
-    creatorRole: authors.length > 0 ? 'aut' : 'pbl',
+    creatorRole: authors.length > 0 ? 'aut' : 'none',
     publisher: meta.publisher,
     date: meta.date,
     description: meta.description,

@@ -34,8 +34,11 @@ export interface EpubBook {
   subtitle?: string | undefined
   lang: string
   creators: string[]
-  /** MARC relator of the creators: `aut` for authors, `pbl` when only the publisher is known. */
-  creatorRole: 'aut' | 'pbl'
+  /**
+   * `aut` when the creators are authors; `none` when the publisher stands in
+   * (no role, so e-readers list it where they list authors, without claiming authorship).
+   */
+  creatorRole: 'aut' | 'none'
   publisher?: string | undefined
   /** `YYYY-MM-DD`, when the source has a date. */
   date?: string | undefined
