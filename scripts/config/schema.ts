@@ -15,10 +15,10 @@ export const formats = ['pdf', 'epub'] as const
 /** An output format. */
 export type Format = (typeof formats)[number]
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as `YYYY-MM-DD`')
-  .refine((value) => !Number.isNaN(Date.parse(value + 'T00:00:00Z')), 'not a calendar date')
+const isoDate = z.string().refine(
+  (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value),
+  'expected a calendar date as `YYYY-MM-DD`'
+)
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 

@@ -70,6 +70,8 @@ export async function toHtmlTree(processor: Processor, file: VFile): Promise<Has
 const sanitizeSchema = {
   ...defaultSchema,
   clobberPrefix: '',
+  // Drop these with their content: unwrapping would print CSS or script source as text.
+  strip: ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'textarea', 'select', 'title'],
   attributes: {
     ...defaultSchema.attributes,
     img: [...(defaultSchema.attributes?.img ?? []), 'title']

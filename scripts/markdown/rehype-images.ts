@@ -57,7 +57,7 @@ export default function rehypeImages(options: Options) {
       if (!alt) {
         file.message('Image has no alt text: describe it in `![…](…)` for readers who cannot see it', {place, ruleId: 'image-alt', source: origin})
       }
-      if (!src) return fail('Image has no source', 'image-src')
+      if (!src) return fail('Image has no usable source: use a relative path to an image inside the project (other URL schemes are removed)', 'image-src')
       if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) {
         if (/^https?:|^\/\//i.test(src)) {
           file.message(`Remote image \`${src}\` is not fetched (builds are offline); its alt text is shown instead`, {place, ruleId: 'image-remote', source: origin})

@@ -140,7 +140,7 @@ export default function remarkFrontMatter() {
         const keyPath = issue.path.map(String)
         const target = nodeAt(doc, keyPath)
         const reason =
-          issue.code === 'invalid_type' && issue.input === undefined
+          !doc.hasIn(keyPath)
             ? `Missing front matter key \`${keyPath.join('.')}\`${keyPath[0] === 'title' ? ': add a line `title: …`' : ''}`
             : `Invalid front matter \`${keyPath.join('.')}\`: ${issue.message}`
         const options = {place: target === undefined ? at(1, 1) : placeOf(target), ruleId: 'front-matter-schema', source: origin}

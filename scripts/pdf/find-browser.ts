@@ -13,6 +13,8 @@ export interface FindBrowserOptions {
   explicit?: string | undefined
   /** Puppeteer's cache folder (default: `~/.cache/puppeteer`). */
   cacheDir?: string | undefined
+  /** System locations to try last (default: the usual Linux, macOS and Windows paths). */
+  systemPaths?: readonly string[]
 }
 
 /** Where a browser was found. */
@@ -31,7 +33,8 @@ export class BrowserError extends Error {
 export const noBrowserMessage =
   'No Chromium or Chrome found: run `npm run setup` (it downloads Chrome for Testing, or on Debian/Ubuntu as root installs the `chromium` package), or set `HANDOUT_BROWSER` to the path of a Chromium or Chrome executable.'
 
-const systemPaths = [
+/** Usual install locations of Chromium and Chrome. */
+export const systemPaths = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome-stable',
@@ -55,7 +58,7 @@ export async function findBrowser(options: FindBrowserOptions = {}): Promise<Fou
   const cached = await findInPuppeteerCache(options.cacheDir ?? path.join(os.homedir(), '.cache', 'puppeteer'))
   if (cached) return {executablePath: cached, source: 'puppeteer-cache'}
 
-  for (const candidate of systemPaths) {
+  for (const candidate of options.systemPaths ?? systemPaths) {
     if (isExecutable(candidate)) return {executablePath: candidate, source: 'system'}
   }
   throw new BrowserError(noBrowserMessage)
