@@ -1,0 +1,93 @@
+/**
+ * Slow: the command line as users and scripts call it (`node bin/handout.js`),
+ * with a real Chromium: exit codes, diagnostics printed once as
+ * `file:line:column`, atomic outputs, other sources still built.
+ */
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {browser, pdfInfo, repo, tempProject} from './support/tools.js'
+
+const bin = path.join(repo, 'bin', 'handout.js')
+const good = (title: string, extra = '') => `---\ntitle: ${title}\ndate: 2024-04-05\npublisher: Test Press\n${extra}---\n\n## A question?\n\nAn answer.\n`
+const broken = '---\ntitle: Broken\ndate: [2024\n---\n\nBody.\n'
+
+let project: string
+afterEach(() => fs.rmSync(project, {recursive: true, force: true}))
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [bin, ...args], {cwd: project, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser, ...env}, timeout: 120_000})
+}
+
+describe('handout build', () => {
+  it('builds every content/**/*.md into dist/<name>.pdf and .epub, with progress and a summary', () => {
+    project = tempProject({'content/one.md': good('One'), 'content/sub/Two Words!.md': good('Two')})
+    const result = cli(['build'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['Two-Words.epub', 'Two-Words.pdf', 'one.epub', 'one.pdf'])
+    expect(result.stderr).toMatch(/Building 2 sources…/)
+    expect(result.stderr).toMatch(/\[2\/2\] ✓ content\/sub\/Two Words!\.md → dist\/Two-Words\.pdf \(1 page, \d+ KB\), dist\/Two-Words\.epub \(\d+ KB\)/)
+    expect(result.stderr).toMatch(/Done in [\d.]+ m?s: 4 outputs written\./)
+  })
+
+  it('reports a broken source once as file:line:column, keeps its previous outputs, builds the others, exits 1', () => {
+    project = tempProject({'content/a.md': good('A'), 'content/b.md': good('B')})
+    expect(cli(['build']).status).toBe(0)
+    const before = fs.readFileSync(path.join(project, 'dist', 'a.pdf'))
+    fs.writeFileSync(path.join(project, 'content', 'a.md'), broken)
+    fs.writeFileSync(path.join(project, 'content', 'b.md'), good('B, edited'))
+
+    const result = cli(['build'])
+    expect(result.status).toBe(1)
+    const errors = result.stderr.split('\n').filter((line) => line.includes('error:'))
+    expect(errors).toEqual([expect.stringMatching(/^content\/a\.md:3:\d+: error: Broken YAML front matter: .+ \[yaml-syntax\]$/)])
+    expect(result.stderr).toContain('✗ content/a.md: not built (previous outputs kept)')
+    expect(fs.readFileSync(path.join(project, 'dist', 'a.pdf')).equals(before)).toBe(true)
+    expect(pdfInfo(path.join(project, 'dist', 'b.pdf')).Title).toBe('B, edited')
+    expect(fs.readdirSync(path.join(project, 'dist')).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('writes nothing for a source that fails on its first build', () => {
+    project = tempProject({'content/bad.md': '---\ntitle: !!js/function "x"\n---\n'})
+    const result = cli(['build', 'content/bad.md', '--out', 'out'])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/^content\/bad\.md:2:\d+: error: YAML tag `tag:yaml\.org,2002:js\/function` is not allowed/m)
+    expect(fs.existsSync(path.join(project, 'out')) ? fs.readdirSync(path.join(project, 'out')) : []).toEqual([])
+  })
+
+  it('honours --format, --out, --page-size and front matter pageSize', () => {
+    project = tempProject({'content/letter.md': good('Letter'), 'content/a5.md': good('A5', 'pageSize: A5\n')})
+    const result = cli(['build', 'content', '--format', 'pdf', '--out', 'print', '--page-size', 'letter'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.readdirSync(path.join(project, 'print')).sort()).toEqual(['a5.pdf', 'letter.pdf'])
+    expect(pdfInfo(path.join(project, 'print', 'letter.pdf'))['Page size']).toMatch(/^612 x 792 pts \(letter\)/)
+    expect(pdfInfo(path.join(project, 'print', 'a5.pdf'))['Page size']).toMatch(/^420 x 594\.96 pts \(A5\)/)
+  })
+
+  it('pins dates to SOURCE_DATE_EPOCH when set', () => {
+    project = tempProject({'content/a.md': good('A')})
+    expect(cli(['build', '--format', 'pdf'], {SOURCE_DATE_EPOCH: '1700000000'}).status).toBe(0)
+    expect(pdfInfo(path.join(project, 'dist', 'a.pdf')).CreationDate).toBe('2023-11-14T22:13:20Z')
+  })
+
+  it('fails in one sentence when the browser is missing', () => {
+    project = tempProject({'content/a.md': good('A')})
+    const result = cli(['build'], {HANDOUT_BROWSER: '/nonexistent/chrome'})
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^handout-press: Browser `\/nonexistent\/chrome` .* does not exist or is not executable: fix the path or unset it$/)
+    expect(fs.existsSync(path.join(project, 'dist'))).toBe(false)
+  })
+
+  it('answers --help, --version and bad usage', () => {
+    project = tempProject({})
+    const help = cli(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/^Usage: handout-press build \[paths\.\.\.\]/)
+    const version = cli(['--version'])
+    expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).version)
+    const bad = cli(['build', '--format', 'docx'])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain('Unknown --format `docx`')
+  })
+})
