@@ -6,9 +6,10 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {findBrowser} from '../../scripts/pdf/find-browser.js'
 
-/** The browser the tests print with. */
-export const browser = process.env.HANDOUT_BROWSER ?? '/usr/bin/chromium'
+/** The browser the tests print with: found the way a build finds it (none is an error, not a skip). */
+export const browser = process.env.HANDOUT_BROWSER || (await findBrowser({cacheDir: process.env.PUPPETEER_CACHE_DIR})).executablePath
 /** Running as root, Chromium needs its sandbox off. */
 export const environment = {sandbox: process.getuid?.() !== 0}
 /** The repository root. */
