@@ -1,0 +1,134 @@
+/**
+ * YAML as data only, validated by a zod schema, every problem a vfile message
+ * at its line and column. Shared by front matter and the project config.
+ *
+ * Core schema, no custom tags (`!!js/function`, `!foo`), bounded aliases and
+ * size: nothing in a YAML text can run code or blow up memory.
+ */
+import type {Point} from 'unist'
+import type {VFile} from 'vfile'
+import {LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document} from 'yaml'
+import type {z} from 'zod'
+
+/** Most alias expansions YAML may perform (defends against "billion laughs"). */
+export const maxAliasCount = 50
+
+// Explicit tags that only restate what the core schema resolves anyway.
+const coreTags = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`))
+
+/** Options of `readYaml`. */
+export interface ReadYamlOptions {
+  /** Where the YAML text starts in the file: line of its first line (1-based). */
+  firstLine: number
+  /** `source` of the messages, e.g. `handout:front-matter`. */
+  origin: string
+  /** What the messages call the text, e.g. `front matter`. */
+  label: string
+}
+
+/**
+ * Parse `text` and validate it against `schema`. Unknown top-level keys are
+ * warnings with a "did you mean"; anything else wrong fails `file` (throws).
+ */
+export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schema, file: VFile, options: ReadYamlOptions): z.output<Schema> {
+  const {origin, label} = options
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {schema: 'core', version: '1.2', lineCounter, uniqueKeys: true, prettyErrors: false})
+  const at = (offset: number): Point => {
+    const {line, col} = lineCounter.linePos(offset)
+    return {line: options.firstLine + line - 1, column: col}
+  }
+  const start = {line: options.firstLine, column: 1}
+
+  for (const error of doc.errors) {
+    file.fail(`Broken YAML ${label}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {place: at(error.pos[0]), ruleId: 'yaml-syntax', source: origin})
+  }
+
+  visit(doc, (_key, item) => {
+    if (isNode(item) && item.tag && !coreTags.has(item.tag)) {
+      file.fail(`YAML tag \`${item.tag}\` is not allowed: ${label} is plain data (strings, numbers, lists)`, {place: at(item.range?.[0] ?? 0), ruleId: 'yaml-tag', source: origin})
+    }
+  })
+
+  let data: unknown
+  try {
+    data = doc.toJS({maxAliasCount})
+  } catch (error) {
+    file.fail(`${capitalise(label)} could not be read: ${(error as Error).message}`, {place: start, ruleId: 'yaml-alias', source: origin})
+  }
+  if (data === null || data === undefined) data = {}
+  if (!isMap(doc.contents) && doc.contents !== null) {
+    file.fail(`${capitalise(label)} must be a YAML mapping of \`key: value\` lines`, {place: start, ruleId: 'yaml-shape', source: origin})
+  }
+
+  const known = Object.keys(schema.shape)
+  if (isMap(doc.contents)) {
+    for (const pair of doc.contents.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+      if (known.includes(key)) continue
+      const hint = closest(key, known)
+      file.message(`Unknown ${label} key \`${key}\`${hint ? `: did you mean \`${hint}\`?` : ' is ignored'}`, {
+        place: at(isNode(pair.key) ? (pair.key.range?.[0] ?? 0) : 0),
+        ruleId: 'yaml-unknown-key',
+        source: origin
+      })
+    }
+  }
+
+  const result = schema.safeParse(data)
+  if (result.success) return result.data
+  const issues = result.error.issues
+  issues.forEach((issue, index) => {
+    const keyPath = issue.path.map(String)
+    const target = nodeAt(doc, keyPath)
+    const reason = !doc.hasIn(keyPath)
+      ? `Missing ${label} key \`${keyPath.join('.')}\`${keyPath[0] === 'title' ? ': add a line `title: …`' : ''}`
+      : `Invalid ${label} \`${keyPath.join('.')}\`: ${issue.message}`
+    const place = target === undefined ? start : at(target)
+    // Report every invalid key, then stop: the file cannot be used.
+    if (index === issues.length - 1) file.fail(reason, {place, ruleId: 'yaml-schema', source: origin})
+    file.message(reason, {place, ruleId: 'yaml-schema', source: origin}).fatal = true
+  })
+  throw new Error('unreachable')
+}
+
+/** Offset of the YAML node at `keyPath`, or of its nearest existing parent. */
+function nodeAt(doc: Document, keyPath: string[]): number | undefined {
+  for (let length = keyPath.length; length > 0; length--) {
+    const found: unknown = doc.getIn(keyPath.slice(0, length).map((key) => (/^\d+$/.test(key) ? Number(key) : key)), true)
+    if (isNode(found) && found.range) return found.range[0]
+  }
+  return undefined
+}
+
+function capitalise(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1)
+}
+
+/** The known key within edit distance 2 of `key`, for "did you mean". */
+function closest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of candidates) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({length: b.length + 1}, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
+      previous = current
+    }
+  }
+  return row[b.length]!
+}
