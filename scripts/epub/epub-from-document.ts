@@ -1,20 +1,23 @@
 /**
- * Document model → the EPUB book description of a single-article handout.
+ * Document model → the EPUB book description: a single-article handout, or
+ * (`epubFromPublication`) a compiled book with one chapter per article.
  */
-import type {Document, Heading} from '../model/types.js'
-import {labelsFor} from '../render/labels.js'
+import type {Publication} from '../config/schema.js'
+import {uuidFrom} from '../model/build-document.js'
+import type {Asset, Document, Heading} from '../model/types.js'
+import type {ResolveReference} from '../render/cross-references.js'
+import {formatDate, labelsFor} from '../render/labels.js'
 import {renderEpubBody} from '../render/render-epub.js'
-import {formatDate} from '../render/labels.js'
 import {generator} from '../version.js'
-import type {EpubBook, NavItem} from './write-epub.js'
+import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 
-const chapterFile = 'article.xhtml'
+type Cover = {data: Uint8Array; mediaType: string}
 
 /** Describe the EPUB of one article; `cover` is the cover image's bytes. */
-export function epubFromDocument(document: Document, cover: {data: Uint8Array; mediaType: string}): EpubBook {
+export function epubFromDocument(document: Document, cover: Cover): EpubBook {
   const {meta} = document
-  const authors = meta.author === undefined ? [] : [meta.author].flat()
-  const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authors, meta.publisher].filter((part): part is string => Boolean(part))
+  const authors = authorsOf(meta.author)
+  const filename = 'article.xhtml'
   return {
     id: document.id,
     title: meta.title,
@@ -27,13 +30,68 @@ export function epubFromDocument(document: Document, cover: {data: Uint8Array; m
     description: meta.description,
     subjects: meta.tags,
     modified: document.date,
-    chapters: [{filename: chapterFile, title: meta.title, html: renderEpubBody(document), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline}}],
-    nav: [{title: meta.title, href: chapterFile, children: nest(document.headings, chapterFile)}],
+    chapters: [chapterOf(document, filename)],
+    nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
     assets: [...document.assets.values()],
     cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
     generator,
     labels: labelsFor(meta.lang)
   }
+}
+
+/** What a publication's book needs besides its articles. */
+export interface PublicationBookInput {
+  publication: Publication
+  /** Articles in reading order. */
+  documents: Document[]
+  date: Date
+  publisher?: string | undefined
+  cover: Cover
+}
+
+/** Describe the EPUB of a compiled book: one chapter per article, nested navigation. */
+export function epubFromPublication(input: PublicationBookInput): EpubBook {
+  const {publication, documents} = input
+  const files = documents.map((document, index) => `${String(index + 1).padStart(3, '0')}-${document.name}.xhtml`)
+  const fileByPath = new Map(documents.map((document, index) => [document.file.path, files[index]!]))
+  const resolve: ResolveReference = (reference) => {
+    const file = fileByPath.get(reference.target)
+    return file === undefined ? undefined : `${file}${reference.fragment ? `#${reference.fragment}` : ''}`
+  }
+  const authors = authorsOf(publication.author)
+  const assets = new Map<string, Asset>()
+  for (const document of documents) for (const asset of document.assets.values()) assets.set(asset.href, asset)
+  const subjects = [...new Set(documents.flatMap((document) => document.meta.tags))]
+  return {
+    id: publication.identifier ?? uuidFrom(['publication', publication.name, publication.title].join('\n')),
+    title: publication.title,
+    subtitle: publication.subtitle,
+    lang: publication.lang,
+    creators: authors.length > 0 ? authors : input.publisher ? [input.publisher] : [],
+    creatorRole: authors.length > 0 ? 'aut' : 'none',
+    publisher: input.publisher,
+    date: publication.date ?? input.date.toISOString().slice(0, 10),
+    description: publication.description,
+    subjects,
+    modified: input.date,
+    chapters: documents.map((document, index) => chapterOf(document, files[index]!, resolve)),
+    nav: documents.map((document, index) => ({title: document.meta.title, href: files[index]!, children: nest(document.headings, files[index]!)})),
+    assets: [...assets.values()],
+    cover: {...input.cover, alt: `Cover: ${publication.title}${input.publisher ? `, ${input.publisher}` : ''}`},
+    generator,
+    labels: labelsFor(publication.lang)
+  }
+}
+
+/** One article as an EPUB chapter. */
+function chapterOf(document: Document, filename: string, resolve?: ResolveReference): EpubChapter {
+  const {meta} = document
+  const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
+  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline}}
+}
+
+function authorsOf(author: string | string[] | undefined): string[] {
+  return author === undefined ? [] : [author].flat()
 }
 
 /** Nest a flat heading list by depth. */

@@ -59,6 +59,7 @@ export async function buildDocument(
       meta,
       tree,
       headings: file.data.headings ?? [],
+      crossReferences: file.data.crossReferences ?? [],
       assets: file.data.assets ?? new Map(),
       date,
       id: meta.identifier ?? uuidFrom([meta.publisher ?? '', meta.title, meta.date ?? '', source.name].join('\n'))

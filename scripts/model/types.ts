@@ -6,6 +6,7 @@
 import type {Root} from 'hast'
 import type {VFile} from 'vfile'
 import type {FrontMatter} from '../config/schema.js'
+import type {CrossReference} from '../markdown/rehype-cross-references.js'
 
 /** A file a document refers to (an image), resolved and checked by our code. */
 export interface Asset {
@@ -41,6 +42,8 @@ export interface Document {
   tree: Root
   /** Headings of the body, for bookmarks and navigation. */
   headings: Heading[]
+  /** Links to other articles; the tree's links carry `data-xref` = index here. */
+  crossReferences: CrossReference[]
   /** Images the body uses, by `href`. */
   assets: Map<string, Asset>
   /** The date every output carries (from `date`, or `SOURCE_DATE_EPOCH`). */

@@ -1,42 +1,62 @@
 /**
- * Document model → the EPUB's chapter HTML, with EPUB 3 semantics
- * (`epub:type` with the matching ARIA roles) on notes.
+ * Document model → the EPUB's chapter HTML, with EPUB 3 semantics: notes are
+ * `epub:type="footnote"` asides in the same chapter (so readers show them as
+ * pop-ups), note references `epub:type="noteref"`, each with its ARIA role.
  */
-import type {Element, Root} from 'hast'
+import type {Element, ElementContent, Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {visit} from 'unist-util-visit'
 import type {Document} from '../model/types.js'
+import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {labelsFor} from './labels.js'
 
-/** The body of `document` as an HTML fragment for an EPUB chapter. */
-export function renderEpubBody(document: Document): string {
-  return toHtml(forEpub(document.tree, labelsFor(document.meta.lang).notes), {
-    // XHTML: every element closed, attributes quoted, no named entities.
+/**
+ * The body of `document` as an XHTML fragment for an EPUB chapter. Links to
+ * other articles go where `resolve` says (default: plain text).
+ */
+export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined): string {
+  const tree = structuredClone(document.tree)
+  rewriteCrossReferences(tree, document.crossReferences, resolve)
+  addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
+  return toHtml(tree, {
+    // XHTML: every element closed, no named entities.
     closeSelfClosing: true,
     characterReferences: {useNamedReferences: false}
   })
 }
 
-function forEpub(tree: Root, notesLabel: string): Root {
-  const copy = structuredClone(tree)
-  visit(copy, 'element', (node: Element) => {
+function addNoteSemantics(tree: Root, notesLabel: string): void {
+  visit(tree, 'element', (node: Element) => {
     const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []
     if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) {
+      delete node.properties.dataFootnoteRef
       node.properties['epub:type'] = 'noteref'
       node.properties.role = 'doc-noteref'
     } else if (node.tagName === 'a' && classes.includes('data-footnote-backref')) {
+      delete node.properties.dataFootnoteBackref
       node.properties.role = 'doc-backlink'
     } else if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) {
-      node.properties['epub:type'] = 'endnotes'
-      node.properties.role = 'doc-endnotes'
+      delete node.properties.dataFootnotes
+      node.children = node.children.flatMap((child) => (child.type === 'element' && child.tagName === 'ol' ? notesOf(child) : [child]))
     } else if (node.tagName === 'h2' && classes.includes('sr-only')) {
-      // The footnote label is visually hidden on GitHub; on a page it is a real heading.
-      node.properties.className = []
+      // The footnote label is visually hidden on GitHub; in a book it is a real heading.
+      node.properties.className = ['notes-label']
       node.children = [{type: 'text', value: notesLabel}]
-    } else if (node.tagName === 'li' && typeof node.properties.id === 'string' && node.properties.id.includes('fn-')) {
-      node.properties['epub:type'] = 'endnote'
-      node.properties.role = 'doc-endnote'
     }
   })
-  return copy
+}
+
+/** `<ol><li id=fn-1>…</li></ol>` → `<aside id=fn-1 epub:type=footnote role=doc-footnote>1. …</aside>`. */
+function notesOf(list: Element): ElementContent[] {
+  let number = 0
+  return list.children.flatMap((item): ElementContent[] => {
+    if (item.type !== 'element' || item.tagName !== 'li') return []
+    number++
+    const children = structuredClone(item.children)
+    const first = children.find((child): child is Element => child.type === 'element' && child.tagName === 'p')
+    const label: ElementContent = {type: 'element', tagName: 'span', properties: {className: ['note-number']}, children: [{type: 'text', value: `${number}. `}]}
+    if (first) first.children.unshift(label)
+    else children.unshift(label)
+    return [{type: 'element', tagName: 'aside', properties: {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['footnote']}, children}]
+  })
 }

@@ -6,6 +6,7 @@ import {toHtml} from 'hast-util-to-html'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import type {Document} from '../model/types.js'
+import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {formatDate, labelsFor} from './labels.js'
 import {cssString, type Templates} from './templates.js'
 
@@ -45,7 +46,7 @@ export interface PrintPage {
 /** Render the full print HTML of `document`. */
 export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
   const notes = labelsFor(document.meta.lang).notes
-  const {tree, hasNotes} = forPrint(document.tree, notes)
+  const {tree, hasNotes} = printTree(document)
   const html = templates.print({
     ...templateData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
@@ -55,11 +56,14 @@ export function renderPrint(templates: Templates, document: Document, options: R
 }
 
 /**
- * A print copy of the tree: footnote back-links mean nothing on paper, and the
- * notes' label (hidden on the web) is a visible heading.
+ * A print copy of a document's tree: footnote back-links mean nothing on
+ * paper, the notes' label (hidden on the web) is a visible heading, and links
+ * to other articles go where `resolve` says (in a standalone handout: text).
  */
-function forPrint(tree: Root, notesLabel: string): {tree: Root; hasNotes: boolean} {
-  const copy = structuredClone(tree)
+export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
+  const copy = structuredClone(document.tree)
+  rewriteCrossReferences(copy, document.crossReferences, resolve)
+  const notesLabel = labelsFor(document.meta.lang).notes
   let hasNotes = false
   visit(copy, 'element', (node: Element, index, parent) => {
     const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []

@@ -15,6 +15,10 @@ export interface Templates {
   print: ejs.TemplateFunction
   /** Print stylesheet (`print.css`). */
   printCss: string
+  /** Compiled book page (`book.html`). */
+  book: ejs.TemplateFunction
+  /** Book stylesheet (`book.css`), loaded after `print.css`. */
+  bookCss: string
   /** Generated cover page (`cover.html`). */
   cover: ejs.TemplateFunction
   /** EPUB stylesheet (`epub/epub.css`). */
@@ -33,9 +37,11 @@ export async function loadTemplates(dir: string): Promise<Templates> {
       throw new Error(`Cannot read template \`${file}\`: restore it from the repository or pass another \`--templates\` folder`, {cause: error})
     }
   }
-  const [print, printCss, cover, epubCss, chapter, contentOpf, tocXhtml, tocNcx, epubCover] = await Promise.all([
+  const [print, printCss, book, bookCss, cover, epubCss, chapter, contentOpf, tocXhtml, tocNcx, epubCover] = await Promise.all([
     compileWith(read, 'print.html'),
     read('print.css'),
+    compileWith(read, 'book.html'),
+    read('book.css'),
     compileWith(read, 'cover.html'),
     read('epub/epub.css'),
     read('epub/chapter.xhtml.ejs'),
@@ -44,7 +50,7 @@ export async function loadTemplates(dir: string): Promise<Templates> {
     read('epub/toc.ncx.ejs'),
     compileWith(read, 'epub/cover.xhtml.ejs')
   ])
-  return {dir, print, printCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
+  return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
 }
 
 async function compileWith(read: (name: string) => Promise<string>, name: string): Promise<ejs.TemplateFunction> {

@@ -1,0 +1,60 @@
+/**
+ * Find links to other articles (`[see](other.md#heading)`): resolve them to
+ * the target's absolute path and fragment, mark the link with
+ * `data-xref`, and list them on `file.data.crossReferences`. Renderers then
+ * point them at the right chapter or page (`render/cross-references.ts`).
+ * A link to a file that does not exist is a warning at the link.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type {Root} from 'hast'
+import type {Position} from 'unist'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+
+/** A link from one article to another. */
+export interface CrossReference {
+  /** Absolute path of the target source. */
+  target: string
+  /** Fragment (heading id) in the target, without `#`; empty for the top. */
+  fragment: string
+  /** Where the link is, for messages. */
+  position?: Position | undefined
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    /** Links to other articles (set by `rehypeCrossReferences`). */
+    crossReferences: CrossReference[]
+  }
+}
+
+const origin = 'handout:cross-references'
+
+/** Mark and list links to other Markdown sources. */
+export default function rehypeCrossReferences() {
+  return function (tree: Root, file: VFile) {
+    const references: CrossReference[] = []
+    file.data.crossReferences = references
+    if (!file.path) return
+    const base = path.dirname(file.path)
+    visit(tree, 'element', (node) => {
+      if (node.tagName !== 'a' || typeof node.properties.href !== 'string') return
+      const match = /^([^:?#]+\.(?:md|markdown))(?:#(.*))?$/i.exec(node.properties.href)
+      if (!match) return
+      let target: string
+      let fragment: string
+      try {
+        target = path.resolve(base, decodeURIComponent(match[1]!))
+        fragment = decodeURIComponent(match[2] ?? '')
+      } catch {
+        return
+      }
+      if (!fs.existsSync(target)) {
+        file.message(`Link to \`${match[1]}\`: no such article (looked for \`${path.relative(base, target)}\`)`, {place: node.position, ruleId: 'cross-reference-missing', source: origin})
+      }
+      node.properties.dataXref = String(references.length)
+      references.push({target, fragment, position: node.position})
+    })
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Publication → the compiled book's print HTML: cover, title page, contents
+ * (page numbers filled in by the second print pass), then each article with
+ * its own running head. Ids are prefixed per article so that articles cannot
+ * collide, and body headings move one level down under the article titles so
+ * the PDF's bookmarks nest book → article → question.
+ */
+import type {Element, Root} from 'hast'
+import {toHtml} from 'hast-util-to-html'
+import {visit} from 'unist-util-visit'
+import type {PageSize, Publication} from '../config/schema.js'
+import type {CrossReference} from '../markdown/rehype-cross-references.js'
+import type {Document} from '../model/types.js'
+import {formatDate, labelsFor} from './labels.js'
+import {printTree} from './render-print.js'
+import {cssString, type Templates} from './templates.js'
+
+/** The book and what it is made of. */
+export interface BookInput {
+  publication: Publication
+  /** Articles in reading order. */
+  documents: Document[]
+  /** The book's date (pinned like every output's). */
+  date: Date
+  publisher?: string | undefined
+  cover: {href: string; alt: string}
+  pageSize: PageSize
+  /** Page of each article (by `articleId`), from a previous pass; `undefined` on the first. */
+  pages?: ReadonlyMap<string, number>
+}
+
+/** The book page and its expected bookmark titles, depth-first. */
+export interface BookPage {
+  html: string
+  outline: string[]
+  /** Element id of each article, in order. */
+  articleIds: string[]
+}
+
+/** Element id of the `index`-th article (0-based). */
+export function articleId(index: number): string {
+  return `a${index + 1}`
+}
+
+/** Render the book's print HTML. */
+export function renderBook(templates: Templates, input: BookInput): BookPage {
+  const {publication, documents} = input
+  const labels = labelsFor(publication.lang)
+  const indexByPath = new Map(documents.map((document, index) => [document.file.path, index]))
+  const outline: string[] = [publication.title, labels.contents]
+  const articles = documents.map((document, index) => {
+    const id = articleId(index)
+    const {tree, hasNotes} = printTree(document, (reference: CrossReference) => {
+      const target = indexByPath.get(reference.target)
+      if (target === undefined) return undefined
+      return `#${articleId(target)}${reference.fragment ? `-${reference.fragment}` : ''}`
+    })
+    prefixIds(tree, id)
+    shiftHeadings(tree)
+    const {meta} = document
+    outline.push(meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [labels.notes] : []))
+    const authors = meta.author === undefined ? [] : [meta.author].flat()
+    return {
+      id,
+      page: `article-${index + 1}`,
+      title: meta.title,
+      subtitle: meta.subtitle,
+      kicker: meta.kicker,
+      byline: [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authors].filter((part): part is string => Boolean(part)),
+      runningHead: [input.publisher ?? publication.title, meta.runningHead ?? meta.title].join(' · '),
+      body: toHtml(tree)
+    }
+  })
+
+  const authors = publication.author === undefined ? undefined : [publication.author].flat().join(', ')
+  const html = templates.book({
+    lang: publication.lang,
+    title: publication.title,
+    subtitle: publication.subtitle,
+    kicker: undefined,
+    publisher: input.publisher,
+    authors,
+    period: publication.period,
+    dateText: publication.date ? formatDate(input.date, publication.lang) : undefined,
+    labels,
+    cssString,
+    pageSize: input.pageSize,
+    rectoStart: publication.rectoStart,
+    cover: input.cover,
+    // Two digits' worth of placeholder on the first pass keeps the contents the same width.
+    toc: articles.map((article) => ({id: article.id, title: article.title, page: input.pages?.get(article.id) ?? '00'})),
+    articles
+  })
+  return {html, outline, articleIds: articles.map((article) => article.id)}
+}
+
+/** Prefix every id and in-page reference of an article with `<prefix>-`. */
+function prefixIds(tree: Root, prefix: string): void {
+  visit(tree, 'element', (node: Element) => {
+    const {properties} = node
+    if (typeof properties.id === 'string') properties.id = `${prefix}-${properties.id}`
+    if (typeof properties.href === 'string' && properties.href.startsWith('#')) {
+      // Links already pointing into another article (cross-references) start with `#a<N>`.
+      if (!/^#a\d+(-|$)/.test(properties.href)) properties.href = `#${prefix}-${properties.href.slice(1)}`
+    }
+    for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
+      const value = properties[key]
+      if (Array.isArray(value)) properties[key] = value.map((token) => `${prefix}-${token}`)
+      else if (value !== undefined && value !== null) properties[key] = String(value).split(/\s+/).map((token) => `${prefix}-${token}`)
+    }
+  })
+}
+
+/** h1 → h2 … h5 → h6 (h6 stays): the article title is the h2 of the book. */
+function shiftHeadings(tree: Root): void {
+  visit(tree, 'element', (node: Element) => {
+    const match = /^h([1-6])$/.exec(node.tagName)
+    if (match) node.tagName = `h${Math.min(6, Number(match[1]) + 1)}`
+  })
+}

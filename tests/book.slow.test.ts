@@ -1,0 +1,172 @@
+/**
+ * Slow: a publication of the sample articles built into per-article handouts
+ * and a compiled book, checked by reading the outputs: the contents' page
+ * numbers against the pages where pdftotext finds each title, the bookmark
+ * tree, running heads, cross-references, the EPUB's chapters and epubcheck.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import JSZip from 'jszip'
+import {PDFArray, PDFDict, PDFDocument, PDFName} from 'pdf-lib'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {build, type BuildReport} from '../scripts/index.js'
+import {browser, environment, epubcheck, pdfInfo, pdfText, repo, run, tempDir} from './support/tools.js'
+
+const titles = ['Resurgence of Islamic State-Khorasan (IS-K)', 'El Niño and the Indian Monsoon', 'Why Critical Minerals Matter']
+let project: string
+let report: BuildReport
+let pdf: string
+let epub: string
+
+beforeAll(async () => {
+  project = tempDir()
+  for (const name of ['content', 'templates', 'handout.config.yaml']) fs.cpSync(path.join(repo, name), path.join(project, name), {recursive: true})
+  report = await build({root: project, browser}, {}, environment)
+  pdf = path.join(project, 'dist', 'explainers-2024-04.pdf')
+  epub = path.join(project, 'dist', 'explainers-2024-04.epub')
+})
+
+afterAll(() => fs.rmSync(project, {recursive: true, force: true}))
+
+describe('publication build', () => {
+  it('builds every handout and the book, with no warnings on the sample', () => {
+    const messages = [...report.sources, ...report.publications].flatMap((item) => item.file.messages.map(String))
+    expect(messages).toEqual([])
+    expect(report.ok).toBe(true)
+    expect(report.sources.map((source) => source.name).sort()).toEqual(['critical-minerals', 'el-nino-monsoon', 'is-k-resurgence'])
+    expect(report.publications.map((book) => [book.name, book.articles, book.outputs.map((output) => output.format)])).toEqual([['explainers-2024-04', 3, ['pdf', 'epub']]])
+  })
+})
+
+describe('book PDF', () => {
+  it('lists the articles in date order with the pages where pdftotext finds them', () => {
+    const pages = pdfText(pdf).split('\f')
+    const contents = pages.findIndex((page) => /^\s*Contents\s*$/m.test(page))
+    expect(contents).toBe(2)
+    const entries = titles.map((title) => {
+      const match = new RegExp(`${title.replace(/[()]/g, '\\$&')}\\s+(\\d+)\\s*$`, 'm').exec(pages[contents]!)
+      expect(match, title).not.toBeNull()
+      return Number(match![1])
+    })
+    expect(entries).toEqual([...entries].sort((a, b) => a - b))
+    titles.forEach((title, index) => {
+      const page = pages[entries[index]! - 1]!.replace(/\s+/g, ' ')
+      expect(page, `page ${entries[index]} starts ${title}`).toContain(title)
+      expect(page).toContain(`Page ${entries[index]} of ${pdfInfo(pdf).Pages}`)
+      // No article starts earlier than the contents say.
+      expect(pages.slice(0, entries[index]! - 1).join(' ').replace(/\s+/g, ' ')).not.toMatch(new RegExp(`EXPLAINER ${title.slice(0, 12).replace(/[()]/g, '\\$&')}`))
+    })
+    expect(report.publications[0]!.articlePages).toEqual(entries)
+  })
+
+  it('has a cover and title page without page furniture, and per-article running heads', () => {
+    const pages = pdfText(pdf).split('\f')
+    expect(pages[0]).not.toMatch(/Page \d+ of/)
+    expect(pages[1]).toContain('Explainers')
+    expect(pages[1]).toContain('April 2024')
+    expect(pages[1]).not.toMatch(/Page \d+ of/)
+    const start = report.publications[0]!.articlePages!
+    expect(pages[start[1]! + 0]).toContain('SRIRAM’s · El Niño and the Monsoon')
+    expect(pages[start[2]! - 1]).toContain('SRIRAM’s · Critical Minerals')
+  })
+
+  it('nests bookmarks book → article → question', () => {
+    const outline = JSON.parse(run('qpdf', ['--json', '--json-key=outlines', pdf])) as {outlines: Array<{title: string; kids: Array<{title: string; kids: Array<{title: string}>}>}>}
+    expect(outline.outlines.map((item) => item.title)).toEqual(['Explainers'])
+    const book = outline.outlines[0]!
+    expect(book.kids.map((item) => item.title)).toEqual(['Contents', ...titles])
+    expect(book.kids[1]!.kids.map((item) => item.title)).toContain('How can IS-K’s influence be countered?')
+    expect(book.kids[2]!.kids.map((item) => item.title)).toEqual(['What is El Niño?', 'How does it affect the monsoon?', 'What does the 2024 outlook say?', 'Why does it matter?', 'Notes'])
+  })
+
+  it('makes contents entries and cross-references clickable links inside the PDF', async () => {
+    const document = await PDFDocument.load(fs.readFileSync(pdf), {updateMetadata: false})
+    const pageOf = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
+    const dests = document.catalog.lookup(PDFName.of('Dests'), PDFDict)
+    const linkTargets = (pageNumber: number) =>
+      (document.getPage(pageNumber - 1).node.Annots()?.asArray() ?? []).flatMap((ref) => {
+        const annotation = document.context.lookup(ref, PDFDict)
+        const dest = annotation.get(PDFName.of('Dest'))
+        if (!(dest instanceof PDFName)) return []
+        const target = dests.lookup(dest, PDFArray)
+        return [{name: dest.decodeText(), page: pageOf.get(target.get(0).toString())}]
+      })
+    const start = report.publications[0]!.articlePages!
+    expect(linkTargets(3).map((link) => link.page)).toEqual(start)
+    // El Niño links to a question of the IS-K article, on one of that article's pages.
+    const crossReference = [start[1]!, start[1]! + 1].flatMap(linkTargets).find((link) => link.name === 'a1-how-has-is-k-continued-to-operate-despite-heavy-losses')
+    expect(crossReference?.page).toBeGreaterThanOrEqual(start[0]!)
+    expect(crossReference?.page).toBeLessThan(start[1]!)
+  })
+
+  it('carries the publication metadata and embeds every font', () => {
+    const info = pdfInfo(pdf)
+    expect(info.Title).toBe('Explainers')
+    expect(info.Author).toBe('SRIRAM’s')
+    expect(info.Tagged).toBe('yes')
+    expect(info.CreationDate).toBe('2024-04-19T00:00:00Z')
+    for (const row of run('pdffonts', [pdf]).trim().split('\n').slice(2)) expect(row.split(/\s+/).at(-5), row).toBe('yes')
+  })
+})
+
+describe('book EPUB', () => {
+  it('has one chapter per article in order, nested navigation and the NCX', async () => {
+    const zip = await JSZip.loadAsync(fs.readFileSync(epub))
+    const opf = await zip.file('OEBPS/content.opf')!.async('string')
+    const spine = [...opf.matchAll(/<itemref idref="(chapter-\d+)"/g)].map((match) => match[1])
+    expect(spine).toEqual(['chapter-0', 'chapter-1', 'chapter-2'])
+    expect(opf).toContain('<dc:title id="title">Explainers</dc:title>')
+    expect(opf).toContain('<dc:date>2024-04-19</dc:date>')
+    const nav = await zip.file('OEBPS/toc.xhtml')!.async('string')
+    expect(nav).toMatch(/<li><a href="002-el-nino-monsoon\.xhtml">El Niño and the Indian Monsoon<\/a>\s*<ol>\s*<li><a href="002-el-nino-monsoon\.xhtml#what-is-el-niño">What is El Niño\?<\/a><\/li>/)
+    const ncx = await zip.file('OEBPS/toc.ncx')!.async('string')
+    expect(ncx).toContain('<meta name="dtb:depth" content="2"/>')
+    for (const title of titles) expect(ncx).toContain(`<text>${title}</text>`)
+  })
+
+  it('resolves cross-references to chapters, keeps notes in their chapter, and carries images with alt text', async () => {
+    const zip = await JSZip.loadAsync(fs.readFileSync(epub))
+    const elNino = await zip.file('OEBPS/002-el-nino-monsoon.xhtml')!.async('string')
+    expect(elNino).toContain('href="001-is-k-resurgence.xhtml#how-has-is-k-continued-to-operate-despite-heavy-losses"')
+    expect(elNino).toMatch(/<a href="#user-content-fn-noaa"[^>]*epub:type="noteref"[^>]*role="doc-noteref"/)
+    expect(elNino).toMatch(/<aside id="user-content-fn-noaa" epub:type="footnote" role="doc-footnote"/)
+    expect(elNino).toMatch(/<img src="assets\/[0-9a-f]{16}\.png" alt="Bar chart of June&#x2013;September rainfall/)
+    expect(elNino).toContain('<figcaption>June&#x2013;September rainfall')
+    const minerals = await zip.file('OEBPS/003-critical-minerals.xhtml')!.async('string')
+    expect(minerals).toContain('href="002-el-nino-monsoon.xhtml"')
+  })
+
+  it('passes epubcheck with no errors and no warnings', () => {
+    const result = epubcheck(epub)
+    expect(result, result.output).toMatchObject({fatals: 0, errors: 0, warnings: 0})
+  })
+})
+
+describe('handouts of a publication', () => {
+  it('print cross-references as text in a standalone handout', async () => {
+    const text = pdfText(path.join(project, 'dist', 'el-nino-monsoon.pdf')).replace(/\s+/g, ' ')
+    expect(text).toContain('the explainer on IS-K')
+    const zip = await JSZip.loadAsync(fs.readFileSync(path.join(project, 'dist', 'el-nino-monsoon.epub')))
+    const chapter = await zip.file('OEBPS/article.xhtml')!.async('string')
+    expect(chapter).toMatch(/<span class="cross-reference">the explainer on IS-K<\/span>/)
+    expect(chapter).not.toContain('is-k-resurgence.md')
+    expect(chapter).not.toContain(project)
+  })
+})
+
+describe('config problems', () => {
+  it('names the file, line and column of an invalid config, and builds nothing', async () => {
+    const broken = tempDir()
+    try {
+      fs.cpSync(path.join(repo, 'templates'), path.join(broken, 'templates'), {recursive: true})
+      fs.mkdirSync(path.join(broken, 'content'))
+      fs.writeFileSync(path.join(broken, 'content', 'a.md'), '---\ntitle: A\n---\nText.\n')
+      fs.writeFileSync(path.join(broken, 'handout.config.yaml'), 'publications:\n  - name: book\n    title: Book\n    sources: content/*.md\n    outputs: [book, poster]\n')
+      const error = await build({root: broken, browser}, {}, environment).then(() => undefined, (caught: unknown) => caught as {file?: {messages: unknown[]}})
+      expect(error?.file?.messages.map(String)).toEqual([expect.stringMatching(/handout\.config\.yaml:5:21: Invalid config `publications\.0\.outputs\.1`: Invalid option: expected one of "handouts"\|"book"/)])
+      expect(fs.existsSync(path.join(broken, 'dist'))).toBe(false)
+    } finally {
+      fs.rmSync(broken, {recursive: true, force: true})
+    }
+  })
+})
