@@ -10,6 +10,7 @@ import JSZip from 'jszip'
 import {PDFArray, PDFDict, PDFDocument, PDFName} from 'pdf-lib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
+import {ace} from './support/ace.js'
 import {browser, environment, epubcheck, pdfInfo, pdfText, repo, run, tempDir} from './support/tools.js'
 
 const titles = ['Resurgence of Islamic State-Khorasan (IS-K)', 'El Niño and the Indian Monsoon', 'Why Critical Minerals Matter']
@@ -142,7 +143,33 @@ describe('book EPUB', () => {
   })
 })
 
+describe('accessibility (Ace by DAISY)', () => {
+  it('reports no violations on the book and on every handout EPUB', () => {
+    const epubs = [epub, ...report.sources.map((source) => path.join(project, 'dist', `${source.name}.epub`))]
+    expect(epubs).toHaveLength(4)
+    for (const file of epubs) expect(ace(file), path.basename(file)).toEqual([])
+  }, 300_000)
+
+  it('declares accessibility metadata and alt text for images', async () => {
+    const opf = await (await JSZip.loadAsync(fs.readFileSync(epub))).file('OEBPS/content.opf')!.async('string')
+    for (const property of ['accessMode">textual', 'accessMode">visual', 'accessModeSufficient">textual', 'accessibilityFeature">alternativeText', 'accessibilityHazard">none', 'accessibilitySummary">']) {
+      expect(opf).toContain(`<meta property="schema:${property}`)
+    }
+  })
+})
+
 describe('handouts of a publication', () => {
+  it('tag figures with their alt text, tables with header cells, and headings, in the PDF structure tree', () => {
+    const flat = path.join(project, 'flat.pdf')
+    run('qpdf', ['--qdf', '--object-streams=disable', path.join(project, 'dist', 'el-nino-monsoon.pdf'), flat])
+    const text = fs.readFileSync(flat, 'latin1')
+    const types = new Set([...text.matchAll(/\/S \/([A-Za-z]+)/g)].map((match) => match[1]))
+    for (const type of ['Document', 'H', 'P', 'L', 'LI', 'Table', 'TH', 'TD', 'Figure', 'Caption', 'Link']) expect(types, type).toContain(type)
+    const alt = /\/Alt <feff([0-9a-f]+)>/.exec(text)
+    expect(alt).not.toBeNull()
+    expect(Buffer.from(alt![1]!, 'hex').swap16().toString('utf16le')).toMatch(/^Bar chart of June–September rainfall/)
+  })
+
   it('print cross-references as text in a standalone handout', async () => {
     const text = pdfText(path.join(project, 'dist', 'el-nino-monsoon.pdf')).replace(/\s+/g, ' ')
     expect(text).toContain('the explainer on IS-K')

@@ -3,7 +3,7 @@
  * with a real Chromium: exit codes, diagnostics printed once as
  * `file:line:column`, atomic outputs, other sources still built.
  */
-import {spawnSync} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
@@ -77,6 +77,38 @@ describe('handout build', () => {
     expect(result.status).toBe(1)
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^handout-press: Browser `\/nonexistent\/chrome` .* does not exist or is not executable: fix the path or unset it$/)
     expect(fs.existsSync(path.join(project, 'dist'))).toBe(false)
+  })
+
+  it('stops cleanly on Ctrl-C: finishes the current document, closes the browser, leaves no temp files', async () => {
+    const files: Record<string, string> = {}
+    for (let index = 1; index <= 8; index++) files[`content/article-${index}.md`] = good(`Article ${index}`)
+    project = tempProject(files)
+    const child = spawn(process.execPath, [bin, 'build', '--concurrency', '1'], {cwd: project, env: {...process.env, HANDOUT_BROWSER: browser}})
+    let stderr = ''
+    let browserPids: number[] = []
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (stderr.includes("[1/8]") && browserPids.length === 0) {
+          // The browser is the CLI's child (Chromium's own helpers are its children).
+          browserPids = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(child.pid)], {encoding: 'utf8'})
+            .split('\n')
+            .filter((line) => line.includes('chromium') || line.includes('chrome'))
+            .map((line) => Number.parseInt(line, 10))
+          child.kill('SIGINT')
+          resolve()
+        }
+      })
+    })
+    expect(await exited).toBe(130)
+    expect(stderr).toContain('SIGINT: finishing the current document, then stopping')
+    expect(browserPids.length).toBeGreaterThan(0)
+    for (const pid of browserPids) expect(() => process.kill(pid, 0), `browser process ${pid} still running`).toThrow()
+    const written = fs.readdirSync(path.join(project, 'dist'))
+    expect(written.filter((name) => name.endsWith('.tmp'))).toEqual([])
+    expect(written.length).toBeLessThan(16)
+    expect(written.length % 2).toBe(0)
   })
 
   it('answers --help, --version and bad usage', () => {

@@ -56,8 +56,8 @@ export function renderPrint(templates: Templates, document: Document, options: R
 }
 
 /**
- * A print copy of a document's tree: footnote back-links mean nothing on
- * paper, the notes' label (hidden on the web) is a visible heading, and links
+ * A print copy of a document's tree: footnote back-links show an arrow the
+ * print fonts have, the notes' label (hidden on the web) is a visible heading, and links
  * to other articles go where `resolve` says (in a standalone handout: text).
  */
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
@@ -65,11 +65,12 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
   rewriteCrossReferences(copy, document.crossReferences, resolve)
   const notesLabel = labelsFor(document.meta.lang).notes
   let hasNotes = false
-  visit(copy, 'element', (node: Element, index, parent) => {
+  visit(copy, 'element', (node: Element) => {
     const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []
-    if (node.tagName === 'a' && classes.includes('data-footnote-backref') && parent && index !== undefined) {
-      parent.children.splice(index, 1)
-      return [SKIP, index]
+    if (node.tagName === 'a' && classes.includes('data-footnote-backref')) {
+      // Back to the reference: an arrow the shipped fonts have (↩ is not in them).
+      node.children = [{type: 'text', value: '↑'}]
+      return SKIP
     }
     if (node.tagName === 'h2' && classes.includes('sr-only')) {
       hasNotes = true
