@@ -4,23 +4,25 @@
  * atomically into the output folder.
  */
 import path from 'node:path'
-import type {VFile} from 'vfile'
-import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Format} from './config/schema.js'
-import {findSources, type SourceEntry} from './content/find-sources.js'
+import {VFile} from 'vfile'
+import {buildBook, checkCrossReferences, orderDocuments, type PublicationReport} from './build-publication.js'
+import {configName, loadConfig} from './config/load-config.js'
+import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Config, type Format, type Publication} from './config/schema.js'
+import {selectPublication} from './content/select-publication.js'
+import {findSources, shardSources, type SourceEntry} from './content/find-sources.js'
 import {epubFromDocument} from './epub/epub-from-document.js'
 import {renderCover} from './epub/render-cover.js'
-import {writeEpub} from './epub/write-epub.js'
 import {createProcessor, type Processor} from './markdown/processor.js'
 import {buildDocument} from './model/build-document.js'
 import type {Document} from './model/types.js'
 import {writeAtomic} from './output/write-atomic.js'
 import {launchBrowser, type BrowserSession} from './pdf/browser.js'
 import {BrowserError} from './pdf/find-browser.js'
-import {finishPdf} from './pdf/pdf-metadata.js'
 import {printPdf} from './pdf/print-pdf.js'
 import {renderPrint, templateData} from './render/render-print.js'
 import {loadTemplates, type Templates} from './render/templates.js'
 import {generator} from './version.js'
+import {addTime, timed, type PhaseTimings} from './phase-timings.js'
 
 /** One written output. */
 export interface OutputReport {
@@ -42,12 +44,16 @@ export interface SourceReport {
   failed: boolean
   /** Wall time of this source, in ms. */
   ms: number
+  /** The parsed document, when parsing succeeded (books reuse it). */
+  document?: Document
 }
 
 /** The result of a build. */
 export interface BuildReport {
   sources: SourceReport[]
-  /** True when every source was written. */
+  /** Compiled books of the config's publications. */
+  publications: PublicationReport[]
+  /** True when every source and book was written. */
   ok: boolean
   ms: number
 }
@@ -56,6 +62,7 @@ export interface BuildReport {
 export type BuildEvent =
   | {type: 'start'; sources: SourceEntry[]}
   | {type: 'source'; report: SourceReport; done: number; total: number}
+  | {type: 'publication'; report: PublicationReport}
 
 /** Hooks of a build. */
 export interface BuildHooks {
@@ -63,6 +70,8 @@ export interface BuildHooks {
   onEvent?: (event: BuildEvent) => void
   /** Stops the build between documents (Ctrl-C). */
   signal?: AbortSignal
+  /** Collects milliseconds per phase (`launch` is added once, by the first build that used the browser). */
+  timings?: PhaseTimings
 }
 
 /**
@@ -71,8 +80,18 @@ export interface BuildHooks {
  */
 export interface Builder {
   readonly options: BuildOptions
-  /** Build these sources; never throws for content problems (they are messages). */
-  buildSources(sources: SourceEntry[], hooks?: BuildHooks): Promise<BuildReport>
+  /**
+   * Build these sources; never throws for content problems (they are messages).
+   * Sources in `parseOnly` are parsed (for books) but get no outputs of their own.
+   */
+  buildSources(sources: SourceEntry[], hooks?: BuildHooks, parseOnly?: ReadonlySet<string>): Promise<BuildReport>
+  /** Build the book of `publication` from its parsed articles (ordered here). */
+  buildBook(publication: Publication, documents: Document[], configPath: string): Promise<PublicationReport>
+  /**
+   * Read and compile the template folder again (watch mode, after a designer's
+   * edit). On error the previous templates stay in use and the error is thrown.
+   */
+  reloadTemplates(): Promise<void>
   /** Close the browser. Always call, in `finally`. */
   close(): Promise<void>
 }
@@ -81,12 +100,15 @@ export interface Builder {
 export async function createBuilder(input: BuildOptionsInput = {}, environment: BrowserEnvironment = {}): Promise<Builder> {
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
-  const templates = await loadTemplates(path.resolve(root, options.templates))
+  const templatesDir = path.resolve(root, options.templates)
+  // Replaced whole by `reloadTemplates()` (watch mode calls it only between builds).
+  let templates = await loadTemplates(templatesDir)
   const processor = createProcessor({root})
   let session: Promise<BrowserSession> | undefined
   const browser = () =>
     (session ??= launchBrowser({
       executablePath: options.browser,
+      browserWSEndpoint: options.browserWSEndpoint,
       cacheDir: environment.puppeteerCacheDir,
       sandbox: environment.sandbox ?? true,
       poolSize: options.concurrency,
@@ -95,10 +117,13 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   // Both formats need the browser (the EPUB for its generated cover): start it early.
   // The rejection is handled where it is awaited.
   browser().catch(() => {})
+  const launchStarted = performance.now()
+  let launchMs: number | undefined
+  browser().then(() => (launchMs = performance.now() - launchStarted), () => {})
 
   return {
     options,
-    async buildSources(sources, hooks = {}) {
+    async buildSources(sources, hooks = {}, parseOnly = new Set()) {
       const started = performance.now()
       hooks.onEvent?.({type: 'start', sources})
       const reports: SourceReport[] = new Array(sources.length)
@@ -107,14 +132,24 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       const worker = async () => {
         while (next < sources.length && !hooks.signal?.aborted) {
           const index = next++
-          const report = await buildSource({options, root, templates, processor, browser}, sources[index]!)
+          const source = sources[index]!
+          const report = await buildSource({options, root, templates, processor, browser, timings: hooks.timings}, source, parseOnly.has(source.path))
           reports[index] = report
           hooks.onEvent?.({type: 'source', report, done: ++done, total: sources.length})
         }
       }
       await Promise.all(Array.from({length: Math.min(options.concurrency, sources.length)}, worker))
       const finished = reports.filter(Boolean)
-      return {sources: finished, ok: finished.length === sources.length && finished.every((report) => !report.failed), ms: performance.now() - started}
+      if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
+      return {sources: finished, publications: [], ok: finished.length === sources.length && finished.every((report) => !report.failed), ms: performance.now() - started}
+    },
+    async buildBook(publication, documents, configPath) {
+      const ordered = orderDocuments(publication, documents)
+      checkCrossReferences(publication, ordered)
+      return buildBook({options, root, templates, browser, configPath}, publication, ordered)
+    },
+    async reloadTemplates() {
+      templates = await loadTemplates(templatesDir)
     },
     async close() {
       if (session) await (await session.catch(() => undefined))?.close()
@@ -130,15 +165,103 @@ export interface BrowserEnvironment {
   sandbox?: boolean
 }
 
-/** Build every source of `options.inputs` (default `content/`) with a fresh builder. */
+/**
+ * Build with a fresh builder: the handouts of `options.inputs` (default
+ * `content/`) and, when the project has a config and no paths were given, the
+ * books of its publications (or only `options.publication`). Rejects with a
+ * `ConfigError` (its `file` has the messages) when the config is invalid.
+ */
 export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {}, environment: BrowserEnvironment = {}): Promise<BuildReport> {
+  const started = performance.now()
   const options = resolveBuildOptions(input)
-  const sources = await findSources(path.resolve(options.root), options.inputs)
+  const root = path.resolve(options.root)
+  const {config, file: configFile} = await loadConfig(root)
+  const plan = planBuild(config, await findSources(root, options.inputs), options, root, configFile)
   const builder = await createBuilder(options, environment)
   try {
-    return await builder.buildSources(sources, hooks)
+    const report = await builder.buildSources(plan.sources, hooks, plan.parseOnly)
+    const documents = new Map(report.sources.map((source) => [source.file.path, source]))
+    for (const {publication, sources} of plan.publications) {
+      if (hooks.signal?.aborted) break
+      const members = sources.map((source) => documents.get(source.path))
+      let book: PublicationReport
+      if (members.some((member) => !member?.document)) {
+        const file = new VFile({path: plan.configPath, cwd: root})
+        const failed = sources.filter((source) => !documents.get(source.path)?.document).map((source) => path.relative(root, source.path))
+        file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
+        book = {name: publication.name, file, outputs: [], failed: true, articles: sources.length, ms: 0}
+      } else {
+        book = await builder.buildBook(publication, members.map((member) => member!.document!), plan.configPath)
+      }
+      report.publications.push(book)
+      hooks.onEvent?.({type: 'publication', report: book})
+    }
+    report.ok = report.ok && report.publications.every((book) => !book.failed) && plan.problems.length === 0
+    report.ms = performance.now() - started
+    return report
   } finally {
     await builder.close()
+  }
+}
+
+/** What one build does. */
+interface BuildPlan {
+  /** Sources to parse, in order. */
+  sources: SourceEntry[]
+  /** Of those, the ones that get no handout (only in books). */
+  parseOnly: Set<string>
+  publications: Array<{publication: Publication; sources: SourceEntry[]}>
+  configPath: string
+  /** Problems with the plan itself (already reported on the config file). */
+  problems: string[]
+}
+
+/**
+ * Decide what to build. Explicit paths: their handouts only. `--publication`:
+ * that publication. Otherwise every publication, plus a handout for every
+ * source that is in no publication or in one that wants handouts. A shard
+ * takes every n-th handout and every n-th book (with the articles it needs).
+ */
+function planBuild(config: Config, all: SourceEntry[], options: BuildOptions, root: string, configFile: VFile | undefined): BuildPlan {
+  const configPath = configFile?.path ?? path.join(root, configName)
+  const problems: string[] = []
+  let chosen = options.inputs.length > 0 && !options.publication ? [] : config.publications
+  if (options.publication) {
+    chosen = config.publications.filter((publication) => publication.name === options.publication)
+    if (chosen.length === 0) {
+      const names = config.publications.map((publication) => publication.name)
+      throw new Error(`Unknown publication \`${options.publication}\`: ${names.length > 0 ? `the config has ${names.map((name) => `\`${name}\``).join(', ')}` : `there is no \`${configName}\` with publications`}`)
+    }
+  }
+  const publications = chosen.map((publication) => {
+    const selected = selectPublication(publication, all, root)
+    for (const missing of selected.missing) {
+      problems.push(missing)
+      configFile?.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path`, {place: {line: 1, column: 1}, ruleId: 'publication-source-missing', source: 'handout:config'})
+    }
+    return {publication, sources: selected.sources}
+  })
+
+  const inBooks = new Set(publications.flatMap((entry) => entry.sources.map((source) => source.path)))
+  const wantsHandout = new Set(
+    publications.filter((entry) => entry.publication.outputs.includes('handouts')).flatMap((entry) => entry.sources.map((source) => source.path))
+  )
+  let handouts = options.publication
+    ? all.filter((source) => wantsHandout.has(source.path))
+    : all.filter((source) => !inBooks.has(source.path) || wantsHandout.has(source.path))
+  let books = publications.filter((entry) => entry.publication.outputs.includes('book'))
+  if (options.shard) {
+    handouts = shardSources(handouts, options.shard)
+    books = shardSources(books, options.shard)
+  }
+  const handoutPaths = new Set(handouts.map((source) => source.path))
+  const needed = new Set([...handoutPaths, ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
+  return {
+    sources: all.filter((source) => needed.has(source.path)),
+    parseOnly: new Set([...needed].filter((file) => !handoutPaths.has(file))),
+    publications: books,
+    configPath,
+    problems
   }
 }
 
@@ -148,13 +271,17 @@ interface Context {
   templates: Templates
   processor: Processor
   browser: () => Promise<BrowserSession>
+  timings?: PhaseTimings | undefined
 }
 
-async function buildSource(context: Context, source: SourceEntry): Promise<SourceReport> {
+async function buildSource(context: Context, source: SourceEntry, parseOnly: boolean): Promise<SourceReport> {
   const started = performance.now()
-  const {file, document} = await buildDocument(context.processor, source, {cwd: context.root, sourceDateEpoch: context.options.sourceDateEpoch})
-  const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({file, name: source.name, outputs, failed, ms: performance.now() - started})
+  const {file, document} = await timed(context.timings, 'parse', () =>
+    buildDocument(context.processor, source, {cwd: context.root, sourceDateEpoch: context.options.sourceDateEpoch})
+  )
+  const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({file, name: source.name, outputs, failed, ms: performance.now() - started, ...(document ? {document} : {})})
   if (!document) return report([], true)
+  if (parseOnly) return report([], false)
 
   let made: Array<{format: Format; data: Uint8Array; pages?: number}>
   try {
@@ -171,25 +298,32 @@ async function buildSource(context: Context, source: SourceEntry): Promise<Sourc
   const outDir = path.resolve(context.root, context.options.outDir)
   for (const output of made) {
     const target = path.join(outDir, `${document.name}.${output.format}`)
-    await writeAtomic(target, output.data)
+    await timed(context.timings, 'write', () => writeAtomic(target, output.data))
     outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
   }
   return report(outputs, false)
 }
 
 async function makePdf(context: Context, document: Document) {
-  const page = renderPrint(context.templates, document, {pageSize: context.options.pageSize})
-  const printed = await printPdf(await context.browser(), {
-    html: page.html,
-    styles: {'print.css': context.templates.printCss},
-    assets: document.assets,
-    timeout: context.options.timeout
-  })
+  // pdf-lib is loaded on first use, while the browser starts, not before the
+  // launch at start-up (a quarter of the CLI's imports); EPUB-only builds never load it.
+  const metadata = import('./pdf/pdf-metadata.js')
+  const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize: context.options.pageSize}))
+  const session = await context.browser()
+  const printed = await timed(context.timings, 'print', () =>
+    printPdf(session, {
+      html: page.html,
+      styles: {'print.css': context.templates.printCss},
+      assets: document.assets,
+      timeout: context.options.timeout
+    })
+  )
   for (const url of printed.blocked) {
     document.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
   }
   const {meta} = document
-  const finished = await finishPdf(printed.pdf, {
+  const {finishPdf} = await metadata
+  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {
     title: meta.title,
     author: meta.author === undefined ? meta.publisher : [meta.author].flat().join(', '),
     subject: meta.description,
@@ -198,14 +332,18 @@ async function makePdf(context: Context, document: Document) {
     date: document.date,
     lang: meta.lang,
     outline: page.outline
-  })
+  }))
   return {format: 'pdf' as const, data: finished.pdf, pages: finished.pages}
 }
 
 async function makeEpub(context: Context, document: Document) {
-  const coverHtml = context.templates.cover(templateData(document))
-  const cover = await renderCover(await context.browser(), coverHtml)
-  const data = await writeEpub(context.templates, epubFromDocument(document, {data: cover, mediaType: 'image/png'}))
+  // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
+  const packager = import('./epub/write-epub.js')
+  const coverHtml = await timed(context.timings, 'render', () => context.templates.cover(templateData(document)))
+  const session = await context.browser()
+  const cover = await timed(context.timings, 'print', () => renderCover(session, coverHtml))
+  const {writeEpub} = await packager
+  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, {data: cover, mediaType: 'image/png'})))
   return {format: 'epub' as const, data}
 }
 

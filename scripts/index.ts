@@ -8,3 +8,5 @@ export type {BuildOptions, BuildOptionsInput, Format, FrontMatter, PageSize} fro
 export {findSources} from './content/find-sources.js'
 export type {SourceEntry} from './content/find-sources.js'
 export type {Document} from './model/types.js'
+export {watch} from './watch.js'
+export type {Rebuild, WatchEvent, WatchHooks, WatchOptions, WatchOptionsInput, Watcher} from './watch.js'

@@ -39,13 +39,13 @@ export const frontMatterSchema = z.object({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
     .default('en')
-    .describe('Language (BCP 47): hyphenation, date words, PDF /Lang, EPUB dc:language.'),
+    .describe('Language (BCP 47): date in words, page labels, PDF /Lang, EPUB dc:language.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
   runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title).'),
   identifier: text(200)
     .optional()
-    .describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from the content).'),
+    .describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from publisher, title, date and file name, so edits keep it).'),
   pageSize: z.enum(pageSizes).optional().describe('Paper size for this source, overriding `--page-size`.')
 })
 
@@ -73,8 +73,19 @@ export const buildOptionsSchema = z.object({
     .nonnegative()
     .optional()
     .describe('Seconds since 1970 to use as every output\'s date (the CLI reads `SOURCE_DATE_EPOCH`).'),
+  browserWSEndpoint: z
+    .string()
+    .regex(/^wss?:\/\/\S+$/, 'expected a DevTools WebSocket URL such as `ws://127.0.0.1:3000`')
+    .optional()
+    .describe('Print through a running Chrome at this DevTools WebSocket URL (e.g. a browserless pool) instead of launching one.'),
   concurrency: z.number().int().min(1).max(16).default(2).describe('Documents printed at once (browser pages in the pool).'),
-  timeout: z.number().int().min(1000).default(60_000).describe('Per-document time limit for printing, in ms.')
+  timeout: z.number().int().min(1000).default(60_000).describe('Per-document time limit for printing, in ms.'),
+  publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),
+  shard: z
+    .object({index: z.number().int().min(1), count: z.number().int().min(1)})
+    .refine((shard) => shard.index <= shard.count, 'expected `index` ≤ `count`')
+    .optional()
+    .describe('Build only part `index` of `count` (1-based) of the sorted sources, for n machines building disjoint parts (the CLI\'s `--shard i/n`).')
 })
 
 /** Options as the caller gives them (all optional). */
@@ -92,3 +103,47 @@ export function resolveBuildOptions(input: BuildOptionsInput = {}): BuildOptions
   const where = issue?.path.join('.') || '(options)'
   throw new TypeError(`Invalid option \`${where}\`: ${issue?.message ?? 'invalid value'}`)
 }
+
+/** One publication of the project config: a set of articles built as handouts and/or one book. */
+export const publicationSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a file-safe name (letters, digits, `.`, `_`, `-`)')
+    .describe('Name of the publication: `--publication NAME`, and the book\'s file name `dist/<name>.pdf`.'),
+  title: text(300).describe('Title of the book: cover, title page, metadata.'),
+  subtitle: text(300).optional().describe('Subtitle of the book.'),
+  publisher: text(200).optional().describe('Publisher of the book (default: the first article\'s).'),
+  author: z.union([text(200), z.array(text(200)).min(1).max(20)]).optional().describe('Author or authors of the book.'),
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en`')
+    .default('en')
+    .describe('Language of the book (BCP 47).'),
+  date: isoDate.optional().describe('Date of the book `YYYY-MM-DD` (default: the newest article\'s).'),
+  period: text(100).optional().describe('Period the book covers, printed on the title page, e.g. `April 2024`.'),
+  description: text(2000).optional().describe('Summary of the book: PDF Subject, EPUB dc:description.'),
+  identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: derived from name and title).'),
+  cover: z.string().optional().describe('Cover image path (PNG/JPEG), relative to the config file (default: generated).'),
+  pageSize: z.enum(pageSizes).optional().describe('Paper size of the book and its handouts (default: `--page-size`).'),
+  sources: z
+    .union([z.array(z.string()).min(1), z.string()])
+    .describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
+  sort: z.enum(['date', 'name', 'none']).default('date').describe('Order of a glob\'s articles: by `date` (oldest first), by file `name`, or `none` (list order).'),
+  outputs: z
+    .array(z.enum(['handouts', 'book']))
+    .min(1)
+    .default(['handouts', 'book'])
+    .describe('What to build: per-article `handouts`, a compiled `book`, or both.'),
+  rectoStart: z.boolean().default(false).describe('Start every article of the printed book on a right-hand (odd) page.')
+})
+
+/** A validated publication. */
+export type Publication = z.output<typeof publicationSchema>
+
+/** The project config file, `handout.config.yaml` at the project root. */
+export const configSchema = z.object({
+  publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.')
+})
+
+/** A validated project config. */
+export type Config = z.output<typeof configSchema>

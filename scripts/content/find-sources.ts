@@ -64,3 +64,31 @@ export function safeName(value: string): string {
     .slice(0, 100)
   return name || 'untitled'
 }
+
+/** One part of a split build: part `index` (1-based) of `count`. */
+export interface Shard {
+  index: number
+  count: number
+}
+
+/**
+ * The sources of one shard: every `count`-th source of the sorted list,
+ * starting at the `index`-th, so n machines given `1/n` … `n/n` build disjoint
+ * parts that together cover every source, with sizes differing by at most one.
+ * Output names are assigned before splitting, so they do not depend on the shard.
+ */
+export function shardSources<T>(sources: readonly T[], shard: Shard | undefined): T[] {
+  if (!shard) return [...sources]
+  if (!Number.isInteger(shard.count) || !Number.isInteger(shard.index) || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+    throw new RangeError(`Invalid shard \`${shard.index}/${shard.count}\`: use i/n with 1 ≤ i ≤ n, such as \`1/3\``)
+  }
+  return sources.filter((_, position) => position % shard.count === shard.index - 1)
+}
+
+/** Parse `i/n` (as given to `--shard`); `undefined` when malformed. */
+export function parseShard(value: string): Shard | undefined {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim())
+  if (!match) return undefined
+  const shard = {index: Number(match[1]), count: Number(match[2])}
+  return shard.count >= 1 && shard.index >= 1 && shard.index <= shard.count ? shard : undefined
+}

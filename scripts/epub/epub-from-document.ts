@@ -16,15 +16,13 @@ type Cover = {data: Uint8Array; mediaType: string}
 /** Describe the EPUB of one article; `cover` is the cover image's bytes. */
 export function epubFromDocument(document: Document, cover: Cover): EpubBook {
   const {meta} = document
-  const authors = authorsOf(meta.author)
   const filename = 'article.xhtml'
   return {
     id: document.id,
     title: meta.title,
     subtitle: meta.subtitle,
     lang: meta.lang,
-    creators: authors.length > 0 ? authors : meta.publisher ? [meta.publisher] : [],
-    creatorRole: authors.length > 0 ? 'aut' : 'none',
+    ...creatorsOf(meta.author, meta.publisher),
     publisher: meta.publisher,
     date: meta.date,
     description: meta.description,
@@ -58,7 +56,6 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
     const file = fileByPath.get(reference.target)
     return file === undefined ? undefined : `${file}${reference.fragment ? `#${reference.fragment}` : ''}`
   }
-  const authors = authorsOf(publication.author)
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const asset of document.assets.values()) assets.set(asset.href, asset)
   const subjects = [...new Set(documents.flatMap((document) => document.meta.tags))]
@@ -67,8 +64,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
     title: publication.title,
     subtitle: publication.subtitle,
     lang: publication.lang,
-    creators: authors.length > 0 ? authors : input.publisher ? [input.publisher] : [],
-    creatorRole: authors.length > 0 ? 'aut' : 'none',
+    ...creatorsOf(publication.author, input.publisher),
     publisher: input.publisher,
     date: publication.date ?? input.date.toISOString().slice(0, 10),
     description: publication.description,
@@ -88,6 +84,13 @@ function chapterOf(document: Document, filename: string, resolve?: ResolveRefere
   const {meta} = document
   const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
   return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline}}
+}
+
+/** The authors as creators; without any, the publisher stands in (with no author role). */
+function creatorsOf(author: string | string[] | undefined, publisher: string | undefined): Pick<EpubBook, 'creators' | 'creatorRole'> {
+  const authors = authorsOf(author)
+  if (authors.length > 0) return {creators: authors, creatorRole: 'aut'}
+  return {creators: publisher ? [publisher] : [], creatorRole: 'none'}
 }
 
 function authorsOf(author: string | string[] | undefined): string[] {

@@ -10,7 +10,7 @@ import path from 'node:path'
 import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {imageExtensions, sniffImage} from '../content/sniff-image.js'
+import {imageExtensions, imageSize, sniffImage} from '../content/sniff-image.js'
 import type {Asset} from '../model/types.js'
 
 declare module 'vfile' {
@@ -26,13 +26,22 @@ export interface Options {
   root: string
   /** Largest image accepted, in bytes (default: 20 MiB). */
   maxBytes?: number
+  /**
+   * Most pixels an image may have, as its header states (default: 50 million,
+   * about 200 MB decoded). Stops decompression bombs before a decoder sees them.
+   */
+  maxPixels?: number
 }
+
+/** Longest side Chromium's rasteriser (Skia) accepts, in pixels. */
+const maxSide = 32_767
 
 const origin = 'handout:images'
 
 /** Resolve local images into `file.data.assets`; replace unusable ones by their alt text. */
 export default function rehypeImages(options: Options) {
   const maxBytes = options.maxBytes ?? 20 * 1024 * 1024
+  const maxPixels = options.maxPixels ?? 50_000_000
   const realRoot = fs.realpathSync(options.root)
 
   return function (tree: Root, file: VFile) {
@@ -104,6 +113,16 @@ export default function rehypeImages(options: Options) {
       if (!mediaType) return fail(`\`${src}\` is not a PNG, JPEG, GIF or WebP image (checked by its content)`, 'image-type')
       if (mediaType === 'image/svg+xml') {
         return fail(`SVG image \`${src}\` is not supported yet: convert it to PNG`, 'image-type')
+      }
+      const size = imageSize(data, mediaType)
+      if (!size || size.width === 0 || size.height === 0) {
+        return fail(`Cannot read the size of image \`${src}\`: the file is truncated or damaged`, 'image-type')
+      }
+      if (size.width * size.height > maxPixels || size.width > maxSide || size.height > maxSide) {
+        return fail(
+          `Image \`${src}\` is ${size.width} × ${size.height} pixels, over the limit of ${maxPixels / 1e6} million pixels and ${maxSide} per side: scale it down`,
+          'image-too-large'
+        )
       }
 
       const hash = createHash('sha256').update(data).digest('hex').slice(0, 16)

@@ -33,10 +33,18 @@ export interface LaunchOptions {
   poolSize?: number
   /** Time limit of one page's work, in ms (default: `60000`). */
   timeout?: number
+  /**
+   * Print through a running Chrome at this DevTools WebSocket URL (`ws://…`,
+   * e.g. a browserless pool) instead of launching one (default: launch).
+   * Its flags are the remote's; request interception still refuses every
+   * request that is not ours. Closing the session disconnects; it never closes
+   * the remote browser.
+   */
+  browserWSEndpoint?: string | undefined
 }
 
-// Every flag says why it is there.
-const chromiumArgs = [
+// Every flag says why it is there. Exported so the benchmark's floor launches the same browser.
+export const chromiumArgs = [
   // The machine's network is closed or untrusted: no background requests that hang or leak.
   '--disable-background-networking',
   '--disable-component-update',
@@ -77,7 +85,8 @@ interface PooledPage {
 
 /** Launch a browser session. Throws with a one-sentence fix when none is found. */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
-  const found = await findBrowser({explicit: options.executablePath, cacheDir: options.cacheDir})
+  const remote = options.browserWSEndpoint
+  const found = remote ? {executablePath: remote} : await findBrowser({explicit: options.executablePath, cacheDir: options.cacheDir})
   const puppeteer = (await import('puppeteer-core')).default
   const poolSize = options.poolSize ?? 2
   const timeout = options.timeout ?? 60_000
@@ -89,7 +98,23 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const waiting: Array<() => void> = []
   let closed = false
 
+  const connect = async (endpoint: string): Promise<Browser> => {
+    try {
+      const connected = await puppeteer.connect({browserWSEndpoint: endpoint})
+      connected.on('disconnected', () => {
+        if (browser === connected) {
+          browser = undefined
+          idle = []
+        }
+      })
+      return connected
+    } catch (error) {
+      throw new BrowserError(`Cannot connect to the browser at \`${endpoint}\`: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+    }
+  }
+
   const launch = async (): Promise<Browser> => {
+    if (remote) return connect(remote)
     const args = [...chromiumArgs]
     // Root cannot use Chromium's sandbox; content cannot run script anyway (JavaScript is off).
     if (options.sandbox === false) args.push('--no-sandbox')
@@ -195,8 +220,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       if (closed) return
       closed = true
       const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
+      const pages = idle
       browser = undefined
       idle = []
+      if (remote) {
+        // Someone else's browser: close only our pages, then let go of it.
+        await Promise.all(pages.map((pooled) => pooled.page.close().catch(() => {})))
+        await current?.disconnect().catch(() => {})
+        return
+      }
       await current?.close().catch(() => current.process()?.kill('SIGKILL'))
     }
   }

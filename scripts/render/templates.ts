@@ -29,6 +29,8 @@ export interface Templates {
 
 /** Read and compile every template in `dir`; throws naming the missing file. */
 export async function loadTemplates(dir: string): Promise<Templates> {
+  // Compiled partials are cached by file name; a reload (watch mode) must see their edits.
+  ejs.clearCache()
   const read = async (name: string) => {
     const file = path.join(dir, name)
     try {
@@ -38,25 +40,26 @@ export async function loadTemplates(dir: string): Promise<Templates> {
     }
   }
   const [print, printCss, book, bookCss, cover, epubCss, chapter, contentOpf, tocXhtml, tocNcx, epubCover] = await Promise.all([
-    compileWith(read, 'print.html'),
+    compileWith(read, dir, 'print.html'),
     read('print.css'),
-    compileWith(read, 'book.html'),
+    compileWith(read, dir, 'book.html'),
     read('book.css'),
-    compileWith(read, 'cover.html'),
+    compileWith(read, dir, 'cover.html'),
     read('epub/epub.css'),
     read('epub/chapter.xhtml.ejs'),
     read('epub/content.opf.ejs'),
     read('epub/toc.xhtml.ejs'),
     read('epub/toc.ncx.ejs'),
-    compileWith(read, 'epub/cover.xhtml.ejs')
+    compileWith(read, dir, 'epub/cover.xhtml.ejs')
   ])
   return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
 }
 
-async function compileWith(read: (name: string) => Promise<string>, name: string): Promise<ejs.TemplateFunction> {
+async function compileWith(read: (name: string) => Promise<string>, dir: string, name: string): Promise<ejs.TemplateFunction> {
   const source = await read(name)
   try {
-    return ejs.compile(source, {filename: name})
+    // The full path lets templates include partials (`<%- include('partials/fonts.html') %>`).
+    return ejs.compile(source, {filename: path.join(dir, name), cache: true})
   } catch (error) {
     throw new Error(`Template \`${name}\` has an error: ${(error as Error).message}`, {cause: error})
   }

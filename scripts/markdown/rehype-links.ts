@@ -1,0 +1,42 @@
+/**
+ * Keep only links that work in a standalone PDF and EPUB: absolute URLs and
+ * fragments naming an id of this document. A relative link (`other.md`,
+ * `page.html`) points at nothing in either output (and fails epubcheck), as
+ * does `#missing`: the link is unwrapped to its text, with a warning.
+ */
+import type {Element, Root} from 'hast'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+
+/** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
+export default function rehypeLinks() {
+  return function (tree: Root, file: VFile) {
+    const ids = new Set<string>()
+    visit(tree, 'element', (node: Element) => {
+      if (typeof node.properties.id === 'string') ids.add(node.properties.id)
+    })
+    visit(tree, 'element', (node: Element) => {
+      const href = node.properties.href
+      if (node.tagName !== 'a' || typeof href !== 'string') return
+      // Links to other articles: the renderers resolve them (`rehypeCrossReferences`).
+      if (node.properties.dataXref !== undefined) return
+      // The sanitiser kept only http(s), mailto and similar schemes: those stay.
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return
+      let reason: string | undefined
+      if (href.startsWith('#')) {
+        let target = href.slice(1)
+        try {
+          target = decodeURIComponent(target)
+        } catch {
+          // Not valid percent-encoding: look it up as written.
+        }
+        if (!ids.has(target)) reason = `Link to \`${href}\` points at no heading or id of this document: the link was removed, its text kept`
+      } else {
+        reason = `Relative link \`${href}\` cannot work in a PDF or EPUB: use a full \`https://\` URL (the link was removed, its text kept)`
+      }
+      if (reason === undefined) return
+      delete node.properties.href
+      file.message(reason, {place: node.position, ruleId: 'link-target', source: 'handout:html'})
+    })
+  }
+}

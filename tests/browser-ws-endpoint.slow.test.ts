@@ -1,0 +1,45 @@
+/**
+ * `--browser-ws-endpoint`: a build prints through a Chrome someone else runs,
+ * closes only its own pages and leaves that browser running.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import puppeteer from 'puppeteer-core'
+import {describe, expect, it} from 'vitest'
+import {build} from '../scripts/build.js'
+import {browser as executablePath, environment, pdfInfo, repo, tempDir} from './support/tools.js'
+
+describe('a remote browser', () => {
+  it('prints through it and leaves it running', async () => {
+    const remote = await puppeteer.launch({executablePath, headless: true, args: environment.sandbox ? [] : ['--no-sandbox']})
+    const out = tempDir()
+    try {
+      const pagesBefore = (await remote.pages()).length
+      const report = await build(
+        {root: repo, inputs: ['content/is-k-resurgence.md'], outDir: out, browserWSEndpoint: remote.wsEndpoint()},
+        {},
+        // No executable is looked for: a wrong one must not matter.
+        {...environment, puppeteerCacheDir: path.join(out, 'no-cache')}
+      )
+      expect(report.ok).toBe(true)
+      expect(pdfInfo(path.join(out, 'is-k-resurgence.pdf')).Pages).toBe('2')
+      expect(fs.statSync(path.join(out, 'is-k-resurgence.epub')).size).toBeGreaterThan(0)
+      expect(remote.connected).toBe(true)
+      expect((await remote.pages()).length).toBe(pagesBefore)
+    } finally {
+      await remote.close()
+      fs.rmSync(out, {recursive: true, force: true})
+    }
+  })
+
+  it('says which endpoint it could not reach', async () => {
+    const out = tempDir()
+    try {
+      await expect(build({root: repo, inputs: ['content/is-k-resurgence.md'], outDir: out, browserWSEndpoint: 'ws://127.0.0.1:9/devtools/browser/none'}, {}, environment)).rejects.toThrow(
+        /Cannot connect to the browser at `ws:\/\/127\.0\.0\.1:9/
+      )
+    } finally {
+      fs.rmSync(out, {recursive: true, force: true})
+    }
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * Slow: watch mode with a publication. Editing one article rebuilds that
+ * article's handout and the book that includes it, nothing else; a broken
+ * article keeps the previous book.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {watch, type Rebuild, type WatchEvent, type Watcher} from '../scripts/index.js'
+import {browser, environment, pdfText, tempProject} from './support/tools.js'
+
+const article = (title: string, date: string, body = 'A short paragraph.') => `---\ntitle: ${title}\ndate: ${date}\npublisher: Test Press\n---\n\n## Section\n\n${body}\n`
+const config = 'publications:\n  - name: monthly\n    title: Monthly\n    sources: content/*.md\n'
+
+let root: string
+let watcher: Watcher
+let waiting: Array<(event: WatchEvent) => void> = []
+const out = (name: string) => path.join(root, 'dist', name)
+const mtime = (name: string) => fs.statSync(out(name)).mtimeMs
+
+async function rebuildAfter(change: () => void): Promise<Rebuild> {
+  const event = new Promise<WatchEvent>((resolve) => waiting.push(resolve))
+  change()
+  const result = await event
+  if (result.type !== 'rebuild') throw new Error(`expected a rebuild, got ${result.type}`)
+  return result.rebuild
+}
+
+beforeAll(async () => {
+  root = tempProject({'content/a.md': article('Alpha', '2024-04-01'), 'content/b.md': article('Beta', '2024-04-02'), 'handout.config.yaml': config})
+  watcher = await watch({root, browser}, {
+    onEvent(event) {
+      if (event.type === 'building') return
+      const listeners = waiting
+      waiting = []
+      for (const listener of listeners) listener(event)
+    }
+  }, environment)
+})
+
+afterAll(async () => {
+  await watcher?.close()
+  fs.rmSync(root, {recursive: true, force: true})
+})
+
+describe('watch with a publication', () => {
+  it('builds the handouts and the book at start', () => {
+    expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['a.epub', 'a.pdf', 'b.epub', 'b.pdf', 'monthly.epub', 'monthly.pdf'])
+  })
+
+  it('rebuilds the edited article and its book, not the other article', async () => {
+    const before = {a: mtime('a.pdf'), book: mtime('monthly.pdf')}
+    const rebuild = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'b.md'), article('Beta, revised', '2024-04-02')))
+    expect(rebuild.report.sources.map((source) => source.name)).toEqual(['b'])
+    expect(rebuild.report.publications.map((book) => [book.name, book.failed])).toEqual([['monthly', false]])
+    expect(rebuild.summary).toMatch(/rebuilt b, book monthly in /)
+    expect(mtime('a.pdf')).toBe(before.a)
+    expect(mtime('monthly.pdf')).toBeGreaterThan(before.book)
+    expect(pdfText(out('monthly.pdf'))).toContain('Beta, revised')
+  })
+
+  it('keeps the previous book when an article breaks, and rebuilds it when fixed', async () => {
+    const book = fs.readFileSync(out('monthly.pdf'))
+    const broken = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), '---\ntitle: [\n---\n'))
+    expect(broken.errors).toBe(1)
+    expect(broken.report.publications).toEqual([])
+    expect(fs.readFileSync(out('monthly.pdf')).equals(book)).toBe(true)
+    const fixed = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha, fixed', '2024-04-01')))
+    expect(fixed.report.publications.map((report) => report.name)).toEqual(['monthly'])
+    expect(pdfText(out('monthly.pdf'))).toContain('Alpha, fixed')
+  })
+
+  it('rebuilds the book when the config changes', async () => {
+    const rebuild = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'handout.config.yaml'), config.replace('title: Monthly', 'title: Monthly Digest')))
+    expect(rebuild.report.sources).toEqual([])
+    expect(rebuild.report.publications.map((report) => report.name)).toEqual(['monthly'])
+    expect(pdfText(out('monthly.pdf'))).toContain('Monthly Digest')
+  })
+})
