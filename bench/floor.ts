@@ -1,0 +1,88 @@
+/**
+ * The Chromium floor: the least any Chromium-based tool can spend printing our
+ * HTML. Launches the same Chromium with the same flags as `scripts/pdf/browser.ts`,
+ * serves the same page, stylesheet and fonts from memory, and prints each page
+ * with the same `page.pdf` options, one after another in one page of one warm
+ * browser. No Markdown, no templates, no metadata, no EPUB.
+ *
+ *   node --import tsx bench/floor.ts --css templates/print.css --out DIR --json FILE a.html b.html …
+ *
+ * Prints nothing; writes `{launchMs, printMs, documents, bytes}` to `--json`.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import {parseArgs} from 'node:util'
+import puppeteer from 'puppeteer-core'
+import {chromiumArgs, origin} from '../scripts/pdf/browser.js'
+import {fontResource} from '../scripts/pdf/print-pdf.js'
+
+/** What one floor run measured. */
+export interface FloorResult {
+  /** `puppeteer.launch` until the first page is ready (interception on, JavaScript off). */
+  launchMs: number
+  /** Printing every document, one after another. */
+  printMs: number
+  documents: number
+  bytes: number
+}
+
+const {values, positionals} = parseArgs({
+  allowPositionals: true,
+  options: {
+    css: {type: 'string'},
+    out: {type: 'string'},
+    json: {type: 'string'},
+    browser: {type: 'string', default: '/usr/bin/chromium'}
+  }
+})
+if (!values.css || !values.out || !values.json || positionals.length === 0) {
+  throw new Error('Usage: floor.ts --css print.css --out DIR --json FILE page.html …')
+}
+
+const css = await fs.readFile(values.css, 'utf8')
+let html = ''
+
+const launchStarted = performance.now()
+const browser = await puppeteer.launch({
+  executablePath: values.browser,
+  headless: true,
+  // Root cannot use the sandbox; the same rule as our CLI.
+  args: process.getuid?.() === 0 ? [...chromiumArgs, '--no-sandbox'] : [...chromiumArgs]
+})
+const page = await browser.newPage()
+await page.setJavaScriptEnabled(false)
+await page.setRequestInterception(true)
+page.on('request', (request) => {
+  const url = new URL(request.url())
+  const name = url.pathname.slice(1)
+  const resource =
+    url.origin !== origin
+      ? undefined
+      : url.pathname === '/'
+        ? {body: html, contentType: 'text/html; charset=utf-8'}
+        : name === 'print.css'
+          ? {body: css, contentType: 'text/css; charset=utf-8'}
+          : fontResource(name)
+  if (!resource) void request.abort('blockedbyclient').catch(() => {})
+  else void request.respond({status: 200, contentType: resource.contentType, body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)}).catch(() => {})
+})
+const launchMs = performance.now() - launchStarted
+
+await fs.mkdir(values.out, {recursive: true})
+let bytes = 0
+const printStarted = performance.now()
+let printMs = 0
+try {
+  for (const file of positionals) {
+    html = await fs.readFile(file, 'utf8')
+    await page.goto(origin + '/', {waitUntil: 'load'})
+    const pdf = await page.pdf({preferCSSPageSize: true, printBackground: true, displayHeaderFooter: false, outline: true, tagged: true, waitForFonts: true})
+    await fs.writeFile(path.join(values.out, path.basename(file).replace(/\.html$/, '.pdf')), pdf)
+    bytes += pdf.byteLength
+  }
+  printMs = performance.now() - printStarted
+} finally {
+  await browser.close()
+}
+const result: FloorResult = {launchMs, printMs, documents: positionals.length, bytes}
+await fs.writeFile(values.json, JSON.stringify(result) + '\n')
