@@ -11,6 +11,7 @@ import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Con
 import {selectPublication} from './content/select-publication.js'
 import {findSources, shardSources, type SourceEntry} from './content/find-sources.js'
 import {epubFromDocument} from './epub/epub-from-document.js'
+import {createCoverCache, type CoverCache} from './epub/cover-cache.js'
 import {renderCover} from './epub/render-cover.js'
 import {createProcessor, type Processor} from './markdown/processor.js'
 import {buildDocument} from './model/build-document.js'
@@ -101,10 +102,8 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
   const templatesDir = path.resolve(root, options.templates)
-  // Replaced whole by `reloadTemplates()` (watch mode calls it only between builds).
-  let templates = await loadTemplates(templatesDir)
-  const processor = createProcessor({root})
-  let session: Promise<BrowserSession> | undefined
+  let session: Promise<BrowserSession> | undefined = environment.session
+  const launchStarted = performance.now()
   const browser = () =>
     (session ??= launchBrowser({
       executablePath: options.browser,
@@ -114,12 +113,20 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       poolSize: options.concurrency,
       timeout: options.timeout
     }))
-  // Both formats need the browser (the EPUB for its generated cover): start it early.
-  // The rejection is handled where it is awaited.
-  browser().catch(() => {})
-  const launchStarted = performance.now()
+  // PDFs need the browser: start it first, so it boots while templates load and sources
+  // parse. EPUBs need it only for covers not in the cache, so they start it on demand.
   let launchMs: number | undefined
-  browser().then(() => (launchMs = performance.now() - launchStarted), () => {})
+  if (options.formats.includes('pdf') || session) {
+    browser().then(
+      () => (launchMs = performance.now() - launchStarted),
+      // The rejection is handled where the browser is awaited.
+      () => {}
+    )
+  }
+  // Replaced whole by `reloadTemplates()` (watch mode calls it only between builds).
+  let templates = await loadTemplates(templatesDir)
+  const processor = createProcessor({root})
+  const covers = createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers'))
 
   return {
     options,
@@ -133,7 +140,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
         while (next < sources.length && !hooks.signal?.aborted) {
           const index = next++
           const source = sources[index]!
-          const report = await buildSource({options, root, templates, processor, browser, timings: hooks.timings}, source, parseOnly.has(source.path))
+          const report = await buildSource({options, root, templates, processor, browser, covers, timings: hooks.timings}, source, parseOnly.has(source.path))
           reports[index] = report
           hooks.onEvent?.({type: 'source', report, done: ++done, total: sources.length})
         }
@@ -163,6 +170,11 @@ export interface BrowserEnvironment {
   puppeteerCacheDir?: string | undefined
   /** Keep Chromium's sandbox (false when running as root). */
   sandbox?: boolean
+  /**
+   * A browser already starting, to use instead of launching one (the CLI starts
+   * it before loading the pipeline). The builder closes it.
+   */
+  session?: Promise<BrowserSession> | undefined
 }
 
 /**
@@ -271,6 +283,7 @@ interface Context {
   templates: Templates
   processor: Processor
   browser: () => Promise<BrowserSession>
+  covers: CoverCache
   timings?: PhaseTimings | undefined
 }
 
@@ -340,10 +353,15 @@ async function makeEpub(context: Context, document: Document) {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
   const packager = import('./epub/write-epub.js')
   const coverHtml = await timed(context.timings, 'render', () => context.templates.cover(templateData(document)))
-  const session = await context.browser()
-  const cover = await timed(context.timings, 'print', () => renderCover(session, coverHtml))
+  let cover = await context.covers.get(coverHtml)
+  if (!cover) {
+    const session = await context.browser()
+    cover = await timed(context.timings, 'print', () => renderCover(session, coverHtml))
+    await context.covers.set(coverHtml, cover)
+  }
+  const png = cover
   const {writeEpub} = await packager
-  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, {data: cover, mediaType: 'image/png'})))
+  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, {data: png, mediaType: 'image/png'})))
   return {format: 'epub' as const, data}
 }
 

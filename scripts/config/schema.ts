@@ -80,6 +80,10 @@ export const buildOptionsSchema = z.object({
     .describe('Print through a running Chrome at this DevTools WebSocket URL (e.g. a browserless pool) instead of launching one.'),
   concurrency: z.number().int().min(1).max(16).default(2).describe('Documents printed at once (browser pages in the pool).'),
   timeout: z.number().int().min(1000).default(60_000).describe('Per-document time limit for printing, in ms.'),
+  cacheDir: z
+    .string()
+    .default('.cache/handout')
+    .describe('Where generated covers are cached, relative to the root (`\'\'` turns the disk cache off).'),
   publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),
   shard: z
     .object({index: z.number().int().min(1), count: z.number().int().min(1)})

@@ -203,6 +203,18 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     }
   }
 
+  // Start Chromium now and open the first page, so that both are ready by the time the
+  // caller has parsed its first document. A failure here shows again at first use.
+  getBrowser()
+    .then(newPage)
+    .then(
+      (pooled) => {
+        if (closed) void pooled.page.close().catch(() => {})
+        else idle.push(pooled)
+      },
+      () => {}
+    )
+
   return {
     executablePath: found.executablePath,
     async withPage(site, task) {
