@@ -65,6 +65,16 @@ describe('handout build', () => {
     expect(pdfInfo(path.join(project, 'print', 'a5.pdf'))['Page size']).toMatch(/^420 x 594\.96 pts \(A5\)/)
   })
 
+  it('rebuilds an EPUB with a cached cover without any browser, to the same bytes', () => {
+    project = tempProject({'content/a.md': good('A')})
+    expect(cli(['build', '--format', 'epub']).status).toBe(0)
+    const first = fs.readFileSync(path.join(project, 'dist', 'a.epub'))
+    expect(fs.readdirSync(path.join(project, '.cache', 'handout', 'covers'))).toHaveLength(1)
+    const again = cli(['build', '--format', 'epub'], {HANDOUT_BROWSER: '/nonexistent/chrome'})
+    expect(again.status, again.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(project, 'dist', 'a.epub')).equals(first)).toBe(true)
+  })
+
   it('pins dates to SOURCE_DATE_EPOCH when set', () => {
     project = tempProject({'content/a.md': good('A')})
     expect(cli(['build', '--format', 'pdf'], {SOURCE_DATE_EPOCH: '1700000000'}).status).toBe(0)
