@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // PDF and EPUB tests share one Chromium and run epubcheck (a JVM): keep them sequential.
     fileParallelism: false,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', {outputFile: '.cache/vitest-report.json'}]],
     testTimeout: 120_000,
     hookTimeout: 120_000
   }

@@ -7,7 +7,7 @@
  */
 import type {Point} from 'unist'
 import type {VFile} from 'vfile'
-import {LineCounter, isMap, isNode, isScalar, parseDocument, visit, type Document} from 'yaml'
+import {LineCounter, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document} from 'yaml'
 import type {z} from 'zod'
 
 /** Most alias expansions YAML may perform (defends against "billion laughs"). */
@@ -45,6 +45,10 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
   }
 
   visit(doc, (_key, item) => {
+    // `? [a, b]: value` — a list or map as a key has no meaning here (and JavaScript cannot keep it).
+    if (isPair(item) && item.key !== null && !isScalar(item.key)) {
+      file.fail(`YAML keys must be plain text in ${label}`, {place: at(isNode(item.key) ? (item.key.range?.[0] ?? 0) : 0), ruleId: 'yaml-key', source: origin})
+    }
     if (isNode(item) && item.tag && !coreTags.has(item.tag)) {
       file.fail(`YAML tag \`${item.tag}\` is not allowed: ${label} is plain data (strings, numbers, lists)`, {place: at(item.range?.[0] ?? 0), ruleId: 'yaml-tag', source: origin})
     }
