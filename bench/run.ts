@@ -35,6 +35,8 @@ const {values: flags} = parseArgs({
     'no-install': {type: 'boolean', default: false},
     baseline: {type: 'string'},
     cases: {type: 'string', default: 'a,b,c,d'},
+    edits: {type: 'string'},
+    'book-edits': {type: 'string'},
     help: {type: 'boolean', short: 'h', default: false}
   }
 })
@@ -48,7 +50,9 @@ if (flags.help) {
       '  --no-install    do not install missing peers (npm into bench/scratch/peers, apt for pandoc)\n' +
       '  --baseline DIR  also run DIR/bin/handout.js (a compiled copy laid out like bench/scratch/compiled,\n' +
       '                  e.g. of another commit) in (a), start-up and (b): before/after in the same run\n' +
-      '  --cases LIST    which cases to run (default a,b,c,d); a partial run writes results/<date>-<cases>.md\n'
+      '  --cases LIST    which cases to run (default a,b,c,d); a partial run writes results/<date>-<cases>.md\n' +
+      '  --edits N       (d) edits of the sample article in watch mode (default 20; --quick 5)\n' +
+      '  --book-edits N  (d) edits of one article of the N-article book in watch mode (default 5; --quick 2)\n'
   )
   process.exit(0)
 }
@@ -61,6 +65,8 @@ const positive = (value: string | undefined, fallback: number) => {
 const articles = positive(flags.articles, flags.quick ? 20 : 200)
 const runs = positive(flags.runs, flags.quick ? 3 : 5)
 const batchRuns = positive(flags['batch-runs'], flags.quick ? 1 : 3)
+const edits = positive(flags.edits, flags.quick ? 5 : 20)
+const bookEdits = positive(flags['book-edits'], flags.quick ? 2 : 5)
 const cases = new Set(flags.cases.split(',').map((name) => name.trim().toLowerCase()))
 for (const name of cases) if (!['a', 'b', 'c', 'd'].includes(name)) throw new Error(`Unknown case \`${name}\`: use a, b, c or d`)
 const allCases = cases.size === 4
@@ -496,12 +502,52 @@ const caseCNote = bookAvailable
 log('\n(d) watch mode')
 const watchAvailable = /\bwatch\b/.test(help) && fs.existsSync(path.join(root, 'scripts', 'watch.ts'))
 const watchTimes: number[] = []
+const bookWatchTimes: number[] = []
+let untouched = ''
 let watchNote = ''
 if (!cases.has('d')) {
   watchNote = ''
 } else if (watchAvailable) {
   try {
-    watchTimes.push(...(await editToOutput(Math.max(runs, 5))))
+    // The sample article alone: its PDF and EPUB.
+    const dir = path.join(scratch, 'watch')
+    fs.rmSync(dir, {recursive: true, force: true})
+    fs.mkdirSync(path.join(dir, 'content'), {recursive: true})
+    const source = path.join(dir, 'content', 'is-k-resurgence.md')
+    fs.copyFileSync(sample, source)
+    const outDir = path.join(dir, 'out')
+    const outputs = ['pdf', 'epub'].map((ext) => path.join(outDir, `is-k-resurgence.${ext}`))
+    watchTimes.push(...(await editToOutput({cwd: root, args: [rel(source), '--out', outDir], source, outputs, count: edits})))
+
+    // One article of the N-article book: its handout and the book's PDF and EPUB, nothing else.
+    const project = path.join(scratch, `watch-book-${articles}`)
+    fs.rmSync(project, {recursive: true, force: true})
+    fs.mkdirSync(path.join(project, 'content'), {recursive: true})
+    for (const file of corpus.files) fs.copyFileSync(file, path.join(project, 'content', path.basename(file)))
+    fs.writeFileSync(
+      path.join(project, 'handout.config.yaml'),
+      ['publications:', '  - name: bench-book', `    title: Bench corpus, ${articles} articles`, '    publisher: Bench Institute', '    sources: content/*.md', '    sort: name', ''].join('\n')
+    )
+    const edited = path.join(project, 'content', path.basename(corpus.files[0]!))
+    const name = path.basename(edited, '.md')
+    const bookOut = path.join(project, 'out')
+    const bookOutputs = [`${name}.pdf`, `${name}.epub`, 'bench-book.pdf', 'bench-book.epub'].map((file) => path.join(bookOut, file))
+    const others = () => fs.readdirSync(bookOut).filter((file) => !bookOutputs.includes(path.join(bookOut, file))).map((file) => fs.statSync(path.join(bookOut, file)).mtimeMs)
+    let before: number[] = []
+    bookWatchTimes.push(
+      ...(await editToOutput({
+        cwd: project,
+        args: ['--templates', path.join(root, 'templates'), '--out', bookOut],
+        source: edited,
+        outputs: bookOutputs,
+        count: bookEdits,
+        initialLimit: 900_000,
+        onReady: () => (before = others())
+      }))
+    )
+    const after = others()
+    const changed = after.filter((mtime, index) => mtime !== before[index]).length
+    untouched = `${after.length - changed} of the other ${after.length} outputs were left untouched by the ${bookEdits} edits`
   } catch (error) {
     watchNote = `(d) watch mode failed: ${(error as Error).message}`
   }
@@ -509,16 +555,13 @@ if (!cases.has('d')) {
   watchNote = '(d) watch mode: not available yet (no `watch` command).'
 }
 
-/** Start `handout watch` on a copy of the sample, edit it `count` times, time each edit until both outputs are replaced. */
-async function editToOutput(count: number): Promise<number[]> {
-  const dir = path.join(scratch, 'watch')
-  fs.rmSync(dir, {recursive: true, force: true})
-  fs.mkdirSync(path.join(dir, 'content'), {recursive: true})
-  const source = path.join(dir, 'content', 'is-k-resurgence.md')
-  fs.copyFileSync(sample, source)
-  const outDir = path.join(dir, 'out')
-  const outputs = ['pdf', 'epub'].map((ext) => path.join(outDir, `is-k-resurgence.${ext}`))
-  const child = spawn(node, [bin, 'watch', rel(source), '--out', outDir], {cwd: root, stdio: ['ignore', 'ignore', 'pipe']})
+/**
+ * Start `handout watch` in `cwd`, edit `source` `count` times, and time each
+ * edit until every one of `outputs` has been replaced.
+ */
+async function editToOutput(spec: {cwd: string; args: string[]; source: string; outputs: string[]; count: number; initialLimit?: number; onReady?: () => void}): Promise<number[]> {
+  const {source, outputs, count} = spec
+  const child = spawn(node, [bin, 'watch', ...spec.args], {cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe']})
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const mtime = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)
@@ -531,13 +574,14 @@ async function editToOutput(count: number): Promise<number[]> {
   }
   const times: number[] = []
   try {
-    await waitFor(() => outputs.every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build')
+    await waitFor(() => outputs.every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
+    spec.onReady?.()
     for (let n = 0; n < count; n++) {
       await new Promise((resolve) => setTimeout(resolve, 300))
       const before = outputs.map(mtime)
       const editedAt = performance.now()
       fs.appendFileSync(source, `\nEdit number ${n + 1} for the benchmark.\n`)
-      await waitFor(() => outputs.every((file, i) => mtime(file) > before[i]!), 'no rebuild after an edit')
+      await waitFor(() => outputs.every((file, i) => mtime(file) > before[i]!), 'no rebuild after an edit', spec.initialLimit)
       times.push(performance.now() - editedAt)
       log(`  (d) edit ${n + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms`)
     }
@@ -668,7 +712,13 @@ if (cases.has('d')) lines.push(
   watchTimes.length > 0
     ? `Sample article in \`handout watch\`, append a sentence, wait until both the PDF and the EPUB are replaced: median **${secs(median(watchTimes))}** (${secs(Math.min(...watchTimes))}–${secs(Math.max(...watchTimes))}) over ${watchTimes.length} edits (includes the watcher's debounce).`
     : watchNote,
-  ''
+  '',
+  ...(bookWatchTimes.length > 0
+    ? [
+        `${articles}-article book in \`handout watch\` (config with one publication), append a sentence to one article, wait until that article's PDF and EPUB and the book's PDF and EPUB are replaced: median **${secs(median(bookWatchTimes))}** (${secs(Math.min(...bookWatchTimes))}–${secs(Math.max(...bookWatchTimes))}) over ${bookWatchTimes.length} edits; ${untouched}.`,
+        ''
+      ]
+    : [])
 )
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '')
 const peerFailures = [...present(Object.values(caseA)), ...present(Object.values(caseB)), ...caseC].filter((entry) => entry.failed)

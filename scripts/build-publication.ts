@@ -8,6 +8,7 @@ import {VFile} from 'vfile'
 import type {BuildOptions, Format, Publication} from './config/schema.js'
 import {epubFromPublication} from './epub/epub-from-document.js'
 import {renderCover} from './epub/render-cover.js'
+import {loadImage} from './content/load-image.js'
 import type {Asset, Document} from './model/types.js'
 import {writeAtomic} from './output/write-atomic.js'
 import type {BrowserSession} from './pdf/browser.js'
@@ -98,6 +99,15 @@ export async function buildBook(context: BookContext, publication: Publication, 
   const date = bookDate(publication, documents, context.options.sourceDateEpoch)
   const publisher = publication.publisher ?? documents.find((document) => document.meta.publisher)?.meta.publisher
   const formats = context.options.formats
+  let given: Asset | undefined
+  if (publication.cover) {
+    const loaded = loadImage(publication.cover, path.dirname(context.configPath), context.root, {accept: ['image/png', 'image/jpeg']})
+    if (!loaded.ok) {
+      file.message(`Publication \`${publication.name}\` \`cover\`: ${loaded.reason}`, {ruleId: loaded.ruleId, source: 'handout:config'}).fatal = true
+      return report([], true)
+    }
+    given = loaded.asset
+  }
   try {
     const session = await context.browser()
     const coverHtml = context.templates.cover({
@@ -109,11 +119,11 @@ export async function buildBook(context: BookContext, publication: Publication, 
       authors: publication.author === undefined ? undefined : [publication.author].flat().join(', '),
       dateText: publication.date ? formatDate(date, publication.lang) : undefined
     })
-    const cover = {data: await renderCover(session, coverHtml), mediaType: 'image/png'}
+    const cover = given ?? {data: await renderCover(session, coverHtml), mediaType: 'image/png'}
     const made: Array<{format: Format; data: Uint8Array; pages?: number}> = []
     let articlePages: number[] | undefined
     if (formats.includes('pdf')) {
-      const pdf = await printBookPdf(context, session, publication, documents, date, publisher, cover.data)
+      const pdf = await printBookPdf(context, session, publication, documents, date, publisher, cover)
       articlePages = pdf.articlePages
       made.push({format: 'pdf', data: pdf.data, pages: pdf.pages})
     }
@@ -135,14 +145,15 @@ export async function buildBook(context: BookContext, publication: Publication, 
   }
 }
 
-async function printBookPdf(context: BookContext, session: BrowserSession, publication: Publication, documents: Document[], date: Date, publisher: string | undefined, cover: Uint8Array) {
+async function printBookPdf(context: BookContext, session: BrowserSession, publication: Publication, documents: Document[], date: Date, publisher: string | undefined, cover: {data: Uint8Array; mediaType: string}) {
   const [{printBook}, {finishPdf}] = await Promise.all([import('./pdf/print-book.js'), import('./pdf/pdf-metadata.js')])
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const [href, asset] of document.assets) assets.set(href, asset)
-  assets.set('cover.png', {href: 'cover.png', mediaType: 'image/png', data: cover, source: 'generated cover'})
+  const coverHref = cover.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
+  assets.set(coverHref, {href: coverHref, mediaType: cover.mediaType, data: cover.data, source: 'cover'})
   const pageSize = publication.pageSize ?? context.options.pageSize
   const printed = await printBook(session, {
-    render: (pages) => renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: 'cover.png', alt: `Cover: ${publication.title}`}, ...(pages ? {pages} : {})}),
+    render: (pages) => renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: coverHref, alt: `Cover: ${publication.title}`}, ...(pages ? {pages} : {})}),
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss},
     assets,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))

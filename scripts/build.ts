@@ -125,7 +125,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   }
   // Replaced whole by `reloadTemplates()` (watch mode calls it only between builds).
   let templates = await loadTemplates(templatesDir)
-  const processor = createProcessor({root})
+  const processor = createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels})
   const covers = createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers'))
 
   return {
@@ -290,7 +290,7 @@ interface Context {
 async function buildSource(context: Context, source: SourceEntry, parseOnly: boolean): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
-    buildDocument(context.processor, source, {cwd: context.root, sourceDateEpoch: context.options.sourceDateEpoch})
+    buildDocument(context.processor, source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
   )
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({file, name: source.name, outputs, failed, ms: performance.now() - started, ...(document ? {document} : {})})
   if (!document) return report([], true)
@@ -352,16 +352,20 @@ async function makePdf(context: Context, document: Document) {
 async function makeEpub(context: Context, document: Document) {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
   const packager = import('./epub/write-epub.js')
-  const coverHtml = await timed(context.timings, 'render', () => context.templates.cover(templateData(document)))
-  let cover = await context.covers.get(coverHtml)
-  if (!cover) {
-    const session = await context.browser()
-    cover = await timed(context.timings, 'print', () => renderCover(session, coverHtml))
-    await context.covers.set(coverHtml, cover)
-  }
-  const png = cover
+  const cover = document.cover ?? {data: await generatedCover(context, document), mediaType: 'image/png'}
   const {writeEpub} = await packager
-  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, {data: png, mediaType: 'image/png'})))
+  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, cover)))
   return {format: 'epub' as const, data}
+}
+
+/** The cover made from title, date and publisher: from the cache, or screenshot by the browser. */
+async function generatedCover(context: Context, document: Document): Promise<Uint8Array> {
+  const html = await timed(context.timings, 'render', () => context.templates.cover(templateData(document)))
+  const cached = await context.covers.get(html)
+  if (cached) return cached
+  const session = await context.browser()
+  const png = await timed(context.timings, 'print', () => renderCover(session, html))
+  await context.covers.set(html, png)
+  return png
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import type {VFileMessage} from 'vfile-message'
-import {formats, pageSizes, resolveBuildOptions, type BuildOptionsInput, type Format} from './config/schema.js'
+import {buildOptionsSchema, formats, pageSizes, resolveBuildOptions, type BuildOptionsInput, type Format} from './config/schema.js'
 import {parseShard} from './content/find-sources.js'
 import {removePendingTemps} from './output/write-atomic.js'
 import type {PhaseTimings} from './phase-timings.js'
@@ -30,6 +30,8 @@ Options:
   --format pdf|epub|all  outputs to make (default: all)
   --page-size SIZE       A4, A5 or Letter (default: A4; front matter pageSize wins)
   --publication NAME     build only this publication of handout.config.yaml
+  --limit NAME=N         raise or lower a per-source limit (repeatable): sourceBytes,
+                         imageBytes, imagePixels, inlineMarkers, blockDepth, treeDepth
   --templates DIR        template folder (default: templates)
   --browser PATH         Chromium/Chrome to print with (or HANDOUT_BROWSER)
   --concurrency N        documents printed at once (default: 2)
@@ -83,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
         shard: {type: 'string'},
         'browser-ws-endpoint': {type: 'string'},
         publication: {type: 'string'},
+        limit: {type: 'string', multiple: true},
         timings: {type: 'string'},
         quiet: {type: 'boolean', short: 'q'},
         serve: {type: 'boolean'},
@@ -142,6 +145,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Invalid --shard \`${values.shard}\`: use I/N with 1 ≤ I ≤ N, such as \`1/3\`.\n`)
     return 2
   }
+  const limits: Record<string, number> = {}
+  for (const item of values.limit ?? []) {
+    const match = /^([A-Za-z]+)=(\d+)$/.exec(item)
+    if (!match || !(match[1]! in buildOptionsSchema.shape.limits.unwrap().shape)) {
+      process.stderr.write(`Invalid --limit \`${item}\`: use NAME=N with NAME one of ${Object.keys(buildOptionsSchema.shape.limits.unwrap().shape).join(', ')}.\n`)
+      return 2
+    }
+    limits[match[1]!] = Number(match[2])
+  }
   const epoch = process.env.SOURCE_DATE_EPOCH
   if (epoch !== undefined && !/^\d+$/.test(epoch)) {
     process.stderr.write(`SOURCE_DATE_EPOCH must be a whole number of seconds, not \`${epoch}\`.\n`)
@@ -161,7 +173,8 @@ export async function main(argv: string[]): Promise<number> {
     ...(epoch === undefined ? {} : {sourceDateEpoch: Number(epoch)}),
     ...(shard === undefined ? {} : {shard}),
     ...(values['browser-ws-endpoint'] === undefined ? {} : {browserWSEndpoint: values['browser-ws-endpoint']}),
-    ...(values.publication === undefined ? {} : {publication: values.publication})
+    ...(values.publication === undefined ? {} : {publication: values.publication}),
+    ...(Object.keys(limits).length === 0 ? {} : {limits: {...buildOptionsSchema.shape.limits.parse(undefined), ...limits}})
   }
 
   const quiet = values.quiet ?? false

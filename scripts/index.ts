@@ -3,8 +3,10 @@
  */
 export {build, createBuilder} from './build.js'
 export type {BrowserEnvironment, BuildEvent, BuildHooks, BuildReport, Builder, OutputReport, SourceReport} from './build.js'
-export {buildOptionsSchema, frontMatterSchema, resolveBuildOptions} from './config/schema.js'
-export type {BuildOptions, BuildOptionsInput, Format, FrontMatter, PageSize} from './config/schema.js'
+export type {PublicationReport} from './build-publication.js'
+export {ConfigError, loadConfig} from './config/load-config.js'
+export {buildOptionsSchema, configSchema, frontMatterSchema, publicationSchema, resolveBuildOptions} from './config/schema.js'
+export type {BuildOptions, BuildOptionsInput, Config, Format, FrontMatter, PageSize, Publication} from './config/schema.js'
 export {findSources} from './content/find-sources.js'
 export type {SourceEntry} from './content/find-sources.js'
 export type {Document} from './model/types.js'

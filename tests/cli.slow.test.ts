@@ -75,6 +75,19 @@ describe('handout build', () => {
     expect(fs.readFileSync(path.join(project, 'dist', 'a.epub')).equals(first)).toBe(true)
   })
 
+  it('takes per-source limits from --limit NAME=N', () => {
+    project = tempProject({'content/a.md': good('A')})
+    const lowered = cli(['build', '--format', 'pdf', '--limit', 'sourceBytes=20'])
+    expect(lowered.status).toBe(1)
+    expect(lowered.stderr).toMatch(/^content\/a\.md:1:1: error: Source is \d+ bytes, over the limit of 20: .+ \[source-too-large\]$/m)
+    fs.writeFileSync(path.join(project, 'content', 'a.md'), good('A').replace('An answer.', '> > > A quote in a quote in a quote.'))
+    expect(cli(['build', '--format', 'pdf']).status).toBe(0)
+    const shallow = cli(['build', '--format', 'pdf', '--limit', 'blockDepth=2'])
+    expect(shallow.status).toBe(1)
+    expect(shallow.stderr).toMatch(/nest about 3 levels deep here, over the limit of 2/)
+    expect(cli(['build', '--limit', 'speed=9']).status).toBe(2)
+  })
+
   it('pins dates to SOURCE_DATE_EPOCH when set', () => {
     project = tempProject({'content/a.md': good('A')})
     expect(cli(['build', '--format', 'pdf'], {SOURCE_DATE_EPOCH: '1700000000'}).status).toBe(0)

@@ -42,6 +42,9 @@ export const frontMatterSchema = z.object({
     .describe('Language (BCP 47): date in words, page labels, PDF /Lang, EPUB dc:language.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
+  cover: text(500)
+    .optional()
+    .describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),
   runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title).'),
   identifier: text(200)
     .optional()
@@ -84,6 +87,17 @@ export const buildOptionsSchema = z.object({
     .string()
     .default('.cache/handout')
     .describe('Where generated covers are cached, relative to the root (`\'\'` turns the disk cache off).'),
+  limits: z
+    .object({
+      sourceBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('Largest source file, in bytes.'),
+      imageBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('Largest image file, in bytes.'),
+      imagePixels: z.number().int().positive().default(50_000_000).describe('Most pixels a raster image may have (its header is checked before decoding).'),
+      inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph.'),
+      blockDepth: z.number().int().positive().default(32).describe('Deepest nesting of block quotes and lists.'),
+      treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.')
+    })
+    .default({sourceBytes: 4 * 1024 * 1024, imageBytes: 20 * 1024 * 1024, imagePixels: 50_000_000, inlineMarkers: 1000, blockDepth: 32, treeDepth: 128})
+    .describe('Per-source limits against hostile or broken input (the CLI\'s `--limit name=N`).'),
   publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),
   shard: z
     .object({index: z.number().int().min(1), count: z.number().int().min(1)})

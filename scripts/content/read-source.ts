@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises'
 import type {VFile} from 'vfile'
 
-/** Largest source accepted, in bytes (a handout is a few KiB). */
+/** Largest source accepted by default, in bytes (a handout is a few KiB). */
 export const maxSourceBytes = 4 * 1024 * 1024
 
 // Characters XML 1.0 forbids (XHTML chapters would fail epubcheck), except tab, LF, CR.
@@ -17,10 +17,10 @@ const illegalXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800
  * (a message is attached and thrown); a BOM is dropped; characters that are
  * illegal in XML are removed with a warning at their place.
  */
-export async function readSource(file: VFile): Promise<void> {
+export async function readSource(file: VFile, maxBytes = maxSourceBytes): Promise<void> {
   const buffer = await fs.readFile(file.path)
-  if (buffer.byteLength > maxSourceBytes) {
-    file.fail(`Source is ${buffer.byteLength} bytes, over the limit of ${maxSourceBytes}: split it into several articles`, {
+  if (buffer.byteLength > maxBytes) {
+    file.fail(`Source is ${buffer.byteLength} bytes, over the limit of ${maxBytes}: split it into several articles (or raise \`--limit sourceBytes=N\`)`, {
       ruleId: 'source-too-large',
       source: 'handout'
     })

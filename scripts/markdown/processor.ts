@@ -28,6 +28,10 @@ import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-lim
 export interface ProcessorOptions {
   /** Project root: images must resolve inside it (required). */
   root: string
+  /** Largest image file, in bytes (default: 20 MiB). */
+  maxImageBytes?: number
+  /** Most pixels of a raster image (default: 50 million). */
+  maxImagePixels?: number
 }
 
 /**
@@ -50,7 +54,11 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeRaw)
       // Images before the sanitiser: it would silently drop `file:`/`data:` sources that
       // deserve a message. What this adds (`assets/…` src, figure, stand-in span) the schema keeps.
-      .use(rehypeImages, {root: options.root})
+      .use(rehypeImages, {
+        root: options.root,
+        ...(options.maxImageBytes === undefined ? {} : {maxBytes: options.maxImageBytes}),
+        ...(options.maxImagePixels === undefined ? {} : {maxPixels: options.maxImagePixels})
+      })
       // Then say what the sanitiser is about to remove (scripts, handlers, embeds, URLs)…
       .use(rehypeReportUnsafe)
       // …and remove it: GitHub's schema (no scripts, handlers, styles, iframes; only

@@ -1,16 +1,15 @@
 /**
  * Resolve the body's images by our own code: local files only, inside the
- * project, type checked by content. The rendered HTML then refers to
+ * project, type checked by content (`content/load-image.ts`), SVG sanitised. The rendered HTML then refers to
  * `assets/<hash>.<ext>`, which only our request handler and EPUB packager
  * can answer. Remote images are never fetched: the alt text stands in.
  */
-import {createHash} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {imageExtensions, imageSize, sniffImage} from '../content/sniff-image.js'
+import {loadImage} from '../content/load-image.js'
 import type {Asset} from '../model/types.js'
 
 declare module 'vfile' {
@@ -32,9 +31,6 @@ export interface Options {
    */
   maxPixels?: number
 }
-
-/** Longest side Chromium's rasteriser (Skia) accepts, in pixels. */
-const maxSide = 32_767
 
 const origin = 'handout:images'
 
@@ -76,58 +72,13 @@ export default function rehypeImages(options: Options) {
         return fail(`Image URL \`${src}\` is not allowed: use a path to a file inside the project`, 'image-protocol')
       }
 
-      let decoded: string
-      try {
-        decoded = decodeURIComponent(src.replace(/[?#].*$/, ''))
-      } catch {
-        return fail(`Image path \`${src}\` is not a valid URL path`, 'image-path')
+      const loaded = loadImage(src, base, realRoot, {maxBytes, maxPixels})
+      if (!loaded.ok) return fail(loaded.reason, loaded.ruleId)
+      if (loaded.removed.length > 0) {
+        file.message(`Removed from SVG image \`${src}\`: ${loaded.removed.join(', ')} (images draw, they do not run or load anything)`, {place, ruleId: 'svg-sanitized', source: origin})
       }
-      if (/%[0-9a-f]{2}/i.test(decoded) || decoded.includes('\0')) {
-        return fail(`Image path \`${src}\` is encoded twice: write the plain path`, 'image-path')
-      }
-      if (path.isAbsolute(decoded) || decoded.startsWith('/')) {
-        return fail(`Image path \`${src}\` is absolute: use a path relative to the Markdown file`, 'image-outside')
-      }
-
-      let real: string
-      try {
-        real = fs.realpathSync(path.resolve(base, decoded))
-      } catch {
-        return fail(`Cannot find image \`${src}\` (looked for \`${path.relative(realRoot, path.resolve(base, decoded))}\`)`, 'image-missing')
-      }
-      if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        return fail(`Image \`${src}\` is outside the project: copy it into the project folder`, 'image-outside')
-      }
-
-      let data: Uint8Array
-      try {
-        const stat = fs.statSync(real)
-        if (!stat.isFile()) return fail(`Image \`${src}\` is not a file`, 'image-missing')
-        if (stat.size > maxBytes) return fail(`Image \`${src}\` is ${stat.size} bytes, over the limit of ${maxBytes}`, 'image-too-large')
-        data = fs.readFileSync(real)
-      } catch (error) {
-        return fail(`Cannot read image \`${src}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'image-unreadable')
-      }
-
-      const mediaType = sniffImage(data)
-      if (!mediaType) return fail(`\`${src}\` is not a PNG, JPEG, GIF or WebP image (checked by its content)`, 'image-type')
-      if (mediaType === 'image/svg+xml') {
-        return fail(`SVG image \`${src}\` is not supported yet: convert it to PNG`, 'image-type')
-      }
-      const size = imageSize(data, mediaType)
-      if (!size || size.width === 0 || size.height === 0) {
-        return fail(`Cannot read the size of image \`${src}\`: the file is truncated or damaged`, 'image-type')
-      }
-      if (size.width * size.height > maxPixels || size.width > maxSide || size.height > maxSide) {
-        return fail(
-          `Image \`${src}\` is ${size.width} × ${size.height} pixels, over the limit of ${maxPixels / 1e6} million pixels and ${maxSide} per side: scale it down`,
-          'image-too-large'
-        )
-      }
-
-      const hash = createHash('sha256').update(data).digest('hex').slice(0, 16)
-      const href = `assets/${hash}.${imageExtensions[mediaType]}`
-      assets.set(href, {href, mediaType, data, source: real})
+      const {href} = loaded.asset
+      assets.set(href, loaded.asset)
       node.properties.src = href
       if (!alt) node.properties.alt = ''
 

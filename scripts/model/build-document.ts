@@ -4,9 +4,12 @@
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
+import type {BuildOptions} from '../config/schema.js'
 import type {SourceEntry} from '../content/find-sources.js'
+import {loadImage} from '../content/load-image.js'
 import {readSource} from '../content/read-source.js'
 import {toHtmlTree, type Processor} from '../markdown/processor.js'
 import type {Document} from './types.js'
@@ -15,6 +18,10 @@ import type {Document} from './types.js'
 export interface BuildDocumentOptions {
   /** Working directory messages are reported relative to (required). */
   cwd: string
+  /** Project root: a cover image must be inside it (default: `cwd`). */
+  root?: string
+  /** Per-source limits (default: the schema's). */
+  limits?: Partial<BuildOptions['limits']> | undefined
   /** Seconds since the epoch to use as the date of every output (default: from front matter). */
   sourceDateEpoch?: number | undefined
 }
@@ -31,8 +38,12 @@ export async function buildDocument(
   const file = new VFile({path: source.path, cwd: options.cwd})
   let tree
   try {
-    await readSource(file)
-    tree = await toHtmlTree(processor, file)
+    await readSource(file, options.limits?.sourceBytes)
+    tree = await toHtmlTree(processor, file, {
+      ...(options.limits?.inlineMarkers === undefined ? {} : {maxInlineMarkers: options.limits.inlineMarkers}),
+      ...(options.limits?.blockDepth === undefined ? {} : {maxBlockDepth: options.limits.blockDepth}),
+      ...(options.limits?.treeDepth === undefined ? {} : {maxTreeDepth: options.limits.treeDepth})
+    })
   } catch (error) {
     // `file.fail()` already recorded its message; anything else is reported on the file.
     if (!(error instanceof VFileMessage)) {
@@ -44,6 +55,16 @@ export async function buildDocument(
   if (file.messages.some((message) => message.fatal)) return {file}
 
   const meta = file.data.frontMatter!
+  let cover
+  if (meta.cover) {
+    const loaded = loadImage(meta.cover, path.dirname(source.path), options.root ?? options.cwd, {accept: ['image/png', 'image/jpeg'], maxBytes: options.limits?.imageBytes, maxPixels: options.limits?.imagePixels})
+    const line = String(file.value).split('\n').findIndex((text) => /^cover\s*:/.test(text)) + 1
+    if (!loaded.ok) {
+      file.message(`Front matter \`cover\`: ${loaded.reason}`, {place: {line: Math.max(1, line), column: 1}, ruleId: loaded.ruleId, source: 'handout:front-matter'}).fatal = true
+      return {file}
+    }
+    cover = loaded.asset
+  }
   const date =
     options.sourceDateEpoch === undefined
       ? meta.date
@@ -61,6 +82,7 @@ export async function buildDocument(
       headings: file.data.headings ?? [],
       crossReferences: file.data.crossReferences ?? [],
       assets: file.data.assets ?? new Map(),
+      cover,
       date,
       id: meta.identifier ?? uuidFrom([meta.publisher ?? '', meta.title, meta.date ?? '', source.name].join('\n'))
     }

@@ -46,6 +46,8 @@ export interface Document {
   crossReferences: CrossReference[]
   /** Images the body uses, by `href`. */
   assets: Map<string, Asset>
+  /** The cover image from front matter `cover` (otherwise one is generated). */
+  cover?: Asset | undefined
   /** The date every output carries (from `date`, or `SOURCE_DATE_EPOCH`). */
   date: Date
   /** Stable identifier derived from the content: `urn:uuid:…`. */
