@@ -503,6 +503,7 @@ log('\n(d) watch mode')
 const watchAvailable = /\bwatch\b/.test(help) && fs.existsSync(path.join(root, 'scripts', 'watch.ts'))
 const watchTimes: number[] = []
 const bookWatchTimes: number[] = []
+let watchSplit = ''
 let untouched = ''
 let watchNote = ''
 if (!cases.has('d')) {
@@ -517,7 +518,13 @@ if (!cases.has('d')) {
     fs.copyFileSync(sample, source)
     const outDir = path.join(dir, 'out')
     const outputs = ['pdf', 'epub'].map((ext) => path.join(outDir, `is-k-resurgence.${ext}`))
-    watchTimes.push(...(await editToOutput({cwd: root, args: [rel(source), '--out', outDir], source, outputs, count: edits})))
+    const timingsFile = path.join(dir, 'timings.jsonl')
+    watchTimes.push(...(await editToOutput({cwd: root, args: [rel(source), '--out', outDir, '--timings', timingsFile], source, outputs, count: edits})))
+    // One line per rebuild; the first is the initial build.
+    const lines = fs.readFileSync(timingsFile, 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, number>)
+    watchSplit = ['parse', 'render', 'print', 'package', 'write', 'total']
+      .map((phase) => `${phase} ${Math.round(median(lines.map((line) => line[phase] ?? 0)))} ms`)
+      .join(', ')
 
     // One article of the N-article book: its handout and the book's PDF and EPUB, nothing else.
     const project = path.join(scratch, `watch-book-${articles}`)
@@ -710,7 +717,7 @@ if (cases.has('d')) lines.push(
   '## (d) Edit-to-output in watch mode',
   '',
   watchTimes.length > 0
-    ? `Sample article in \`handout watch\`, append a sentence, wait until both the PDF and the EPUB are replaced: median **${secs(median(watchTimes))}** (${secs(Math.min(...watchTimes))}–${secs(Math.max(...watchTimes))}) over ${watchTimes.length} edits (includes the watcher's debounce).`
+    ? `Sample article in \`handout watch\`, append a sentence, wait until both the PDF and the EPUB are replaced: median **${secs(median(watchTimes))}** (${secs(Math.min(...watchTimes))}–${secs(Math.max(...watchTimes))}) over ${watchTimes.length} edits (includes the watcher's debounce). Split of a rebuild (medians, from \`watch --timings\`; print and package of PDF and EPUB overlap, so they add up to more than the total): ${watchSplit}.`
     : watchNote,
   '',
   ...(bookWatchTimes.length > 0

@@ -2,6 +2,7 @@
  * The command line: argv → options, progress and the closing summary on
  * stderr, diagnostics once, exit code. The only module that touches `process`.
  */
+import {appendFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
@@ -44,7 +45,8 @@ Options:
                          every Nth source starting at the Ith, so N machines
                          (a CI matrix) given 1/N … N/N build disjoint parts that
                          together cover all; output names do not depend on I/N
-  --timings FILE         write milliseconds per phase (startup, launch, parse,
+  --timings FILE         (watch: append one JSON line per rebuild)
+                         write milliseconds per phase (startup, launch, parse,
                          render, print, package, write, total) to FILE as JSON
   --quiet                print only diagnostics and errors
   --serve                watch: live preview on http://127.0.0.1 (reloads after each rebuild)
@@ -178,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const quiet = values.quiet ?? false
-  if (command === 'watch') return runWatch(options, {serve: values.serve ?? false, port: values.port})
+  if (command === 'watch') return runWatch(options, {serve: values.serve ?? false, port: values.port, timings: values.timings})
   const controller = new AbortController()
   let interrupts = 0
   const onSignal = (signal: NodeJS.Signals) => {
@@ -295,7 +297,7 @@ function seconds(ms: number): string {
 }
 
 /** `watch`: print each rebuild's messages and one line, until Ctrl-C or SIGTERM; then close and exit 0. */
-async function runWatch(options: BuildOptionsInput, flags: {serve: boolean; port: string | undefined}): Promise<number> {
+async function runWatch(options: BuildOptionsInput, flags: {serve: boolean; port: string | undefined; timings: string | undefined}): Promise<number> {
   const port = flags.port === undefined ? undefined : Number(flags.port)
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     process.stderr.write(`--port must be a whole number from 0 to 65535, not \`${flags.port}\`.\n`)
@@ -303,6 +305,7 @@ async function runWatch(options: BuildOptionsInput, flags: {serve: boolean; port
   }
   const onEvent = (event: WatchEvent) => {
     if (event.type === 'rebuild') {
+      if (flags.timings) appendFileSync(flags.timings, JSON.stringify({...event.rebuild.timings, total: event.rebuild.ms}) + '\n')
       for (const source of [...event.rebuild.report.sources, ...event.rebuild.report.publications]) printMessages(source)
       process.stderr.write(event.rebuild.summary + '\n')
     } else if (event.type === 'error') {

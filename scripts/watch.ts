@@ -16,6 +16,7 @@ import {resolveBuildOptions, type BuildOptionsInput, type Config, type Format} f
 import {findSources, type SourceEntry} from './content/find-sources.js'
 import {selectPublication} from './content/select-publication.js'
 import type {Document} from './model/types.js'
+import type {PhaseTimings} from './phase-timings.js'
 import {startPreview, type PreviewServer} from './preview/preview-server.js'
 
 /** Options of watch mode on top of the build options. */
@@ -47,6 +48,8 @@ export interface Rebuild {
   warnings: number
   /** Wall time from the start of the rebuild to the last write, in ms. */
   ms: number
+  /** Milliseconds per phase of the articles' builds (parse, render, print, package, write). */
+  timings: PhaseTimings
   /** One line for the terminal: what was rebuilt, time taken, errors and warnings. */
   summary: string
 }
@@ -201,11 +204,12 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     known = next
 
     const toBuild = sources.filter((source) => build.has(source.path))
+    const timings: PhaseTimings = {}
     let report: BuildReport = {sources: [], publications: [], ok: true, ms: 0}
     if (toBuild.length > 0) {
       emit({type: 'building', names: toBuild.map((source) => source.name)})
       try {
-        report = await builder.buildSources(toBuild)
+        report = await builder.buildSources(toBuild, {timings})
       } catch (error) {
         // No browser at the start is a setup error for the caller, as in `build`.
         if (reason === 'initial') throw error
@@ -247,7 +251,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
       moved,
       errors: messages.filter((message) => message.fatal === true).length,
       warnings: messages.filter((message) => message.fatal === false).length,
-      ms: performance.now() - started
+      ms: performance.now() - started,
+      timings
     }
     const rebuilt = {...result, summary: summarize(result)}
     const changedNames = new Set([...built(report), ...moved.map((move) => move.to)])
