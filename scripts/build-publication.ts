@@ -153,7 +153,9 @@ async function printBookPdf(context: BookContext, session: BrowserSession, publi
   assets.set(coverHref, {href: coverHref, mediaType: cover.mediaType, data: cover.data, source: 'cover'})
   const pageSize = publication.pageSize ?? context.options.pageSize
   const printed = await printBook(session, {
-    render: (pages) => renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: coverHref, alt: `Cover: ${publication.title}`}, ...(pages ? {pages} : {})}),
+    render: (pages, blankBefore) =>
+      renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: coverHref, alt: `Cover: ${publication.title}`}, blankBefore, ...(pages ? {pages} : {})}),
+    rectoStart: publication.rectoStart,
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss},
     assets,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))

@@ -110,6 +110,21 @@ describe('book PDF', () => {
   })
 })
 
+describe('book PDF with rectoStart', () => {
+  it('starts every article on a right-hand page, adding blank pages without page furniture', async () => {
+    const config = fs.readFileSync(path.join(project, 'handout.config.yaml'), 'utf8').replace('outputs: [handouts, book]', 'outputs: [book]\n    rectoStart: true')
+    fs.writeFileSync(path.join(project, 'handout.config.yaml'), config)
+    const recto = await build({root: project, browser, outDir: 'recto', formats: ['pdf']}, {}, environment)
+    const book = recto.publications[0]!
+    expect(book.failed).toBe(false)
+    expect(book.articlePages!.every((page) => page % 2 === 1), String(book.articlePages)).toBe(true)
+    const pages = pdfText(path.join(project, 'recto', 'explainers-2024-04.pdf')).split('\f')
+    const blanks = pages.slice(3, -1).filter((page) => page.trim() === '')
+    expect(blanks.length).toBeGreaterThan(0)
+    for (const [index, title] of titles.entries()) expect(pages[book.articlePages![index]! - 1]!.replace(/\s+/g, ' ')).toContain(title)
+  })
+})
+
 describe('book EPUB', () => {
   it('has one chapter per article in order, nested navigation and the NCX', async () => {
     const zip = await JSZip.loadAsync(fs.readFileSync(epub))

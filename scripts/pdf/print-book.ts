@@ -14,7 +14,9 @@ import {printPdf, type PrintResult} from './print-pdf.js'
 /** What `printBook` needs. */
 export interface PrintBookJob {
   /** Render the book with the given article pages (none on the first pass). */
-  render: (pages?: ReadonlyMap<string, number>) => BookPage
+  render: (pages: ReadonlyMap<string, number> | undefined, blankBefore: ReadonlySet<string>) => BookPage
+  /** Start every article on a right-hand (odd) page, adding blank pages where needed. */
+  rectoStart?: boolean
   styles: Record<string, string>
   assets: Map<string, Asset>
   timeout?: number
@@ -33,12 +35,23 @@ const maxPasses = 4
 /** Print the book; throws if the contents' page numbers do not settle. */
 export async function printBook(session: BrowserSession, job: PrintBookJob): Promise<PrintedBook> {
   let pages: Map<string, number> | undefined
+  const blanks = new Set<string>()
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const page = job.render(pages)
+    const page = job.render(pages, blanks)
     const printed = await printPdf(session, {html: page.html, styles: job.styles, assets: job.assets, ...(job.timeout === undefined ? {} : {timeout: job.timeout})})
     const found = await destinationPages(printed.pdf, page.articleIds)
-    if (pages && sameMap(pages, found)) return {...printed, pages: found, page}
-    pages = found
+    // A blank page before an article on an even page shifts every later article by one.
+    let added = 0
+    if (job.rectoStart) {
+      for (const id of page.articleIds) {
+        if ((found.get(id)! + added) % 2 === 0) {
+          blanks.add(id)
+          added++
+        }
+      }
+    }
+    if (added === 0 && pages && sameMap(pages, found)) return {...printed, pages: found, page}
+    pages = added === 0 ? found : undefined
   }
   throw new Error(`The contents' page numbers did not settle after ${maxPasses} passes`)
 }

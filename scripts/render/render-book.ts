@@ -27,6 +27,8 @@ export interface BookInput {
   pageSize: PageSize
   /** Page of each article (by `articleId`), from a previous pass; `undefined` on the first. */
   pages?: ReadonlyMap<string, number>
+  /** Articles (by id) preceded by a blank page, so that they start on a right-hand page. */
+  blankBefore?: ReadonlySet<string>
 }
 
 /** The book page and its expected bookmark titles, depth-first. */
@@ -85,7 +87,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     labels,
     cssString,
     pageSize: input.pageSize,
-    rectoStart: publication.rectoStart,
+    blankBefore: input.blankBefore ?? new Set(),
     cover: input.cover,
     // Two digits' worth of placeholder on the first pass keeps the contents the same width.
     toc: articles.map((article) => ({id: article.id, title: article.title, page: input.pages?.get(article.id) ?? '00'})),
