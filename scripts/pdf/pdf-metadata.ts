@@ -3,7 +3,7 @@
  * user agent as Creator and "now" as dates), the document language, and
  * bookmark titles with their spaces intact.
  */
-import {PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
 
 /** Metadata to write into a PDF. */
 export interface PdfMetadata {
@@ -43,6 +43,7 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.setModificationDate(metadata.date)
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
   if (metadata.outline) fixOutlineTitles(document, metadata.outline)
+  renumberStructureIds(document)
   const pdf = await document.save({useObjectStreams: true})
   return {pdf, pages: document.getPageCount()}
 }
@@ -59,6 +60,45 @@ function fixOutlineTitles(document: PDFDocument, titles: readonly string[]): voi
   const items = outlineItems(document)
   if (items.length !== titles.length) return
   items.forEach((item, index) => item.set(PDFName.of('Title'), PDFHexString.fromText(titles[index]!)))
+}
+
+/**
+ * Chromium names tagged-PDF structure elements after DOM node numbers
+ * (`node00000035`), which count on from whatever the same page rendered
+ * before: a reused page would give other names, and other bytes, for the same
+ * document. Renumber them from 1, keeping their order (the ID tree stays sorted).
+ */
+function renumberStructureIds(document: PDFDocument): void {
+  const places: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}> = []
+  const seen = new Set<unknown>()
+  const visit = (object: unknown) => {
+    if (seen.has(object)) return
+    seen.add(object)
+    if (object instanceof PDFDict) {
+      for (const [key, value] of object.entries()) {
+        if (!check(object, key, value)) visit(value)
+      }
+    } else if (object instanceof PDFArray) {
+      for (let index = 0; index < object.size(); index++) {
+        const value = object.get(index)
+        if (!check(object, index, value)) visit(value)
+      }
+    }
+  }
+  const check = (holder: PDFDict | PDFArray, key: PDFName | number, value: unknown): boolean => {
+    if (!(value instanceof PDFString || value instanceof PDFHexString)) return false
+    const match = /^node(\d+)$/.exec(value.decodeText())
+    if (match) places.push({holder, key, value: Number(match[1])})
+    return true
+  }
+  for (const [, object] of document.context.enumerateIndirectObjects()) visit(object)
+  const numbers = [...new Set(places.map((place) => place.value))].sort((a, b) => a - b)
+  const renumbered = new Map(numbers.map((value, index) => [value, index + 1]))
+  for (const place of places) {
+    const name = PDFString.of(`node${String(renumbered.get(place.value)).padStart(8, '0')}`)
+    if (place.holder instanceof PDFDict) place.holder.set(place.key as PDFName, name)
+    else place.holder.set(place.key as number, name)
+  }
 }
 
 function outlineItems(document: PDFDocument): PDFDict[] {
