@@ -98,16 +98,20 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const waiting: Array<() => void> = []
   let closed = false
 
+  // A crashed, killed or disconnected browser is dropped with its pages; the next use relaunches.
+  const forgetWhenGone = (instance: Browser): Browser => {
+    instance.on('disconnected', () => {
+      if (browser === instance) {
+        browser = undefined
+        idle = []
+      }
+    })
+    return instance
+  }
+
   const connect = async (endpoint: string): Promise<Browser> => {
     try {
-      const connected = await puppeteer.connect({browserWSEndpoint: endpoint})
-      connected.on('disconnected', () => {
-        if (browser === connected) {
-          browser = undefined
-          idle = []
-        }
-      })
-      return connected
+      return forgetWhenGone(await puppeteer.connect({browserWSEndpoint: endpoint}))
     } catch (error) {
       throw new BrowserError(`Cannot connect to the browser at \`${endpoint}\`: ${(error as Error).message.split('\n')[0]}`, {cause: error})
     }
@@ -129,13 +133,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         handleSIGHUP: false,
         timeout: 30_000
       })
-      launched.on('disconnected', () => {
-        if (browser === launched) {
-          browser = undefined
-          idle = []
-        }
-      })
-      return launched
+      return forgetWhenGone(launched)
     } catch (error) {
       throw new BrowserError(`Cannot start the browser \`${found.executablePath}\`: ${(error as Error).message.split('\n')[0]}`, {cause: error})
     }
