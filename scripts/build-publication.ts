@@ -7,7 +7,9 @@ import path from 'node:path'
 import {VFile} from 'vfile'
 import type {BuildOptions, Format, Publication} from './config/schema.js'
 import {epubFromPublication} from './epub/epub-from-document.js'
+import type {CoverCache} from './epub/cover-cache.js'
 import {renderCover} from './epub/render-cover.js'
+import {BrowserError} from './pdf/find-browser.js'
 import {loadImage} from './content/load-image.js'
 import type {Asset, Document} from './model/types.js'
 import {writeAtomic} from './output/write-atomic.js'
@@ -39,6 +41,8 @@ export interface BookContext {
   root: string
   templates: Templates
   browser: () => Promise<BrowserSession>
+  /** Generated covers by their HTML (shared with the articles' EPUBs). */
+  covers: CoverCache
   /** The config file, for messages about the publication. */
   configPath: string
 }
@@ -119,7 +123,16 @@ export async function buildBook(context: BookContext, publication: Publication, 
       authors: publication.author === undefined ? undefined : [publication.author].flat().join(', '),
       dateText: publication.date ? formatDate(date, publication.lang) : undefined
     })
-    const cover = given ?? {data: await renderCover(session, coverHtml), mediaType: 'image/png'}
+    let cover: {data: Uint8Array; mediaType: string} | undefined = given
+    if (!cover) {
+      // A watch-mode rebuild of the book after an article edit keeps its cover.
+      let png = await context.covers.get(coverHtml)
+      if (!png) {
+        png = await renderCover(session, coverHtml)
+        await context.covers.set(coverHtml, png)
+      }
+      cover = {data: png, mediaType: 'image/png'}
+    }
     const made: Array<{format: Format; data: Uint8Array; pages?: number}> = []
     let articlePages: number[] | undefined
     if (formats.includes('pdf')) {
@@ -139,7 +152,7 @@ export async function buildBook(context: BookContext, publication: Publication, 
     }
     return report(outputs, false, articlePages)
   } catch (error) {
-    if ((error as Error).name === 'BrowserError') throw error
+    if (error instanceof BrowserError) throw error
     file.message(`Could not make the book \`${publication.name}\`: ${(error as Error).message.split('\n')[0]}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
     return report([], true)
   }

@@ -153,7 +153,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     async buildBook(publication, documents, configPath) {
       const ordered = orderDocuments(publication, documents)
       checkCrossReferences(publication, ordered)
-      return buildBook({options, root, templates, browser, configPath}, publication, ordered)
+      return buildBook({options, root, templates, browser, covers, configPath}, publication, ordered)
     },
     async reloadTemplates() {
       templates = await loadTemplates(templatesDir)
