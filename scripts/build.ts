@@ -187,9 +187,17 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
   const started = performance.now()
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
-  const {config, file: configFile} = await loadConfig(root)
-  const plan = planBuild(config, await findSources(root, options.inputs), options, root, configFile)
-  const builder = await createBuilder(options, environment)
+  let plan: BuildPlan
+  let builder: Builder
+  try {
+    const {config, file: configFile} = await loadConfig(root)
+    plan = planBuild(config, await findSources(root, options.inputs), options, root, configFile)
+    builder = await createBuilder(options, environment)
+  } catch (error) {
+    // A bad config or template folder: the browser the caller started is ours to close.
+    await (await environment.session?.catch(() => undefined))?.close()
+    throw error
+  }
   try {
     const report = await builder.buildSources(plan.sources, hooks, plan.parseOnly)
     const documents = new Map(report.sources.map((source) => [source.file.path, source]))

@@ -60,6 +60,16 @@ describe('handout build', () => {
     expect(fs.existsSync(path.join(project, 'out')) ? fs.readdirSync(path.join(project, 'out')) : []).toEqual([])
   })
 
+  it('exits promptly, closing the browser it started, when the template folder is missing', () => {
+    project = tempProject({'content/a.md': good('A')})
+    const started = Date.now()
+    // A hang (a browser left running keeps Node alive) shows as a null status after the timeout.
+    const result = spawnSync(process.execPath, [bin, 'build', '--templates', 'nowhere'], {cwd: project, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 30_000})
+    expect(result.status, result.stderr).toBe(1)
+    expect(result.stderr).toMatch(/Cannot read template `.+nowhere\/print\.html`/)
+    expect(Date.now() - started).toBeLessThan(30_000)
+  })
+
   it('honours --format, --out, --page-size and front matter pageSize', () => {
     project = tempProject({'content/letter.md': good('Letter'), 'content/a5.md': good('A5', 'pageSize: A5\n')})
     const result = cli(['build', 'content', '--format', 'pdf', '--out', 'print', '--page-size', 'letter'])

@@ -140,6 +140,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   }
 
   const getBrowser = async (): Promise<Browser> => {
+    // Nothing relaunches a closed session (the prewarm below may still be on its way).
+    if (closed) throw new Error('The browser session is closed')
     if (browser?.connected) return browser
     launching ??= launch().then((launched) => {
       browser = launched
