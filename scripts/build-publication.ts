@@ -8,7 +8,6 @@ import {VFile} from 'vfile'
 import type {BuildOptions, Format, Publication} from './config/schema.js'
 import {epubFromPublication} from './epub/epub-from-document.js'
 import type {CoverCache} from './epub/cover-cache.js'
-import {renderCover} from './epub/render-cover.js'
 import {BrowserError} from './pdf/find-browser.js'
 import {loadImage} from './content/load-image.js'
 import type {Asset, Document} from './model/types.js'
@@ -113,8 +112,8 @@ export async function buildBook(context: BookContext, publication: Publication, 
     given = loaded.asset
   }
   try {
-    const session = await context.browser()
-    const coverHtml = context.templates.cover({
+    const {coverSvg, renderCover} = await import('./epub/render-cover.js')
+    const svg = coverSvg(context.templates.cover, {
       lang: publication.lang,
       title: publication.title,
       subtitle: publication.subtitle,
@@ -126,17 +125,17 @@ export async function buildBook(context: BookContext, publication: Publication, 
     let cover: {data: Uint8Array; mediaType: string} | undefined = given
     if (!cover) {
       // A watch-mode rebuild of the book after an article edit keeps its cover.
-      let png = await context.covers.get(coverHtml)
+      let png = await context.covers.get(svg)
       if (!png) {
-        png = await renderCover(session, coverHtml)
-        await context.covers.set(coverHtml, png)
+        png = await renderCover(svg)
+        await context.covers.set(svg, png)
       }
       cover = {data: png, mediaType: 'image/png'}
     }
     const made: Array<{format: Format; data: Uint8Array; pages?: number}> = []
     let articlePages: number[] | undefined
     if (formats.includes('pdf')) {
-      const pdf = await printBookPdf(context, session, publication, documents, date, publisher, cover)
+      const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, cover)
       articlePages = pdf.articlePages
       made.push({format: 'pdf', data: pdf.data, pages: pdf.pages})
     }

@@ -12,7 +12,6 @@ import {selectPublication} from './content/select-publication.js'
 import {findSources, shardSources, type SourceEntry} from './content/find-sources.js'
 import {epubFromDocument} from './epub/epub-from-document.js'
 import {createCoverCache, type CoverCache} from './epub/cover-cache.js'
-import {renderCover} from './epub/render-cover.js'
 import {createProcessor, type Processor} from './markdown/processor.js'
 import {buildDocument} from './model/build-document.js'
 import type {Document} from './model/types.js'
@@ -114,7 +113,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       timeout: options.timeout
     }))
   // PDFs need the browser: start it first, so it boots while templates load and sources
-  // parse. EPUBs need it only for covers not in the cache, so they start it on demand.
+  // parse. EPUBs never need it (covers are rasterised by resvg).
   let launchMs: number | undefined
   if (options.formats.includes('pdf') || session) {
     browser().then(
@@ -366,14 +365,14 @@ async function makeEpub(context: Context, document: Document) {
   return {format: 'epub' as const, data}
 }
 
-/** The cover made from title, date and publisher: from the cache, or screenshot by the browser. */
+/** The cover made from title, date and publisher: from the cache, or rasterised (no browser). */
 async function generatedCover(context: Context, document: Document): Promise<Uint8Array> {
-  const html = await timed(context.timings, 'render', () => context.templates.cover(templateData(document)))
-  const cached = await context.covers.get(html)
+  // fontkit and resvg load on first use: PDF-only builds never load them.
+  const {coverSvg, renderCover} = await import('./epub/render-cover.js')
+  const svg = await timed(context.timings, 'render', () => coverSvg(context.templates.cover, templateData(document)))
+  const cached = await context.covers.get(svg)
   if (cached) return cached
-  const session = await context.browser()
-  const png = await timed(context.timings, 'print', () => renderCover(session, html))
-  await context.covers.set(html, png)
+  const png = await timed(context.timings, 'package', () => renderCover(svg))
+  await context.covers.set(svg, png)
   return png
 }
-

@@ -199,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
   const environment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR, sandbox: process.getuid?.() !== 0}
   try {
     // Start Chromium before loading the pipeline (a third of a second of imports), so it
-    // boots on the other core meanwhile. Only PDFs always need it; EPUB covers may be cached.
+    // boots on the other core meanwhile. Only PDFs need it.
     const resolved = resolveBuildOptions(options)
     let session
     if (resolved.formats.includes('pdf')) {

@@ -8,8 +8,8 @@
  * The phases of a build, in pipeline order: `startup` (process start to the
  * CLI's `main`, imports included), `launch` (the browser, which runs in
  * parallel with parsing), `parse` (read + Markdown → document model), `render`
- * (templates → HTML), `print` (browser work: PDF printing and the EPUB cover
- * screenshot), `package` (PDF metadata, EPUB zip), `write` (atomic writes).
+ * (templates → HTML and cover SVG), `print` (browser work: PDF printing),
+ * `package` (PDF metadata, cover rasterising, EPUB zip), `write` (atomic writes).
  */
 export const phases = ['startup', 'launch', 'parse', 'render', 'print', 'package', 'write'] as const
 

@@ -1,7 +1,7 @@
 /**
- * Generated covers, cached by what they show: a rebuild (or watch-mode save)
- * of an article whose title, date and publisher did not change reuses its
- * cover, and an EPUB-only build with all covers cached never starts a browser.
+ * Generated covers, cached by what they show (the filled SVG): a rebuild (or
+ * watch-mode save) of an article whose title, date and publisher did not
+ * change reuses its cover instead of rasterising it again.
  */
 import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
@@ -10,18 +10,16 @@ import path from 'node:path'
 import {writeAtomic} from '../output/write-atomic.js'
 import {toolVersion} from '../version.js'
 
-/** Covers by the HTML they were rendered from. */
+/** Covers by the SVG they were rendered from. */
 export interface CoverCache {
-  get(html: string): Promise<Uint8Array | undefined>
-  set(html: string, png: Uint8Array): Promise<void>
+  get(svg: string): Promise<Uint8Array | undefined>
+  set(svg: string, png: Uint8Array): Promise<void>
 }
 
 const require = createRequire(import.meta.url)
-// What else decides the pixels: the fonts' versions and ours (templates are in the HTML).
-const salt = [
-  toolVersion,
-  ...['source-serif-4', 'source-sans-3'].map((name) => (require(`@fontsource/${name}/package.json`) as {version: string}).version)
-].join('\n')
+// What else decides the pixels: the rasteriser's version and ours (templates and glyph
+// outlines are in the SVG; system fonts, for characters the shipped fonts lack, are not).
+const salt = [toolVersion, 'resvg', (require('@resvg/resvg-js/package.json') as {version: string}).version].join('\n')
 
 /**
  * A cache in memory, and in `dir` on disk when given (a cache that cannot be
@@ -29,10 +27,10 @@ const salt = [
  */
 export function createCoverCache(dir: string | undefined): CoverCache {
   const memory = new Map<string, Uint8Array>()
-  const keyOf = (html: string) => createHash('sha256').update(salt).update('\0').update(html).digest('hex')
+  const keyOf = (svg: string) => createHash('sha256').update(salt).update('\0').update(svg).digest('hex')
   return {
-    async get(html) {
-      const key = keyOf(html)
+    async get(svg) {
+      const key = keyOf(svg)
       const known = memory.get(key)
       if (known || !dir) return known
       try {
@@ -43,8 +41,8 @@ export function createCoverCache(dir: string | undefined): CoverCache {
         return undefined
       }
     },
-    async set(html, png) {
-      const key = keyOf(html)
+    async set(svg, png) {
+      const key = keyOf(svg)
       memory.set(key, png)
       if (dir) await writeAtomic(path.join(dir, `${key}.png`), png).catch(() => {})
     }

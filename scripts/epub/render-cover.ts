@@ -1,20 +1,38 @@
 /**
- * Generate a cover image (title, date, publisher) with the print browser, so
- * every book shows a real cover in library views.
+ * Rasterise the generated cover (the filled `cover.svg` template) to PNG with
+ * resvg, off the main thread: no browser, the same pixels on every machine.
+ * System fonts are loaded only when the SVG has `<text>` runs (characters the
+ * shipped fonts lack, see `cover-text.ts`).
  */
-import {origin, type BrowserSession} from '../pdf/browser.js'
-import {fontResource} from '../pdf/print-pdf.js'
+import {renderAsync} from '@resvg/resvg-js'
+import type ejs from 'ejs'
+import * as text from './cover-text.js'
 
-/** Cover size in CSS pixels (1:1.5, what Kindle and Apple Books display well). */
+/** Cover size in pixels (1:1.5, what Kindle and Apple Books display well). */
 export const coverSize = {width: 1200, height: 1800}
 
-/** Screenshot `html` (the filled `cover.html` template) as PNG bytes. */
-export async function renderCover(session: BrowserSession, html: string): Promise<Uint8Array> {
-  const site = (pathname: string) => (pathname === '/' ? {body: html, contentType: 'text/html; charset=utf-8'} : fontResource(pathname.slice(1)))
-  return session.withPage(site, async (page) => {
-    await page.setViewport({...coverSize, deviceScaleFactor: 1})
-    await page.goto(origin + '/', {waitUntil: 'load'})
-    const png = await page.screenshot({type: 'png', clip: {x: 0, y: 0, ...coverSize}, captureBeyondViewport: false})
-    return new Uint8Array(png)
+/** What the cover template shows (`templateData` of a document, or a book's). */
+export interface CoverData {
+  lang: string
+  title: string
+  subtitle?: string | undefined
+  kicker?: string | undefined
+  publisher?: string | undefined
+  authors?: string | undefined
+  dateText?: string | undefined
+}
+
+/** Fill the cover template: its text is set by `cover-text.ts` helpers, passed as `text`. */
+export function coverSvg(template: ejs.TemplateFunction, data: CoverData): string {
+  return template({subtitle: undefined, kicker: undefined, publisher: undefined, authors: undefined, dateText: undefined, ...data, text})
+}
+
+/** Render `svg` as PNG bytes at its own size. Throws on SVG that does not parse. */
+export async function renderCover(svg: string): Promise<Uint8Array> {
+  const rendered = await renderAsync(svg, {
+    font: {loadSystemFonts: svg.includes('<text')},
+    fitTo: {mode: 'original'},
+    logLevel: 'off'
   })
+  return new Uint8Array(rendered.asPng())
 }

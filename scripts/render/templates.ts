@@ -19,7 +19,7 @@ export interface Templates {
   book: ejs.TemplateFunction
   /** Book stylesheet (`book.css`), loaded after `print.css`. */
   bookCss: string
-  /** Generated cover page (`cover.html`). */
+  /** Generated cover (`cover.svg`; fill it with `coverSvg`). */
   cover: ejs.TemplateFunction
   /** EPUB stylesheet (`epub/epub.css`). */
   epubCss: string
@@ -44,7 +44,7 @@ export async function loadTemplates(dir: string): Promise<Templates> {
     read('print.css'),
     compileWith(read, dir, 'book.html'),
     read('book.css'),
-    compileWith(read, dir, 'cover.html'),
+    compileWith(read, dir, 'cover.svg'),
     read('epub/epub.css'),
     read('epub/chapter.xhtml.ejs'),
     read('epub/content.opf.ejs'),

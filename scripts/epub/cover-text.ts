@@ -1,0 +1,252 @@
+/**
+ * Text for the generated cover (`templates/cover.svg`), set in the fonts the
+ * project ships and shaped by fontkit (kerning, ligatures): lines are broken
+ * by the shaped widths and drawn as outlines (`<path>`), so the cover looks
+ * the same on every machine and needs no browser and no installed font.
+ *
+ * Characters none of the shipped faces has (CJK, Arabic, Devanagari…) are
+ * drawn as `<text>` runs that the rasteriser fills from the system's fonts;
+ * their widths, and so their line breaks, are estimates.
+ */
+import fs from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import * as fontkit from 'fontkit'
+import type {Font, Glyph, GlyphPosition, PathCommand} from 'fontkit'
+
+/** How a run of cover text is set. */
+export interface TextStyle {
+  /** A shipped family: `Source Sans 3` or `Source Serif 4`. */
+  family: string
+  /** Default: 400. */
+  weight?: number
+  italic?: boolean
+  /** Font size in pixels. */
+  size: number
+  /** Line height as a multiple of the size (default: 1.2). */
+  lineHeight?: number
+  /** Extra space after every character, in em (default: 0). */
+  letterSpacing?: number
+  uppercase?: boolean
+}
+
+/** Lines set in one style, with the metrics a template needs to place them. */
+export interface SetLines {
+  lines: string[]
+  /** The style, at the size the text was fitted to. */
+  style: TextStyle
+  /** Distance between baselines, px. */
+  lineHeight: number
+  /** From the top of the block to the first baseline, px (as CSS centres a line box). */
+  ascent: number
+  /** `lines.length × lineHeight`. */
+  height: number
+}
+
+const families: Record<string, string> = {'Source Sans 3': 'source-sans-3', 'Source Serif 4': 'source-serif-4'}
+const require = createRequire(import.meta.url)
+
+/** One shipped face (family, weight, style): its unicode-range subsets, opened on first need. */
+interface Face {
+  /** Subset files, `latin` first. */
+  files: string[]
+  opened: Array<Font | undefined>
+}
+
+const faces = new Map<string, Face>()
+
+function faceOf(style: TextStyle): Face {
+  const pkg = families[style.family]
+  if (!pkg) throw new Error(`The cover template asks for the font family \`${style.family}\`; shipped families are ${Object.keys(families).map((name) => `\`${name}\``).join(', ')}`)
+  const variant = `${style.weight ?? 400}-${style.italic ? 'italic' : 'normal'}`
+  const key = `${pkg}/${variant}`
+  let face = faces.get(key)
+  if (!face) {
+    const dir = path.join(path.dirname(require.resolve(`@fontsource/${pkg}/package.json`)), 'files')
+    // The same WOFF2 files the print pages load.
+    const suffix = `-${variant}.woff2`
+    const rank = (name: string) => (name === `${pkg}-latin${suffix}` ? 0 : name === `${pkg}-latin-ext${suffix}` ? 1 : 2)
+    const files = fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith(`${pkg}-`) && name.endsWith(suffix))
+      .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+      .map((name) => path.join(dir, name))
+    if (files.length === 0) throw new Error(`The cover template asks for \`${style.family}\` ${variant}, which @fontsource/${pkg} does not ship`)
+    face = {files, opened: []}
+    faces.set(key, face)
+  }
+  return face
+}
+
+function subset(face: Face, index: number): Font {
+  let font = face.opened[index]
+  if (!font) {
+    font = fontkit.create(fs.readFileSync(face.files[index]!)) as Font
+    face.opened[index] = font
+  }
+  return font
+}
+
+/** The first subset of `face` with a glyph for `codePoint`, or `undefined`. */
+function fontFor(face: Face, codePoint: number): Font | undefined {
+  for (let index = 0; index < face.files.length; index++) {
+    const font = subset(face, index)
+    if (font.hasGlyphForCodePoint(codePoint)) return font
+  }
+  return undefined
+}
+
+/** A run of text placed on a line: shaped glyphs of a shipped font, or fallback characters. */
+type Run =
+  | {x: number; font: Font; glyphs: Glyph[]; positions: GlyphPosition[]; offsets: number[]}
+  | {x: number; font?: undefined; text: string}
+
+// Estimated advance of a character no shipped font has, in em: wide for East Asian scripts.
+const fallbackAdvance = (char: string) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 1 : 0.6)
+
+/**
+ * Shape `text` from x = 0: split into runs by the subset that has each
+ * character (a space stays with the run it is in), shape each run with its
+ * font (kerning, ligatures), add letter spacing after every glyph.
+ */
+function place(text: string, style: TextStyle): {runs: Run[]; width: number} {
+  const face = faceOf(style)
+  const spacing = (style.letterSpacing ?? 0) * style.size
+  const pieces: Array<{font: Font | undefined; text: string}> = []
+  for (const char of transform(text, style)) {
+    const last = pieces.at(-1)
+    const font = last?.font && char === ' ' && last.font.hasGlyphForCodePoint(32) ? last.font : fontFor(face, char.codePointAt(0)!)
+    if (last && last.font === font) last.text += char
+    else pieces.push({font, text: char})
+  }
+  const runs: Run[] = []
+  let x = 0
+  for (const piece of pieces) {
+    if (!piece.font) {
+      runs.push({x, text: piece.text})
+      for (const char of piece.text) x += fallbackAdvance(char) * style.size + spacing
+      continue
+    }
+    const scale = style.size / piece.font.unitsPerEm
+    const shaped = piece.font.layout(piece.text)
+    const offsets: number[] = []
+    let advance = 0
+    for (const position of shaped.positions) {
+      offsets.push(advance)
+      advance += position.xAdvance * scale + spacing
+    }
+    runs.push({x, font: piece.font, glyphs: shaped.glyphs, positions: shaped.positions, offsets})
+    x += advance
+  }
+  // Letter spacing follows every character but the last, as the eye measures it.
+  return {runs, width: x > 0 ? x - spacing : 0}
+}
+
+function transform(text: string, style: TextStyle): string {
+  const collapsed = text.replace(/\s+/g, ' ').trim()
+  return style.uppercase ? collapsed.toLocaleUpperCase() : collapsed
+}
+
+/** The advance width of `text` in `style`, px. */
+export function measure(text: string, style: TextStyle): number {
+  return place(text, style).width
+}
+
+/**
+ * Break `text` into lines no wider than `width`: at spaces, and inside a word
+ * only when the word alone is too wide.
+ */
+export function wrap(text: string, style: TextStyle, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of transform(text, {...style, uppercase: false}).split(' ')) {
+    if (word === '') continue
+    const candidate = line ? `${line} ${word}` : word
+    if (measure(candidate, style) <= width) {
+      line = candidate
+      continue
+    }
+    if (line) lines.push(line)
+    line = ''
+    // A word wider than the measure is split where it must be.
+    let rest = word
+    while (measure(rest, style) > width) {
+      const chars = [...rest]
+      let take = 1
+      while (take < chars.length && measure(chars.slice(0, take + 1).join(''), style) <= width) take++
+      lines.push(chars.slice(0, take).join(''))
+      rest = chars.slice(take).join('')
+    }
+    line = rest
+  }
+  if (line) lines.push(line)
+  return lines
+}
+
+/**
+ * Set `text` in at most `maxLines` lines of `width`: at the style's size if it
+ * fits, else smaller (down to `minScale` of it), else cut with an ellipsis.
+ */
+export function setLines(text: string, style: TextStyle, width: number, maxLines = Infinity, minScale = 0.6): SetLines {
+  let fitted = style
+  let lines = wrap(text, fitted, width)
+  for (let scale = 0.95; lines.length > maxLines && scale >= minScale - 1e-9; scale -= 0.05) {
+    fitted = {...style, size: Math.round(style.size * scale)}
+    lines = wrap(text, fitted, width)
+  }
+  if (lines.length > maxLines) {
+    lines = lines.slice(0, maxLines)
+    let last = lines[maxLines - 1]!
+    while (last.length > 0 && measure(`${last}…`, fitted) > width) last = [...last].slice(0, -1).join('')
+    lines[maxLines - 1] = `${last.trimEnd()}…`
+  }
+  const lineHeight = fitted.size * (fitted.lineHeight ?? 1.2)
+  const font = subset(faceOf(fitted), 0)
+  const ascender = (font.ascent / font.unitsPerEm) * fitted.size
+  const descender = (-font.descent / font.unitsPerEm) * fitted.size
+  return {lines, style: fitted, lineHeight, ascent: (lineHeight - ascender - descender) / 2 + ascender, height: lines.length * lineHeight}
+}
+
+/**
+ * SVG for one line of `text` with its baseline at (`x`, `y`): one `<path>` of
+ * glyph outlines, plus `<text>` runs for characters no shipped font has.
+ * `attributes` go on both (`fill="#fff"`); pass only values the template owns.
+ */
+export function draw(text: string, style: TextStyle, x: number, y: number, attributes = ''): string {
+  const extra = attributes ? ` ${attributes}` : ''
+  let outline = ''
+  let fallback = ''
+  for (const run of place(text, style).runs) {
+    if (!run.font) {
+      fallback += `<text x="${round(x + run.x)}" y="${round(y)}" font-size="${style.size}" font-weight="${style.weight ?? 400}"${style.italic ? ' font-style="italic"' : ''}${extra}>${escapeXml(run.text)}</text>`
+      continue
+    }
+    const scale = style.size / run.font.unitsPerEm
+    for (const [index, glyph] of run.glyphs.entries()) {
+      const position = run.positions[index]!
+      // Font units, y up → pixels, y down, at this glyph's pen position.
+      const left = x + run.x + run.offsets[index]! + position.xOffset * scale
+      const base = y - position.yOffset * scale
+      outline += pathData(glyph.path.commands, (px) => left + px * scale, (py) => base - py * scale)
+    }
+  }
+  return (outline ? `<path d="${outline}"${extra}/>` : '') + fallback
+}
+
+const round = (value: number) => Math.round(value * 100) / 100
+
+/** SVG path data of a glyph's outline commands, mapped by `tx`/`ty`, to 0.01 px. */
+function pathData(commands: PathCommand[], tx: (x: number) => number, ty: (y: number) => number): string {
+  let data = ''
+  for (const {command, args} of commands) {
+    const points: string[] = []
+    for (let index = 0; index + 1 < args.length; index += 2) points.push(`${round(tx(args[index]!))} ${round(ty(args[index + 1]!))}`)
+    const letter = command === 'moveTo' ? 'M' : command === 'lineTo' ? 'L' : command === 'quadraticCurveTo' ? 'Q' : command === 'bezierCurveTo' ? 'C' : 'Z'
+    data += letter + points.join(' ')
+  }
+  return data
+}
+
+function escapeXml(value: string): string {
+  return value.replace(/[&<>"]/g, (char) => `&#${char.codePointAt(0)};`)
+}

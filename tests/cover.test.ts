@@ -1,0 +1,92 @@
+/**
+ * The generated cover: text set in the shipped fonts (line breaks by their
+ * real widths, long titles shrunk then cut), drawn as outlines, rasterised to
+ * a 1200 × 1800 PNG without a browser, the same bytes every time.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import ejs from 'ejs'
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+import {draw, measure, setLines, wrap, type TextStyle} from '../scripts/epub/cover-text.js'
+import {coverSvg, renderCover} from '../scripts/epub/render-cover.js'
+import {repo} from './support/tools.js'
+
+const title: TextStyle = {family: 'Source Sans 3', weight: 700, size: 104, lineHeight: 1.06, letterSpacing: -0.01}
+const template = ejs.compile(fs.readFileSync(path.join(repo, 'templates', 'cover.svg'), 'utf8'))
+const sample = {lang: 'en', title: 'Resurgence of Islamic State-Khorasan (IS-K)', kicker: 'Explainer', publisher: 'SRIRAM’s', dateText: '5 April 2024'}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Uint8Array): {width: number; height: number} {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength)
+  return {width: view.getUint32(16), height: view.getUint32(20)}
+}
+
+describe('cover text', () => {
+  it('measures with the fonts\' widths: wider text, wider bold, kerning applied', () => {
+    const regular = {...title, weight: 400, letterSpacing: 0}
+    expect(measure('Resurgence', title)).toBeGreaterThan(measure('Resurgenc', title))
+    expect(measure('Resurgence', {...title, letterSpacing: 0})).toBeGreaterThan(measure('Resurgence', regular))
+    // "AV" is kerned tighter than the sum of its letters.
+    expect(measure('AV', regular)).toBeLessThan(measure('A', regular) + measure('V', regular))
+  })
+
+  it('breaks the sample title where a browser does, into lines no wider than the measure', () => {
+    expect(wrap(sample.title, title, 980)).toEqual(['Resurgence of Islamic', 'State-Khorasan (IS-K)'])
+  })
+
+  it('never sets a line wider than the measure, whatever the words (property)', () => {
+    const word = fc.stringMatching(/^[A-Za-zÀ-ÿ’(),.-]{1,40}$/)
+    fc.assert(
+      fc.property(fc.array(word, {minLength: 1, maxLength: 30}), fc.integer({min: 200, max: 1000}), (words, width) => {
+        const lines = wrap(words.join(' '), title, width)
+        expect(lines.join(' ').replace(/\s/g, '')).toBe(words.join('').replace(/\s/g, ''))
+        for (const line of lines) expect(measure(line, title)).toBeLessThanOrEqual(width + 1e-6)
+      }),
+      {numRuns: 200}
+    )
+  })
+
+  it('shrinks a long title to fit its lines, then cuts it with an ellipsis', () => {
+    const long = 'A very long title that goes on and on about critical minerals, supply chains and geopolitics'
+    const fitted = setLines(long, title, 980, 4)
+    expect(fitted.lines.length).toBeLessThanOrEqual(4)
+    expect(fitted.style.size).toBeLessThan(104)
+    expect(fitted.style.size).toBeGreaterThanOrEqual(104 * 0.6)
+    const cut = setLines(long.repeat(5), title, 980, 3)
+    expect(cut.lines).toHaveLength(3)
+    expect(cut.lines[2]).toMatch(/…$/)
+    expect(cut.style.size).toBe(Math.round(104 * 0.6))
+    for (const line of cut.lines) expect(measure(line, cut.style)).toBeLessThanOrEqual(980)
+  })
+
+  it('draws glyph outlines with finite coordinates, and system-font runs only for what the fonts lack', () => {
+    const latin = draw('Ελληνικά, Кириллица, Zoë — 1.5', title, 110, 330.36800000000005)
+    expect(latin).toMatch(/^<path d="M[\d. MLQCZ-]+"\/>$/)
+    expect(latin).not.toContain('NaN')
+    const mixed = draw('Title 中文', title, 0, 100, 'fill="#fff"')
+    expect(mixed).toMatch(/<path d="[^"]+" fill="#fff"\/><text x="[\d.]+" y="100" font-size="104" font-weight="700" fill="#fff">中文<\/text>$/)
+  })
+})
+
+describe('cover image', () => {
+  it('rasterises the filled template to a 1200 × 1800 PNG, the same bytes every time', async () => {
+    const svg = coverSvg(template, sample)
+    expect(svg).not.toContain('<text')
+    const [first, second] = [await renderCover(svg), await renderCover(svg)]
+    expect(Buffer.from(first.subarray(1, 4)).toString()).toBe('PNG')
+    expect(pngSize(first)).toEqual({width: 1200, height: 1800})
+    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true)
+  })
+
+  it('escapes what the text gives the template: markup in a title is drawn, never parsed', () => {
+    const svg = coverSvg(template, {...sample, title: '</svg><script>alert(1)</script> 中 & <b>'})
+    expect(svg).not.toMatch(/<script|<b>|<\/svg><script/)
+    expect(svg).toContain('<text')
+    expect(svg).toContain('>中</text>')
+  })
+
+  it('rejects SVG that does not parse (a broken template) with an error', async () => {
+    await expect(renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')).rejects.toThrow()
+  })
+})
