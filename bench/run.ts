@@ -49,6 +49,7 @@ if (flags.help) {
       '  --no-peers      skip md-to-pdf, Vivliostyle and pandoc\n' +
       '  --no-install    do not install missing peers (npm into bench/scratch/peers, apt for pandoc)\n' +
       '  --baseline DIR  also run DIR/bin/handout.js (a compiled copy laid out like bench/scratch/compiled,\n' +
+      '                  with DIR/templates when its code needs other templates than this tree\'s;\n' +
       '                  e.g. of another commit) in (a), start-up and (b): before/after in the same run\n' +
       '  --cases LIST    which cases to run (default a,b,c,d); a partial run writes results/<date>-<cases>.md\n' +
       '  --edits N       (d) edits of the sample article in watch mode (default 20; --quick 5)\n' +
@@ -366,7 +367,10 @@ const ours = (label: string, entry: string, inputs: string[], extra: string[] = 
     if (!warm) fs.rmSync(coverCache, {recursive: true, force: true})
     const dir = out(label, n)
     const timings = path.join(dir, 'timings.json')
-    return {command: node, args: [entry, 'build', ...inputs, '--out', dir, '--timings', timings, ...extra], timings}
+    // A baseline from another commit brings the templates its code expects.
+    const templates = path.join(path.dirname(path.dirname(entry)), 'templates')
+    const own = entry === baseline && fs.existsSync(templates) ? ['--templates', templates] : []
+    return {command: node, args: [entry, 'build', ...inputs, '--out', dir, '--timings', timings, ...own, ...extra], timings}
   })
 const floor = (label: string, pages: string[]): Tool =>
   tool(label, (n) => {
