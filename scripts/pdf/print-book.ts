@@ -38,7 +38,9 @@ export async function printBook(session: BrowserSession, job: PrintBookJob): Pro
   const blanks = new Set<string>()
   for (let pass = 1; pass <= maxPasses; pass++) {
     const page = job.render(pages, blanks)
-    const printed = await printPdf(session, {html: page.html, styles: job.styles, assets: job.assets, ...(job.timeout === undefined ? {} : {timeout: job.timeout})})
+    // Each pass in a page of its own, closed after: a reused page kept the previous
+    // pass's layout alive in its renderer (a 600-page book: +430 MiB at the peak).
+    const printed = await printPdf(session, {html: page.html, styles: job.styles, assets: job.assets, discardPage: true, ...(job.timeout === undefined ? {} : {timeout: job.timeout})})
     const found = await destinationPages(printed.pdf, page.articleIds)
     // A blank page before an article on an even page shifts every later article by one.
     let added = 0

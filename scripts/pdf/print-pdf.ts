@@ -18,6 +18,8 @@ export interface PrintJob {
   assets: Map<string, Asset>
   /** Time limit in ms (default: the session's). */
   timeout?: number
+  /** Close the page afterwards, freeing its renderer (large documents). */
+  discardPage?: boolean
 }
 
 /** A printed PDF and what the page tried to load that it was not given. */
@@ -42,7 +44,7 @@ export async function printPdf(session: BrowserSession, job: PrintJob): Promise<
       timeout: job.timeout
     })
     return {pdf, blocked: [...blocked]}
-  })
+  }, {discard: job.discardPage ?? false})
 }
 
 /** Serve a print job: the page, its styles, its images, and the shipped fonts. */
