@@ -8,6 +8,7 @@ import {VFile} from 'vfile'
 import type {BuildOptions, Format, Publication} from './config/schema.js'
 import {epubFromPublication} from './epub/epub-from-document.js'
 import type {CoverCache} from './epub/cover-cache.js'
+import {timed, type PhaseTimings} from './phase-timings.js'
 import {BrowserError} from './pdf/find-browser.js'
 import {loadImage} from './content/load-image.js'
 import type {Asset, Document} from './model/types.js'
@@ -44,6 +45,8 @@ export interface BookContext {
   covers: CoverCache
   /** The config file, for messages about the publication. */
   configPath: string
+  /** Collects milliseconds per phase. */
+  timings?: PhaseTimings | undefined
 }
 
 /** Order documents as the publication says. */
@@ -127,7 +130,7 @@ export async function buildBook(context: BookContext, publication: Publication, 
       // A watch-mode rebuild of the book after an article edit keeps its cover.
       let png = await context.covers.get(svg)
       if (!png) {
-        png = await renderCover(svg)
+        png = await timed(context.timings, 'package', () => renderCover(svg))
         await context.covers.set(svg, png)
       }
       cover = {data: png, mediaType: 'image/png'}
@@ -141,12 +144,12 @@ export async function buildBook(context: BookContext, publication: Publication, 
     }
     if (formats.includes('epub')) {
       const {writeEpub} = await import('./epub/write-epub.js')
-      made.push({format: 'epub', data: await writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover}))})
+      made.push({format: 'epub', data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover})))})
     }
     const outputs: OutputReport[] = []
     for (const output of made) {
       const target = path.join(path.resolve(context.root, context.options.outDir), `${publication.name}.${output.format}`)
-      await writeAtomic(target, output.data)
+      await timed(context.timings, 'write', () => writeAtomic(target, output.data))
       outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
     }
     return report(outputs, false, articlePages)
@@ -165,6 +168,7 @@ async function printBookPdf(context: BookContext, session: BrowserSession, publi
   assets.set(coverHref, {href: coverHref, mediaType: cover.mediaType, data: cover.data, source: 'cover'})
   const pageSize = publication.pageSize ?? context.options.pageSize
   const printed = await printBook(session, {
+    timings: context.timings,
     render: (pages, blankBefore) =>
       renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: coverHref, alt: `Cover: ${publication.title}`}, blankBefore, ...(pages ? {pages} : {})}),
     rectoStart: publication.rectoStart,
@@ -172,7 +176,7 @@ async function printBookPdf(context: BookContext, session: BrowserSession, publi
     assets,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
-  const finished = await finishPdf(printed.pdf, {
+  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {
     title: publication.title,
     author: publication.author === undefined ? publisher : [publication.author].flat().join(', '),
     subject: publication.description,
@@ -181,7 +185,7 @@ async function printBookPdf(context: BookContext, session: BrowserSession, publi
     date,
     lang: publication.lang,
     outline: printed.page.outline
-  })
+  }))
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}
 }
 

@@ -86,7 +86,7 @@ export interface Builder {
    */
   buildSources(sources: SourceEntry[], hooks?: BuildHooks, parseOnly?: ReadonlySet<string>): Promise<BuildReport>
   /** Build the book of `publication` from its parsed articles (ordered here). */
-  buildBook(publication: Publication, documents: Document[], configPath: string): Promise<PublicationReport>
+  buildBook(publication: Publication, documents: Document[], configPath: string, timings?: PhaseTimings): Promise<PublicationReport>
   /**
    * Read and compile the template folder again (watch mode, after a designer's
    * edit). On error the previous templates stay in use and the error is thrown.
@@ -149,10 +149,10 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
       return {sources: finished, publications: [], ok: finished.length === sources.length && finished.every((report) => !report.failed), ms: performance.now() - started}
     },
-    async buildBook(publication, documents, configPath) {
+    async buildBook(publication, documents, configPath, timings) {
       const ordered = orderDocuments(publication, documents)
       checkCrossReferences(publication, ordered)
-      return buildBook({options, root, templates, browser, covers, configPath}, publication, ordered)
+      return buildBook({options, root, templates, browser, covers, configPath, timings}, publication, ordered)
     },
     async reloadTemplates() {
       templates = await loadTemplates(templatesDir)
@@ -210,7 +210,7 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
         file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
         book = {name: publication.name, file, outputs: [], failed: true, articles: sources.length, ms: 0}
       } else {
-        book = await builder.buildBook(publication, members.map((member) => member!.document!), plan.configPath)
+        book = await builder.buildBook(publication, members.map((member) => member!.document!), plan.configPath, hooks.timings)
       }
       report.publications.push(book)
       hooks.onEvent?.({type: 'publication', report: book})

@@ -5,11 +5,12 @@
  * destinations (where each contents link landed), filled in, and the book is
  * printed again and checked that nothing moved.
  */
-import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRef} from 'pdf-lib'
+import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFName, PDFRef} from 'pdf-lib'
 import type {Asset} from '../model/types.js'
 import type {BookPage} from '../render/render-book.js'
 import type {BrowserSession} from './browser.js'
-import {printPdf, type PrintResult} from './print-pdf.js'
+import {addTime, timed, type PhaseTimings} from '../phase-timings.js'
+import {printVersions, type PrintResult} from './print-pdf.js'
 
 /** What `printBook` needs. */
 export interface PrintBookJob {
@@ -20,6 +21,8 @@ export interface PrintBookJob {
   styles: Record<string, string>
   assets: Map<string, Asset>
   timeout?: number
+  /** Collects milliseconds per phase (render, print, package). */
+  timings?: PhaseTimings | undefined
 }
 
 /** The printed book, its page map and the page it rendered. */
@@ -36,31 +39,45 @@ const maxPasses = 4
 export async function printBook(session: BrowserSession, job: PrintBookJob): Promise<PrintedBook> {
   let pages: Map<string, number> | undefined
   const blanks = new Set<string>()
-  for (let pass = 1; pass <= maxPasses; pass++) {
-    const page = job.render(pages, blanks)
-    // Each pass in a page of its own, closed after: a reused page kept the previous
-    // pass's layout alive in its renderer (a 600-page book: +430 MiB at the peak).
-    const printed = await printPdf(session, {html: page.html, styles: job.styles, assets: job.assets, discardPage: true, ...(job.timeout === undefined ? {} : {timeout: job.timeout})})
-    const found = await destinationPages(printed.pdf, page.articleIds)
-    // A blank page before an article on an even page shifts every later article by one.
-    let added = 0
-    if (job.rectoStart) {
-      for (const id of page.articleIds) {
-        if ((found.get(id)! + added) % 2 === 0) {
-          blanks.add(id)
-          added++
+  let pass = 0
+  let page: BookPage | undefined
+  let done: PrintedBook | undefined
+  // Every pass in one page, closed after: the renderer's memory (a 600-page book's
+  // layout) is freed before the build goes on. A pass without page numbers can
+  // never be the final one: it is a draft (no tags, no outline; the same layout).
+  let printStarted = 0
+  await printVersions(session, async (printed) => {
+    if (printed && page) {
+      addTime(job.timings, 'print', performance.now() - printStarted)
+      const found = await timed(job.timings, 'package', () => destinationPages(printed.pdf, page!.articleIds))
+      // A blank page before an article on an even page shifts every later article by one.
+      let added = 0
+      if (job.rectoStart) {
+        for (const id of page.articleIds) {
+          if ((found.get(id)! + added) % 2 === 0) {
+            blanks.add(id)
+            added++
+          }
         }
       }
+      if (added === 0 && pages && sameMap(pages, found)) {
+        done = {...printed, pages: found, page}
+        return undefined
+      }
+      pages = added === 0 ? found : undefined
     }
-    if (added === 0 && pages && sameMap(pages, found)) return {...printed, pages: found, page}
-    pages = added === 0 ? found : undefined
-  }
-  throw new Error(`The contents' page numbers did not settle after ${maxPasses} passes`)
+    if (++pass > maxPasses) return undefined
+    page = await timed(job.timings, 'render', () => job.render(pages, blanks))
+    printStarted = performance.now()
+    return {html: page.html, styles: job.styles, assets: job.assets, draft: pages === undefined, ...(job.timeout === undefined ? {} : {timeout: job.timeout})}
+  })
+  if (!done) throw new Error(`The contents' page numbers did not settle after ${maxPasses} passes`)
+  return done
 }
 
 /** 1-based page of each named destination in `ids`. */
 export async function destinationPages(pdf: Uint8Array, ids: readonly string[]): Promise<Map<string, number>> {
-  const document = await PDFDocument.load(pdf, {updateMetadata: false})
+  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
   const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
   const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
   const pages = new Map<string, number>()

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {Asset} from '../model/types.js'
+import type {Page} from 'puppeteer-core'
 import {origin, type BrowserSession, type Resource, type Site} from './browser.js'
 
 /** What to print. */
@@ -18,8 +19,13 @@ export interface PrintJob {
   assets: Map<string, Asset>
   /** Time limit in ms (default: the session's). */
   timeout?: number
-  /** Close the page afterwards, freeing its renderer (large documents). */
+  /** Close the page afterwards, freeing its renderer (`printPdf` only). */
   discardPage?: boolean
+  /**
+   * A draft, printed only to see where things land: no tags, no outline
+   * (cheaper; the layout is the same).
+   */
+  draft?: boolean
 }
 
 /** A printed PDF and what the page tried to load that it was not given. */
@@ -31,20 +37,55 @@ export interface PrintResult {
 
 /** Print `job` to PDF with the browser's own outline (bookmarks) and tags. */
 export async function printPdf(session: BrowserSession, job: PrintJob): Promise<PrintResult> {
-  return session.withPage(siteFor(job), async (page, blocked) => {
-    await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
-    const pdf = await page.pdf({
-      // The template's `@page` rule sets size and margins.
-      preferCSSPageSize: true,
-      printBackground: true,
-      displayHeaderFooter: false,
-      outline: true,
-      tagged: true,
-      waitForFonts: true,
-      timeout: job.timeout
-    })
-    return {pdf, blocked: [...blocked]}
-  }, {discard: job.discardPage ?? false})
+  return session.withPage(siteFor(job), (page, blocked) => printInPage(page, blocked, job), {discard: job.discardPage ?? false})
+}
+
+/**
+ * Print several versions of one document in one page, one after another
+ * (`next` gets the previous result, `undefined` the first time, and returns the
+ * next job or `undefined` to stop). The page is closed afterwards, freeing its
+ * renderer. One page keeps one font cache: a fresh renderer per version could
+ * place a long book's text a fraction of a pixel differently from run to run.
+ */
+export async function printVersions(session: BrowserSession, next: (previous: PrintResult | undefined) => Promise<PrintJob | undefined>): Promise<void> {
+  let job = await next(undefined)
+  if (!job) return
+  const site: Site = (pathname) => siteFor(job!)(pathname)
+  await session.withPage(
+    site,
+    async (page, blocked) => {
+      let again = false
+      while (job) {
+        blocked.length = 0
+        const result = await printInPage(page, blocked, job, again)
+        again = true
+        job = await next(result)
+      }
+    },
+    {discard: true}
+  )
+}
+
+async function printInPage(page: Page, blocked: string[], job: PrintJob, collect = false): Promise<PrintResult> {
+  await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
+  if (collect) {
+    // The previous version's document is garbage now: collect it before this one is
+    // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
+    const client = await page.createCDPSession()
+    await client.send('HeapProfiler.collectGarbage')
+    await client.detach()
+  }
+  const pdf = await page.pdf({
+    // The template's `@page` rule sets size and margins.
+    preferCSSPageSize: true,
+    printBackground: true,
+    displayHeaderFooter: false,
+    outline: !job.draft,
+    tagged: !job.draft,
+    waitForFonts: true,
+    timeout: job.timeout
+  })
+  return {pdf, blocked: [...blocked]}
 }
 
 /** Serve a print job: the page, its styles, its images, and the shipped fonts. */
