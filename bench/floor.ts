@@ -5,7 +5,9 @@
  * with the same `page.pdf` options, one after another in one page of one warm
  * browser. No Markdown, no templates, no metadata, no EPUB.
  *
- *   node --import tsx bench/floor.ts --css templates/print.css --out DIR --json FILE a.html b.html …
+ *   node --import tsx bench/floor.ts --css templates/print.css [--asset NAME=FILE …] --out DIR --json FILE a.html b.html …
+ *
+ * `--asset` serves one more file the pages load (the book's `book.css`, its cover).
  *
  * Prints nothing; writes `{launchMs, printMs, documents, bytes}` to `--json`.
  */
@@ -32,7 +34,8 @@ const {values, positionals} = parseArgs({
     css: {type: 'string'},
     out: {type: 'string'},
     json: {type: 'string'},
-    browser: {type: 'string', default: '/usr/bin/chromium'}
+    browser: {type: 'string', default: '/usr/bin/chromium'},
+    asset: {type: 'string', multiple: true, default: []}
   }
 })
 if (!values.css || !values.out || !values.json || positionals.length === 0) {
@@ -40,6 +43,12 @@ if (!values.css || !values.out || !values.json || positionals.length === 0) {
 }
 
 const css = await fs.readFile(values.css, 'utf8')
+const types: Record<string, string> = {css: 'text/css; charset=utf-8', png: 'image/png', jpg: 'image/jpeg'}
+const assets = new Map<string, {body: Uint8Array; contentType: string}>()
+for (const spec of values.asset ?? []) {
+  const [name, file] = spec.split('=') as [string, string]
+  assets.set(name, {body: await fs.readFile(file), contentType: types[path.extname(name).slice(1)] ?? 'application/octet-stream'})
+}
 let html = ''
 
 const launchStarted = performance.now()
@@ -62,7 +71,7 @@ page.on('request', (request) => {
         ? {body: html, contentType: 'text/html; charset=utf-8'}
         : name === 'print.css'
           ? {body: css, contentType: 'text/css; charset=utf-8'}
-          : fontResource(name)
+          : (assets.get(name) ?? fontResource(name))
   if (!resource) void request.abort('blockedbyclient').catch(() => {})
   else void request.respond({status: 200, contentType: resource.contentType, body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)}).catch(() => {})
 })

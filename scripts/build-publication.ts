@@ -135,17 +135,21 @@ export async function buildBook(context: BookContext, publication: Publication, 
       }
       cover = {data: png, mediaType: 'image/png'}
     }
-    const made: Array<{format: Format; data: Uint8Array; pages?: number}> = []
+    const bookCover = cover
     let articlePages: number[] | undefined
-    if (formats.includes('pdf')) {
-      const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, cover)
-      articlePages = pdf.articlePages
-      made.push({format: 'pdf', data: pdf.data, pages: pdf.pages})
-    }
-    if (formats.includes('epub')) {
-      const {writeEpub} = await import('./epub/write-epub.js')
-      made.push({format: 'epub', data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover})))})
-    }
+    // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+    // Both are made before either is written.
+    const made = await Promise.all(
+      formats.map(async (format): Promise<{format: Format; data: Uint8Array; pages?: number}> => {
+        if (format === 'pdf') {
+          const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, bookCover)
+          articlePages = pdf.articlePages
+          return {format, data: pdf.data, pages: pdf.pages}
+        }
+        const {writeEpub} = await import('./epub/write-epub.js')
+        return {format, data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover: bookCover})))}
+      })
+    )
     const outputs: OutputReport[] = []
     for (const output of made) {
       const target = path.join(path.resolve(context.root, context.options.outDir), `${publication.name}.${output.format}`)
