@@ -156,8 +156,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     return launching
   }
 
-  const newPage = async (reuse?: Page): Promise<PooledPage> => {
-    const page = reuse ?? (await (await getBrowser()).newPage())
+  const newPage = async (): Promise<PooledPage> => {
+    const page = await (await getBrowser()).newPage()
     const pooled: PooledPage = {page, site: () => undefined, blocked: []}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
@@ -208,12 +208,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   // Start Chromium now and open the first page, so that both are ready by the time the
   // caller has parsed its first document. A failure here shows again at first use.
   getBrowser()
-    .then(async (started) => {
-      // A launched Chromium opens with one blank tab: pool it rather than open another
-      // (about 60 ms). A remote browser's pages are someone else's.
-      const initial = remote ? undefined : (await started.pages())[0]
-      return newPage(initial)
-    })
+    // Not Chromium's own first blank tab, though it would save about 60 ms: a table-bearing
+    // document printed there after another one came out with its objects in another order.
+    .then(() => newPage())
     .then(
       (pooled) => {
         if (closed) void pooled.page.close().catch(() => {})
