@@ -39,19 +39,18 @@ export async function loadTemplates(dir: string): Promise<Templates> {
       throw new Error(`Cannot read template \`${file}\`: restore it from the repository or pass another \`--templates\` folder`, {cause: error})
     }
   }
-  const [print, printCss, book, bookCss, cover, epubCss, chapter, contentOpf, tocXhtml, tocNcx, epubCover] = await Promise.all([
-    compileWith(read, dir, 'print.html'),
-    read('print.css'),
-    compileWith(read, dir, 'book.html'),
-    read('book.css'),
-    compileWith(read, dir, 'cover.svg'),
-    read('epub/epub.css'),
-    read('epub/chapter.xhtml.ejs'),
-    read('epub/content.opf.ejs'),
-    read('epub/toc.xhtml.ejs'),
-    read('epub/toc.ncx.ejs'),
-    compileWith(read, dir, 'epub/cover.xhtml.ejs')
-  ])
+  // One after another (a dozen small files): a missing one is named the same way every time.
+  const print = await compileWith(read, dir, 'print.html')
+  const printCss = await read('print.css')
+  const book = await compileWith(read, dir, 'book.html')
+  const bookCss = await read('book.css')
+  const cover = await compileWith(read, dir, 'cover.svg')
+  const epubCss = await read('epub/epub.css')
+  const chapter = await read('epub/chapter.xhtml.ejs')
+  const contentOpf = await read('epub/content.opf.ejs')
+  const tocXhtml = await read('epub/toc.xhtml.ejs')
+  const tocNcx = await read('epub/toc.ncx.ejs')
+  const epubCover = await compileWith(read, dir, 'epub/cover.xhtml.ejs')
   return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
 }
 
