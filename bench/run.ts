@@ -271,12 +271,22 @@ function compileSnapshot(): string {
   const tsc = run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'lib'), '--declaration', 'false', '--sourceMap', 'false'])
   if (!fs.existsSync(path.join(dir, 'lib', 'cli.js'))) throw new Error(`Cannot compile the CLI: ${tsc.out.slice(0, 500)}`)
   if (!tsc.ok) notes.push(`\`tsc\` reported errors while compiling the snapshot (emitted anyway): ${tsc.out.split('\n')[0]}`)
-  return path.join(dir, 'bin', 'handout.js')
+  // Then the package's own bundle step (what `npm install` runs), in the snapshot, with this tree's esbuild.
+  const bundle = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {scripts: Record<string, string>}).scripts['bundle']
+  if (bundle) {
+    const result = spawnSync('sh', ['-c', bundle], {cwd: dir, encoding: 'utf8', env: {...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`}})
+    if (result.status !== 0 || !fs.existsSync(path.join(dir, 'lib', 'cli.bundle.js'))) throw new Error(`Cannot bundle the CLI: ${`${result.stdout}${result.stderr}`.slice(0, 500)}`)
+  }
+  const bin = path.join(dir, 'bin', 'handout.js')
+  // Our own CLI must run: a broken snapshot would fail every row of ours and hide the cases it offers.
+  const check = run(process.execPath, [bin, '--version'])
+  if (!check.ok) throw new Error(`The compiled snapshot does not run: ${check.out.slice(0, 500)}`)
+  return bin
 }
 
 /** Is the working tree's `lib/` fresh, so that `bin/handout.js` runs it rather than tsx? */
 function libIsFresh(): boolean {
-  const compiled = path.join(root, 'lib', 'cli.js')
+  const compiled = path.join(root, 'lib', 'cli.bundle.js')
   if (!fs.existsSync(compiled)) return false
   const newest = fs
     .readdirSync(path.join(root, 'scripts'), {recursive: true, withFileTypes: true})
