@@ -68,11 +68,9 @@ export const chromiumArgs = [
 export interface BrowserSession {
   /**
    * Run `task` on a pooled page that serves `site`. Retried once on a fresh
-   * browser when the browser crashed under it. With `discard`, the page is
-   * closed afterwards instead of going back to the pool, so its renderer
-   * process and everything it holds go with it (a whole book's layout).
+   * browser when the browser crashed under it.
    */
-  withPage<T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>, options?: {discard?: boolean}): Promise<T>
+  withPage<T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T>
   /** Path of the browser executable in use. */
   executablePath: string
   /** Close the browser; safe to call more than once. */
@@ -192,13 +190,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     waiting.shift()?.()
   }
 
-  const run = async <T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>, discard: boolean): Promise<T> => {
+  const run = async <T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T> => {
     const pooled = await acquire()
     pooled.site = site
     let healthy = false
     try {
       const result = await task(pooled.page, pooled.blocked)
-      healthy = !discard
+      healthy = true
       return result
     } finally {
       release(pooled, healthy)
@@ -221,16 +219,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 
   return {
     executablePath: found.executablePath,
-    async withPage(site, task, options = {}) {
+    async withPage(site, task) {
       if (closed) throw new Error('The browser session is closed')
-      const discard = options.discard ?? false
       try {
-        return await run(site, task, discard)
+        return await run(site, task)
       } catch (error) {
         // A healthy browser means a real failure. A crashed or killed one shows as a
         // closed target or connection: relaunch once and try again.
         if (closed || browser?.connected) throw error
-        return run(site, task, discard)
+        return run(site, task)
       }
     },
     async close() {

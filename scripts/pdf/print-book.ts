@@ -42,8 +42,8 @@ export async function printBook(session: BrowserSession, job: PrintBookJob): Pro
   let pass = 0
   let page: BookPage | undefined
   let done: PrintedBook | undefined
-  // Every pass in one page, closed after: the renderer's memory (a 600-page book's
-  // layout) is freed before the build goes on. A pass without page numbers can
+  // Every pass in one warm page, the previous pass collected before the next; the page
+  // goes back to the pool emptied (see printVersions). A pass without page numbers can
   // never be the final one: it is a draft (no tags, no outline; the same layout).
   let printStarted = 0
   await printVersions(session, async (printed) => {

@@ -19,8 +19,6 @@ export interface PrintJob {
   assets: Map<string, Asset>
   /** Time limit in ms (default: the session's). */
   timeout?: number
-  /** Close the page afterwards, freeing its renderer (`printPdf` only). */
-  discardPage?: boolean
   /**
    * A draft, printed only to see where things land: no tags, no outline
    * (cheaper; the layout is the same).
@@ -37,44 +35,54 @@ export interface PrintResult {
 
 /** Print `job` to PDF with the browser's own outline (bookmarks) and tags. */
 export async function printPdf(session: BrowserSession, job: PrintJob): Promise<PrintResult> {
-  return session.withPage(siteFor(job), (page, blocked) => printInPage(page, blocked, job), {discard: job.discardPage ?? false})
+  return session.withPage(siteFor(job), (page, blocked) => printInPage(page, blocked, job))
 }
 
 /**
  * Print several versions of one document in one page, one after another
  * (`next` gets the previous result, `undefined` the first time, and returns the
- * next job or `undefined` to stop). The page is closed afterwards, freeing its
- * renderer. One page keeps one font cache: a fresh renderer per version could
- * place a long book's text a fraction of a pixel differently from run to run.
+ * next job or `undefined` to stop). One page keeps one renderer and its font
+ * caches: a fresh renderer per version could place a long book's text a
+ * fraction of a pixel differently from run to run, and prints a 600-page book
+ * about twice as slowly as a warm one. The previous version's document is
+ * collected before the next is printed, and the last one before the page goes
+ * back to the pool, so the pool does not hold a whole book's layout.
  */
 export async function printVersions(session: BrowserSession, next: (previous: PrintResult | undefined) => Promise<PrintJob | undefined>): Promise<void> {
   let job = await next(undefined)
   if (!job) return
-  const site: Site = (pathname) => siteFor(job!)(pathname)
-  await session.withPage(
-    site,
-    async (page, blocked) => {
-      let again = false
-      while (job) {
-        blocked.length = 0
-        const result = await printInPage(page, blocked, job, again)
-        again = true
-        job = await next(result)
-      }
-    },
-    {discard: true}
-  )
+  let current: PrintJob | undefined = job
+  const site: Site = (pathname) => (current ? siteFor(current)(pathname) : pathname === '/' ? {body: '<!DOCTYPE html><title>-</title>', contentType: 'text/html; charset=utf-8'} : undefined)
+  await session.withPage(site, async (page, blocked) => {
+    let again = false
+    while (job) {
+      blocked.length = 0
+      current = job
+      const result = await printInPage(page, blocked, job, again)
+      again = true
+      job = await next(result)
+    }
+    // Leave an empty document behind, the book collected (same origin: same renderer).
+    current = undefined
+    await page.goto(origin + '/', {waitUntil: 'load'})
+    await collectGarbage(page)
+  })
+}
+
+async function collectGarbage(page: Page): Promise<void> {
+  const client = await page.createCDPSession()
+  try {
+    await client.send('HeapProfiler.collectGarbage')
+  } finally {
+    await client.detach()
+  }
 }
 
 async function printInPage(page: Page, blocked: string[], job: PrintJob, collect = false): Promise<PrintResult> {
   await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
-  if (collect) {
-    // The previous version's document is garbage now: collect it before this one is
-    // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
-    const client = await page.createCDPSession()
-    await client.send('HeapProfiler.collectGarbage')
-    await client.detach()
-  }
+  // The previous version's document is garbage now: collect it before this one is
+  // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
+  if (collect) await collectGarbage(page)
   const pdf = await page.pdf({
     // The template's `@page` rule sets size and margins.
     preferCSSPageSize: true,
