@@ -115,39 +115,37 @@ export async function buildBook(context: BookContext, publication: Publication, 
     given = loaded.asset
   }
   try {
-    const {coverSvg, renderCover} = await import('./epub/render-cover.js')
-    const svg = coverSvg(context.templates.cover, {
-      lang: publication.lang,
-      title: publication.title,
-      subtitle: publication.subtitle,
-      kicker: publication.period ?? '',
-      publisher,
-      authors: publication.author === undefined ? undefined : [publication.author].flat().join(', '),
-      dateText: publication.date ? formatDate(date, publication.lang) : undefined
-    })
-    let cover: {data: Uint8Array; mediaType: string} | undefined = given
-    if (!cover) {
-      // A watch-mode rebuild of the book after an article edit keeps its cover.
-      let png = await context.covers.get(svg)
-      if (!png) {
-        png = await timed(context.timings, 'package', () => renderCover(svg))
-        await context.covers.set(svg, png)
-      }
-      cover = {data: png, mediaType: 'image/png'}
+    // A given cover as it is; else the generated one (from the cover cache when a
+    // watch-mode rebuild after an article edit left it unchanged).
+    const cover = given ?? {
+      data: await (await import('./epub/render-cover.js')).generatedCover(
+        context.templates.cover,
+        {
+          lang: publication.lang,
+          title: publication.title,
+          subtitle: publication.subtitle,
+          kicker: publication.period ?? '',
+          publisher,
+          authors: publication.author === undefined ? undefined : [publication.author].flat().join(', '),
+          dateText: publication.date ? formatDate(date, publication.lang) : undefined
+        },
+        context.covers,
+        context.timings
+      ),
+      mediaType: 'image/png'
     }
-    const bookCover = cover
     let articlePages: number[] | undefined
     // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
     // Both are made before either is written.
     const made = await Promise.all(
       formats.map(async (format): Promise<{format: Format; data: Uint8Array; pages?: number}> => {
         if (format === 'pdf') {
-          const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, bookCover)
+          const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, cover)
           articlePages = pdf.articlePages
           return {format, data: pdf.data, pages: pdf.pages}
         }
         const {writeEpub} = await import('./epub/write-epub.js')
-        return {format, data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover: bookCover})))}
+        return {format, data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover})))}
       })
     )
     const outputs: OutputReport[] = []

@@ -359,20 +359,9 @@ async function makePdf(context: Context, document: Document) {
 async function makeEpub(context: Context, document: Document) {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
   const packager = import('./epub/write-epub.js')
-  const cover = document.cover ?? {data: await generatedCover(context, document), mediaType: 'image/png'}
+  // fontkit and resvg, which make the generated cover, load on first use too.
+  const cover = document.cover ?? {data: await (await import('./epub/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings), mediaType: 'image/png'}
   const {writeEpub} = await packager
   const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, cover)))
   return {format: 'epub' as const, data}
-}
-
-/** The cover made from title, date and publisher: from the cache, or rasterised (no browser). */
-async function generatedCover(context: Context, document: Document): Promise<Uint8Array> {
-  // fontkit and resvg load on first use: PDF-only builds never load them.
-  const {coverSvg, renderCover} = await import('./epub/render-cover.js')
-  const svg = await timed(context.timings, 'render', () => coverSvg(context.templates.cover, templateData(document)))
-  const cached = await context.covers.get(svg)
-  if (cached) return cached
-  const png = await timed(context.timings, 'package', () => renderCover(svg))
-  await context.covers.set(svg, png)
-  return png
 }

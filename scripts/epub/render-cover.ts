@@ -6,10 +6,9 @@
  */
 import {renderAsync} from '@resvg/resvg-js'
 import type ejs from 'ejs'
+import {timed, type PhaseTimings} from '../phase-timings.js'
+import type {CoverCache} from './cover-cache.js'
 import * as text from './cover-text.js'
-
-/** Cover size in pixels (1:1.5, what Kindle and Apple Books display well). */
-export const coverSize = {width: 1200, height: 1800}
 
 /** What the cover template shows (`templateData` of a document, or a book's). */
 export interface CoverData {
@@ -35,4 +34,17 @@ export async function renderCover(svg: string): Promise<Uint8Array> {
     logLevel: 'off'
   })
   return new Uint8Array(rendered.asPng())
+}
+
+/**
+ * The generated cover as PNG: the template filled, then the PNG from `cache`
+ * when it has this SVG, else rasterised and kept there.
+ */
+export async function generatedCover(template: ejs.TemplateFunction, data: CoverData, cache: CoverCache, timings?: PhaseTimings): Promise<Uint8Array> {
+  const svg = await timed(timings, 'render', () => coverSvg(template, data))
+  const cached = await cache.get(svg)
+  if (cached) return cached
+  const png = await timed(timings, 'package', () => renderCover(svg))
+  await cache.set(svg, png)
+  return png
 }
