@@ -19,12 +19,12 @@ import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {PDFDocument} from 'pdf-lib'
 import {createProcessor} from '../scripts/markdown/processor.js'
-import {buildDocument} from '../scripts/model/build-document.js'
-import {phases, type Phase} from '../scripts/phase-timings.js'
+import {buildDocument} from '../scripts/parse/parse-document.js'
+import {phases, type Phase} from '../scripts/core/phase-timings.js'
 import {articleId, renderBook} from '../scripts/render/render-book.js'
 import {renderPrint} from '../scripts/render/render-print.js'
 import {publicationSchema} from '../scripts/config/schema.js'
-import type {Document} from '../scripts/model/types.js'
+import type {Document} from '../scripts/core/types.js'
 import {loadTemplates} from '../scripts/render/templates.js'
 import {writeCorpus} from './corpus.js'
 
@@ -312,7 +312,7 @@ async function bookHtml(sources: string[], outDir: string): Promise<{html: strin
     documents.push(document)
   }
   const publication = publicationSchema.parse({name: 'bench-book', title: `Bench corpus, ${sources.length} articles`, publisher: 'Bench Institute', sources: 'content/*.md', sort: 'name', outputs: ['book']})
-  const {coverSvg, renderCover} = await import('../scripts/epub/render-cover.js')
+  const {coverSvg, renderCover} = await import('../scripts/cover/render-cover.js')
   const cover = path.join(outDir, 'cover.png')
   fs.writeFileSync(cover, await renderCover(coverSvg(templates.cover, {lang: publication.lang, title: publication.title, publisher: publication.publisher})))
   const pages = new Map(documents.map((_, index) => [articleId(index), 100 + index * 3]))
@@ -553,7 +553,7 @@ const caseCNote = bookAvailable
 
 // (d) Edit-to-output in watch mode: only when the CLI has `watch`.
 log('\n(d) watch mode')
-const watchAvailable = /\bwatch\b/.test(help) && fs.existsSync(path.join(root, 'scripts', 'watch.ts'))
+const watchAvailable = /\bwatch\b/.test(help) && fs.existsSync(path.join(root, 'scripts', 'watch', 'session.ts'))
 const watchTimes: number[] = []
 const bookWatchTimes: number[] = []
 let watchSplit = ''

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import puppeteer from 'puppeteer-core'
 import {describe, expect, it} from 'vitest'
-import {build} from '../scripts/build.js'
+import {build} from '../scripts/pipeline/build.js'
 import {browser as executablePath, environment, pdfInfo, repo, tempDir} from './support/tools.js'
 
 describe('a remote browser', () => {

@@ -8,8 +8,8 @@ import path from 'node:path'
 import ejs from 'ejs'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {draw, measure, setLines, wrap, type TextStyle} from '../scripts/epub/cover-text.js'
-import {coverSvg, renderCover} from '../scripts/epub/render-cover.js'
+import {draw, measure, setLines, wrap, type TextStyle} from '../scripts/cover/cover-text.js'
+import {coverSvg, renderCover} from '../scripts/cover/render-cover.js'
 import {repo} from './support/tools.js'
 
 const title: TextStyle = {family: 'Source Sans 3', weight: 700, size: 104, lineHeight: 1.06, letterSpacing: -0.01}

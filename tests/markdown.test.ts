@@ -9,7 +9,7 @@ import path from 'node:path'
 import {toHtml} from 'hast-util-to-html'
 import {describe, expect, it} from 'vitest'
 import {createProcessor} from '../scripts/markdown/processor.js'
-import {buildDocument} from '../scripts/model/build-document.js'
+import {buildDocument} from '../scripts/parse/parse-document.js'
 import {repo} from './support/tools.js'
 
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'markdown')

@@ -9,7 +9,7 @@ import {frontMatterSchema} from '../scripts/config/schema.js'
 import {repo} from './support/tools.js'
 
 const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
-const cli = fs.readFileSync(path.join(repo, 'scripts', 'cli.ts'), 'utf8')
+const cli = fs.readFileSync(path.join(repo, 'scripts', 'cli', 'main.ts'), 'utf8')
 
 describe('README', () => {
   it('lists every front matter key with its schema description', () => {

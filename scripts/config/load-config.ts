@@ -6,7 +6,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
-import {readYaml} from '../content/safe-yaml.js'
+import {readYaml} from './safe-yaml.js'
 import {configSchema, type Config} from './schema.js'
 
 /** File name of the project config. */

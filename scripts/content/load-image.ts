@@ -6,7 +6,7 @@
 import {createHash} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type {Asset} from '../model/types.js'
+import type {Asset} from '../core/types.js'
 import {sanitizeSvg} from './sanitize-svg.js'
 import {imageExtensions, imageSize, sniffImage} from './sniff-image.js'
 

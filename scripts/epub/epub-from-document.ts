@@ -3,12 +3,12 @@
  * (`epubFromPublication`) a compiled book with one chapter per article.
  */
 import type {Publication} from '../config/schema.js'
-import {uuidFrom} from '../model/build-document.js'
-import type {Asset, Document, Heading} from '../model/types.js'
+import {uuidFrom} from '../parse/parse-document.js'
+import type {Asset, Document, Heading} from '../core/types.js'
 import type {ResolveReference} from '../render/cross-references.js'
 import {formatDate, labelsFor} from '../render/labels.js'
 import {renderEpubBody} from '../render/render-epub.js'
-import {generator} from '../version.js'
+import {generator} from '../core/version.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 
 type Cover = {data: Uint8Array; mediaType: string}

@@ -5,7 +5,7 @@
  * the cover are handed over as bytes.
  */
 import {EPub, type Chapter, type Options} from 'epub-gen-memory'
-import type {Asset} from '../model/types.js'
+import type {Asset} from '../core/types.js'
 import type {Labels} from '../render/labels.js'
 import type {Templates} from '../render/templates.js'
 

@@ -8,19 +8,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Root} from 'hast'
-import type {Position} from 'unist'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import type {CrossReference} from '../core/types.js'
 
-/** A link from one article to another. */
-export interface CrossReference {
-  /** Absolute path of the target source. */
-  target: string
-  /** Fragment (heading id) in the target, without `#`; empty for the top. */
-  fragment: string
-  /** Where the link is, for messages. */
-  position?: Position | undefined
-}
 
 declare module 'vfile' {
   interface DataMap {

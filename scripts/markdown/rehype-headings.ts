@@ -6,7 +6,7 @@ import type {Root} from 'hast'
 import {toString} from 'hast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import type {Heading} from '../model/types.js'
+import type {Heading} from '../core/types.js'
 
 declare module 'vfile' {
   interface DataMap {

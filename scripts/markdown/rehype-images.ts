@@ -10,7 +10,7 @@ import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {loadImage} from '../content/load-image.js'
-import type {Asset} from '../model/types.js'
+import type {Asset} from '../core/types.js'
 
 declare module 'vfile' {
   interface DataMap {

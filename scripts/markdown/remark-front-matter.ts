@@ -5,7 +5,7 @@
 import type {Root, Yaml} from 'mdast'
 import type {VFile} from 'vfile'
 import {frontMatterSchema, type FrontMatter} from '../config/schema.js'
-import {readYaml} from '../content/safe-yaml.js'
+import {readYaml} from '../config/safe-yaml.js'
 
 declare module 'vfile' {
   interface DataMap {

@@ -6,10 +6,10 @@
  * printed again and checked that nothing moved.
  */
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFName, PDFRef} from 'pdf-lib'
-import type {Asset} from '../model/types.js'
+import type {Asset} from '../core/types.js'
 import type {BookPage} from '../render/render-book.js'
 import type {BrowserSession} from './browser.js'
-import {addTime, timed, type PhaseTimings} from '../phase-timings.js'
+import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
 import {printVersions, type PrintResult} from './print-pdf.js'
 
 /** What `printBook` needs. */

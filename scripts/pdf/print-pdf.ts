@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
-import type {Asset} from '../model/types.js'
+import type {Asset} from '../core/types.js'
 import type {Page} from 'puppeteer-core'
 import {origin, type BrowserSession, type Resource, type Site} from './browser.js'
 

@@ -5,7 +5,7 @@
  */
 import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
-import type {CrossReference} from '../markdown/rehype-cross-references.js'
+import type {CrossReference} from '../core/types.js'
 
 /** Where a cross-reference goes in one output, or `undefined` to keep only the text. */
 export type ResolveReference = (reference: CrossReference) => string | undefined

@@ -6,7 +6,7 @@
 import type {Element, ElementContent, Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {visit} from 'unist-util-visit'
-import type {Document} from '../model/types.js'
+import type {Document} from '../core/types.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {labelsFor} from './labels.js'
 

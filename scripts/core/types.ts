@@ -6,7 +6,7 @@
 import type {Root} from 'hast'
 import type {VFile} from 'vfile'
 import type {FrontMatter} from '../config/schema.js'
-import type {CrossReference} from '../markdown/rehype-cross-references.js'
+import type {Position} from 'unist'
 
 /** A file a document refers to (an image), resolved and checked by our code. */
 export interface Asset {
@@ -18,6 +18,16 @@ export interface Asset {
   data: Uint8Array
   /** Absolute real path of the original file. */
   source: string
+}
+
+/** A link from one article to another (found by `rehypeCrossReferences`). */
+export interface CrossReference {
+  /** Absolute path of the target source. */
+  target: string
+  /** Fragment (heading id) in the target, without `#`; empty for the top. */
+  fragment: string
+  /** Where the link is, for messages. */
+  position?: Position | undefined
 }
 
 /** A heading of the body, in document order. */

@@ -12,7 +12,7 @@ import type {SourceEntry} from '../content/find-sources.js'
 import {loadImage} from '../content/load-image.js'
 import {readSource} from '../content/read-source.js'
 import {toHtmlTree, type Processor} from '../markdown/processor.js'
-import type {Document} from './types.js'
+import type {Document} from '../core/types.js'
 
 /** Options of `buildDocument`. */
 export interface BuildDocumentOptions {

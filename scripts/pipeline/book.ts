@@ -5,20 +5,20 @@
  */
 import path from 'node:path'
 import {VFile} from 'vfile'
-import type {BuildOptions, Format, Publication} from './config/schema.js'
-import {epubFromPublication} from './epub/epub-from-document.js'
-import type {CoverCache} from './epub/cover-cache.js'
-import {timed, type PhaseTimings} from './phase-timings.js'
-import {BrowserError} from './pdf/find-browser.js'
-import {loadImage} from './content/load-image.js'
-import type {Asset, Document} from './model/types.js'
-import {writeAtomic} from './output/write-atomic.js'
-import type {BrowserSession} from './pdf/browser.js'
-import {formatDate} from './render/labels.js'
-import {renderBook} from './render/render-book.js'
-import type {Templates} from './render/templates.js'
+import type {BuildOptions, Format, Publication} from '../config/schema.js'
+import {epubFromPublication} from '../epub/epub-from-document.js'
+import type {CoverCache} from '../cover/cover-cache.js'
+import {timed, type PhaseTimings} from '../core/phase-timings.js'
+import {BrowserError} from '../pdf/find-browser.js'
+import {loadImage} from '../content/load-image.js'
+import type {Asset, Document} from '../core/types.js'
+import {writeAtomic} from '../output/write-atomic.js'
+import type {BrowserSession} from '../pdf/browser.js'
+import {formatDate} from '../render/labels.js'
+import {renderBook} from '../render/render-book.js'
+import type {Templates} from '../render/templates.js'
 import {visit} from 'unist-util-visit'
-import {generator} from './version.js'
+import {generator} from '../core/version.js'
 import type {OutputReport} from './build.js'
 
 /** What happened to one publication's book. */
@@ -118,7 +118,7 @@ export async function buildBook(context: BookContext, publication: Publication, 
     // A given cover as it is; else the generated one (from the cover cache when a
     // watch-mode rebuild after an article edit left it unchanged).
     const cover = given ?? {
-      data: await (await import('./epub/render-cover.js')).generatedCover(
+      data: await (await import('../cover/render-cover.js')).generatedCover(
         context.templates.cover,
         {
           lang: publication.lang,
@@ -144,7 +144,7 @@ export async function buildBook(context: BookContext, publication: Publication, 
           articlePages = pdf.articlePages
           return {format, data: pdf.data, pages: pdf.pages}
         }
-        const {writeEpub} = await import('./epub/write-epub.js')
+        const {writeEpub} = await import('../epub/write-epub.js')
         return {format, data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover})))}
       })
     )
@@ -163,7 +163,7 @@ export async function buildBook(context: BookContext, publication: Publication, 
 }
 
 async function printBookPdf(context: BookContext, session: BrowserSession, publication: Publication, documents: Document[], date: Date, publisher: string | undefined, cover: {data: Uint8Array; mediaType: string}) {
-  const [{printBook}, {finishPdf}] = await Promise.all([import('./pdf/print-book.js'), import('./pdf/pdf-metadata.js')])
+  const [{printBook}, {finishPdf}] = await Promise.all([import('../pdf/print-book.js'), import('../pdf/pdf-metadata.js')])
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const [href, asset] of document.assets) assets.set(href, asset)
   const coverHref = cover.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'

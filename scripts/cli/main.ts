@@ -7,15 +7,15 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import type {VFileMessage} from 'vfile-message'
-import {buildOptionsSchema, formats, pageSizes, resolveBuildOptions, type BuildOptionsInput, type Format} from './config/schema.js'
-import {parseShard} from './content/find-sources.js'
-import {removePendingTemps} from './output/write-atomic.js'
-import type {PhaseTimings} from './phase-timings.js'
-import {toolName, toolVersion} from './version.js'
-import type {WatchEvent} from './watch.js'
-import type {BuildReport, SourceReport} from './build.js'
-import type {PublicationReport} from './build-publication.js'
-import type {ConfigError} from './config/load-config.js'
+import {buildOptionsSchema, formats, pageSizes, resolveBuildOptions, type BuildOptionsInput, type Format} from '../config/schema.js'
+import {parseShard} from '../content/find-sources.js'
+import {removePendingTemps} from '../output/write-atomic.js'
+import type {PhaseTimings} from '../core/phase-timings.js'
+import {toolName, toolVersion} from '../core/version.js'
+import type {WatchEvent} from '../watch/session.js'
+import type {BuildReport, SourceReport} from '../pipeline/build.js'
+import type {PublicationReport} from '../pipeline/book.js'
+import type {ConfigError} from '../config/load-config.js'
 import type {VFile} from 'vfile'
 
 const help = `Usage: ${toolName} build [paths...] [options]
@@ -113,7 +113,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command = 'build', ...paths] = positionals
   if (command === 'setup-browser') {
     try {
-      const {ensureBrowser} = await import('./pdf/install-browser.js')
+      const {ensureBrowser} = await import('../pdf/install-browser.js')
       await ensureBrowser({
         explicit: values.browser ?? (process.env.HANDOUT_BROWSER || process.env.PUPPETEER_EXECUTABLE_PATH || undefined),
         cacheDir: process.env.PUPPETEER_CACHE_DIR,
@@ -203,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     const resolved = resolveBuildOptions(options)
     let session
     if (resolved.formats.includes('pdf')) {
-      const {launchBrowser} = await import('./pdf/browser.js')
+      const {launchBrowser} = await import('../pdf/browser.js')
       session = launchBrowser({
         executablePath: resolved.browser,
         browserWSEndpoint: resolved.browserWSEndpoint,
@@ -215,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       // Awaited, with its error reported, by the build.
       session.catch(() => {})
     }
-    const {build} = await import('./build.js')
+    const {build} = await import('../pipeline/build.js')
     const report = await build(
       options,
       {
@@ -315,7 +315,7 @@ async function runWatch(options: BuildOptionsInput, flags: {serve: boolean; port
   }
   let watcher
   try {
-    const {watch} = await import('./watch.js')
+    const {watch} = await import('../watch/session.js')
     watcher = await watch({...options, serve: flags.serve, ...(port === undefined ? {} : {port})}, {onEvent}, {
       puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR,
       sandbox: process.getuid?.() !== 0

@@ -8,7 +8,7 @@ import fs from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {writeAtomic} from '../output/write-atomic.js'
-import {toolVersion} from '../version.js'
+import {toolVersion} from '../core/version.js'
 
 /** Covers by the SVG they were rendered from. */
 export interface CoverCache {

@@ -5,24 +5,24 @@
  */
 import path from 'node:path'
 import {VFile} from 'vfile'
-import {buildBook, checkCrossReferences, orderDocuments, type PublicationReport} from './build-publication.js'
-import {configName, loadConfig} from './config/load-config.js'
-import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Config, type Format, type Publication} from './config/schema.js'
-import {selectPublication} from './content/select-publication.js'
-import {findSources, shardSources, type SourceEntry} from './content/find-sources.js'
-import {epubFromDocument} from './epub/epub-from-document.js'
-import {createCoverCache, type CoverCache} from './epub/cover-cache.js'
-import {createProcessor, type Processor} from './markdown/processor.js'
-import {buildDocument} from './model/build-document.js'
-import type {Document} from './model/types.js'
-import {writeAtomic} from './output/write-atomic.js'
-import {launchBrowser, type BrowserSession} from './pdf/browser.js'
-import {BrowserError} from './pdf/find-browser.js'
-import {printPdf} from './pdf/print-pdf.js'
-import {renderPrint, templateData} from './render/render-print.js'
-import {loadTemplates, type Templates} from './render/templates.js'
-import {generator} from './version.js'
-import {addTime, timed, type PhaseTimings} from './phase-timings.js'
+import {buildBook, checkCrossReferences, orderDocuments, type PublicationReport} from './book.js'
+import {configName, loadConfig} from '../config/load-config.js'
+import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Config, type Format, type Publication} from '../config/schema.js'
+import {selectPublication} from '../content/select-publication.js'
+import {findSources, shardSources, type SourceEntry} from '../content/find-sources.js'
+import {epubFromDocument} from '../epub/epub-from-document.js'
+import {createCoverCache, type CoverCache} from '../cover/cover-cache.js'
+import {createProcessor, type Processor} from '../markdown/processor.js'
+import {buildDocument} from '../parse/parse-document.js'
+import type {Document} from '../core/types.js'
+import {writeAtomic} from '../output/write-atomic.js'
+import {launchBrowser, type BrowserSession} from '../pdf/browser.js'
+import {BrowserError} from '../pdf/find-browser.js'
+import {printPdf} from '../pdf/print-pdf.js'
+import {renderPrint, templateData} from '../render/render-print.js'
+import {loadTemplates, type Templates} from '../render/templates.js'
+import {generator} from '../core/version.js'
+import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
 
 /** One written output. */
 export interface OutputReport {
@@ -327,7 +327,7 @@ async function buildSource(context: Context, source: SourceEntry, parseOnly: boo
 async function makePdf(context: Context, document: Document) {
   // pdf-lib is loaded on first use, while the browser starts, not before the
   // launch at start-up (a quarter of the CLI's imports); EPUB-only builds never load it.
-  const metadata = import('./pdf/pdf-metadata.js')
+  const metadata = import('../pdf/pdf-metadata.js')
   const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize: context.options.pageSize}))
   const session = await context.browser()
   const printed = await timed(context.timings, 'print', () =>
@@ -358,9 +358,9 @@ async function makePdf(context: Context, document: Document) {
 
 async function makeEpub(context: Context, document: Document) {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
-  const packager = import('./epub/write-epub.js')
+  const packager = import('../epub/write-epub.js')
   // fontkit and resvg, which make the generated cover, load on first use too.
-  const cover = document.cover ?? {data: await (await import('./epub/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings), mediaType: 'image/png'}
+  const cover = document.cover ?? {data: await (await import('../cover/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings), mediaType: 'image/png'}
   const {writeEpub} = await packager
   const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, cover)))
   return {format: 'epub' as const, data}

@@ -6,7 +6,7 @@
  */
 import {renderAsync} from '@resvg/resvg-js'
 import type ejs from 'ejs'
-import {timed, type PhaseTimings} from '../phase-timings.js'
+import {timed, type PhaseTimings} from '../core/phase-timings.js'
 import type {CoverCache} from './cover-cache.js'
 import * as text from './cover-text.js'
 

@@ -1,0 +1,31 @@
+/**
+ * The tool's name and version, read once from package.json: PDF Creator and
+ * EPUB generator say which version made them.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+/**
+ * The package's own manifest: the nearest `package.json` above this module, as
+ * compiled (`lib/core/`), bundled (`lib/`) or run from source (`scripts/core/`).
+ */
+function readManifest(): {name: string; version: string} {
+  let dir = path.dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const file = path.join(dir, 'package.json')
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as {name: string; version: string}
+    const parent = path.dirname(dir)
+    if (parent === dir) throw new Error(`Cannot find the package.json of handout-press above \`${fileURLToPath(import.meta.url)}\`: reinstall the package`)
+    dir = parent
+  }
+}
+
+const manifest = readManifest()
+
+/** Package name. */
+export const toolName = manifest.name
+/** Package version. */
+export const toolVersion = manifest.version
+/** `name version`, as written into outputs. */
+export const generator = `${toolName} ${toolVersion}`
