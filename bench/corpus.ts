@@ -65,7 +65,10 @@ export async function writeCorpus(options: CorpusOptions): Promise<Corpus> {
     const r = next()
     const at = int(1, parts.length - 2)
     if (r < 0.25) parts[at] = `*${parts[at]}*`
-    else if (r < 0.375) parts[at] = `**${parts[at]} ${parts[at + 1]}**`, parts.splice(at + 1, 1)
+    else if (r < 0.375) {
+      parts[at] = `**${parts[at]} ${parts[at + 1]}**`
+      parts.splice(at + 1, 1)
+    }
     return capital(parts.join(' ')) + '.'
   }
   const countWords = (text: string) => text.split(/\s+/).filter((token) => /[A-Za-z0-9]/.test(token)).length

@@ -52,7 +52,7 @@ if (flags.help) {
       '  --no-peers      skip md-to-pdf, Vivliostyle and pandoc\n' +
       '  --no-install    do not install missing peers (npm into bench/scratch/peers, apt for pandoc)\n' +
       '  --baseline DIR  also run DIR/bin/handout.js (a compiled copy laid out like bench/scratch/compiled,\n' +
-      '                  with DIR/templates when its code needs other templates than this tree\'s;\n' +
+      "                  with DIR/templates when its code needs other templates than this tree's;\n" +
       '                  e.g. of another commit) in (a), start-up and (b): before/after in the same run\n' +
       '  --cases LIST    which cases to run (default a,b,c,d); a partial run writes results/<date>-<cases>.md\n' +
       '  --edits N       (d) edits of the sample article in watch mode (default 20; --quick 5)\n' +
@@ -246,7 +246,10 @@ function machine(): string[] {
   const pandoc = run('pandoc', ['--version']).out.split('\n')[0] || 'not installed'
   return [
     `- CPU: ${os.availableParallelism()} × ${cpu}`,
-    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB; load average at start ${os.loadavg().map((n) => n.toFixed(2)).join(', ')} (other work was running)`,
+    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB; load average at start ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(', ')} (other work was running)`,
     `- OS: ${os.type()} ${os.release()}`,
     `- Node ${process.version}; ${chromiumVersion} (${chromium}); ${pandoc}`,
     `- Peak memory: summed PSS of the process and all its children (Chromium included), sampled every 100 ms; GNU time's max RSS of the largest single process in brackets`
@@ -268,11 +271,21 @@ function compileSnapshot(): string {
   fs.mkdirSync(path.join(dir, 'scripts'), {recursive: true})
   fs.copyFileSync(path.join(root, 'package.json'), path.join(dir, 'package.json'))
   fs.copyFileSync(path.join(root, 'bin', 'handout.js'), path.join(dir, 'bin', 'handout.js'))
-  const tsc = run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'lib'), '--declaration', 'false', '--sourceMap', 'false'])
+  const tsc = run(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    path.join(dir, 'lib'),
+    '--declaration',
+    'false',
+    '--sourceMap',
+    'false'
+  ])
   if (!fs.existsSync(path.join(dir, 'lib', 'cli.js'))) throw new Error(`Cannot compile the CLI: ${tsc.out.slice(0, 500)}`)
   if (!tsc.ok) notes.push(`\`tsc\` reported errors while compiling the snapshot (emitted anyway): ${tsc.out.split('\n')[0]}`)
   // Then the package's own bundle step (what `npm install` runs), in the snapshot, with this tree's esbuild.
-  const bundle = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {scripts: Record<string, string>}).scripts['bundle']
+  const bundle = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {scripts: Record<string, string>}).scripts.bundle
   if (bundle) {
     const result = spawnSync('sh', ['-c', bundle], {cwd: dir, encoding: 'utf8', env: {...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`}})
     if (result.status !== 0 || !fs.existsSync(path.join(dir, 'lib', 'cli.bundle.js'))) throw new Error(`Cannot bundle the CLI: ${`${result.stdout}${result.stderr}`.slice(0, 500)}`)
@@ -311,7 +324,14 @@ async function bookHtml(sources: string[], outDir: string): Promise<{html: strin
     if (!document) throw new Error(`Cannot parse ${rel(source)} for the book floor`)
     documents.push(document)
   }
-  const publication = publicationSchema.parse({name: 'bench-book', title: `Bench corpus, ${sources.length} articles`, publisher: 'Bench Institute', sources: 'content/*.md', sort: 'name', outputs: ['book']})
+  const publication = publicationSchema.parse({
+    name: 'bench-book',
+    title: `Bench corpus, ${sources.length} articles`,
+    publisher: 'Bench Institute',
+    sources: 'content/*.md',
+    sort: 'name',
+    outputs: ['book']
+  })
   const {coverSvg, renderCover} = await import('../scripts/cover/render-cover.js')
   const cover = path.join(outDir, 'cover.png')
   fs.writeFileSync(cover, await renderCover(coverSvg(templates.cover, {lang: publication.lang, title: publication.title, publisher: publication.publisher})))
@@ -394,7 +414,15 @@ const pandoc = flags['no-peers'] ? undefined : findPandoc()
 if (flags['no-peers']) notes.push('Peers skipped (`--no-peers`).')
 
 const out = (label: string, n: number) => {
-  const dir = path.join(scratch, 'out', label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''), String(n))
+  const dir = path.join(
+    scratch,
+    'out',
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, ''),
+    String(n)
+  )
   fs.rmSync(dir, {recursive: true, force: true})
   fs.mkdirSync(dir, {recursive: true})
   return dir
@@ -420,7 +448,12 @@ const floor = (label: string, pages: string[], assets: Record<string, string> = 
     const json = path.join(dir, 'floor.json')
     const pdfs = () => pages.map((page) => path.join(dir, path.basename(page, '.html') + '.pdf'))
     const extra = Object.entries(assets).flatMap(([name, file]) => ['--asset', `${name}=${file}`])
-    return {command: node, args: [...tsxImport, path.join(root, 'bench', 'floor.ts'), '--css', path.join(root, 'templates', 'print.css'), ...extra, '--out', dir, '--json', json, '--browser', chromium, ...pages], floorJson: json, pdfs}
+    return {
+      command: node,
+      args: [...tsxImport, path.join(root, 'bench', 'floor.ts'), '--css', path.join(root, 'templates', 'print.css'), ...extra, '--out', dir, '--json', json, '--browser', chromium, ...pages],
+      floorJson: json,
+      pdfs
+    }
   })
 const launchOptions = JSON.stringify({executablePath: chromium, args: isRoot ? ['--no-sandbox'] : []})
 /**
@@ -511,7 +544,8 @@ const caseB = {
   mdToPdf: mdToPdf(`md-to-pdf (${articles} × PDF, ${Math.ceil(articles / 10)} processes of ≤ 10 files)`, corpus.files),
   pandoc: pandocEpub(`pandoc (${articles} × EPUB 3, one process each)`, corpus.files)
 }
-if (caseA.vivliostyle && caseA.vivliostyle.measures.length > 0) notes.push(`Vivliostyle is not run for (b): one process per article (≈${secs(wall(caseA.vivliostyle!))} each) would take ${secs(wall(caseA.vivliostyle!) * articles)} per run.`)
+if (caseA.vivliostyle && caseA.vivliostyle.measures.length > 0)
+  notes.push(`Vivliostyle is not run for (b): one process per article (≈${secs(wall(caseA.vivliostyle!))} each) would take ${secs(wall(caseA.vivliostyle!) * articles)} per run.`)
 if (cases.has('b')) await runCase('(b)', present(Object.values(caseB)), batchRuns)
 
 // (c) The compiled book, at three sizes to show how cost grows: only when the CLI offers publications.
@@ -530,7 +564,16 @@ if (bookAvailable && cases.has('c')) {
     for (const file of corpus.files.slice(0, size)) fs.copyFileSync(file, path.join(project, 'content', path.basename(file)))
     fs.writeFileSync(
       path.join(project, 'handout.config.yaml'),
-      ['publications:', '  - name: bench-book', `    title: Bench corpus, ${size} articles`, '    publisher: Bench Institute', '    sources: content/*.md', '    sort: name', '    outputs: [book]', ''].join('\n')
+      [
+        'publications:',
+        '  - name: bench-book',
+        `    title: Bench corpus, ${size} articles`,
+        '    publisher: Bench Institute',
+        '    sources: content/*.md',
+        '    sort: name',
+        '    outputs: [book]',
+        ''
+      ].join('\n')
     )
     if (size === articles) {
       // The floor: Chromium printing the same book HTML once, in a warm browser.
@@ -574,10 +617,13 @@ if (!cases.has('d')) {
     const timingsFile = path.join(dir, 'timings.jsonl')
     watchTimes.push(...(await editToOutput({cwd: root, args: [rel(source), '--out', outDir, '--timings', timingsFile], source, outputs, count: edits})))
     // One line per rebuild; the first is the initial build.
-    const lines = fs.readFileSync(timingsFile, 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as Record<string, number>)
-    watchSplit = ['parse', 'render', 'print', 'package', 'write', 'total']
-      .map((phase) => `${phase} ${Math.round(median(lines.map((line) => line[phase] ?? 0)))} ms`)
-      .join(', ')
+    const lines = fs
+      .readFileSync(timingsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line) as Record<string, number>)
+    watchSplit = ['parse', 'render', 'print', 'package', 'write', 'total'].map((phase) => `${phase} ${Math.round(median(lines.map((line) => line[phase] ?? 0)))} ms`).join(', ')
 
     // One article of the N-article book: its handout and the book's PDF and EPUB, nothing else.
     const project = path.join(scratch, `watch-book-${articles}`)
@@ -592,7 +638,11 @@ if (!cases.has('d')) {
     const name = path.basename(edited, '.md')
     const bookOut = path.join(project, 'out')
     const bookOutputs = [`${name}.pdf`, `${name}.epub`, 'bench-book.pdf', 'bench-book.epub'].map((file) => path.join(bookOut, file))
-    const others = () => fs.readdirSync(bookOut).filter((file) => !bookOutputs.includes(path.join(bookOut, file))).map((file) => fs.statSync(path.join(bookOut, file)).mtimeMs)
+    const others = () =>
+      fs
+        .readdirSync(bookOut)
+        .filter((file) => !bookOutputs.includes(path.join(bookOut, file)))
+        .map((file) => fs.statSync(path.join(bookOut, file)).mtimeMs)
     let before: number[] = []
     bookWatchTimes.push(
       ...(await editToOutput({
@@ -674,9 +724,7 @@ const row = (entry: Tool, baseline?: Tool) => {
     `${mib(Math.max(...entry.measures.map((m) => m.treeKb)))}${rss.length > 0 ? ` (${mib(Math.max(...rss))})` : ''}`,
     entry.pages === undefined ? '' : String(entry.pages),
     ...phaseCells(entry),
-    entry.floor.length > 0
-      ? `launch ${Math.round(median(entry.floor.map((f) => f.launchMs)))} ms + print ${Math.round(median(entry.floor.map((f) => f.printMs)))} ms`
-      : ''
+    entry.floor.length > 0 ? `launch ${Math.round(median(entry.floor.map((f) => f.launchMs)))} ms + print ${Math.round(median(entry.floor.map((f) => f.printMs)))} ms` : ''
   )
   return `| ${cells.join(' | ')} |`
 }
@@ -706,85 +754,93 @@ const lines: string[] = [
   '',
   '## How to read',
   '',
-  '- Wall: process start to exit, as a user waits for it. Ratio: this row\'s median over the first row of its table.',
+  "- Wall: process start to exit, as a user waits for it. Ratio: this row's median over the first row of its table.",
   `- Phases, in ms (medians, from \`--timings\`): startup = process start to \`main\` (Node + imports); launch = browser start, in parallel with parse; the rest are summed over sources and formats, which run concurrently (print includes waiting for a free page of the pool), so they can add up to more than the wall time.`,
   '- The floor (bench/floor.ts) launches the same Chromium with the same flags and prints our own print HTML, one page after another in one warm browser: no Markdown, metadata, cover or EPUB.',
   ''
 ]
-if (cases.has('a')) lines.push(
-  '## (a) The sample article, cold (content/is-k-resurgence.md)',
-  '',
-  header,
-  ...present(Object.values(caseA)).map((entry) => row(entry, caseA.ours)),
-  '',
-  ...[
-    ratioToFloor(caseA.ours, caseA.floor, 'Ours PDF+EPUB / floor launch + print of the PDF', 1.1),
-    ratioToFloor(caseA.pdf, caseA.floor, 'Ours PDF only / floor launch + print', 1.1),
-    ratio(caseA.ours, caseA.floor, 'Ours PDF+EPUB / floor process (incl. its Node + tsx start-up)'),
-    ratio(caseA.pdf, caseA.mdToPdf, 'Ours PDF only / md-to-pdf'),
-    ratio(caseA.ours, caseA.mdToPdf, 'Ours PDF+EPUB / md-to-pdf PDF'),
-    ratio(caseA.pdf, caseA.vivliostyle, 'Ours PDF only / Vivliostyle'),
-    ratio(caseA.ours, caseA.vivliostyle, 'Ours PDF+EPUB / Vivliostyle PDF'),
-    ratio(caseA.epub, caseA.pandoc, 'Ours EPUB only / pandoc EPUB', 2),
-    ratio(caseA.rebuildEpub, caseA.pandoc, 'Ours EPUB only, covers cached / pandoc EPUB', 2),
-    ratio(caseA.rebuild, caseA.floor, 'Ours rebuild PDF+EPUB, covers cached / floor process'),
-    ratio(caseA.bin, caseA.ours, 'bin in this tree / bin with compiled lib/ (start-up cost of running through tsx)'),
-    ratio(caseA.ours, caseA.baseline, 'Ours / baseline, PDF+EPUB'),
-    ratio(caseA.pdf, caseA.baselinePdf, 'Ours / baseline, PDF only'),
-    ratio(caseA.epub, caseA.baselineEpub, 'Ours / baseline, EPUB only')
-  ].filter(Boolean) as string[],
-  '',
-  '### Start-up alone (`--version`)',
-  '',
-  header,
-  ...present(Object.values(npmStart)).map((entry) => row(entry, npmStart.node)),
-  '',
-  `- npm's own start-up (\`npm run build -- --version\` minus \`node bin/handout.js --version\`): **${secs(npmOverhead)}**, on top of every \`npm run build\`.`,
-  ''
-)
-if (cases.has('b')) lines.push(
-  `## (b) ${articles} separate handouts, PDF + EPUB each (bench/scratch/corpus)`,
-  '',
-  header,
-  ...present(Object.values(caseB)).map((entry) => row(entry, caseB.ours)),
-  '',
-  ...[
-    ratioToFloor(caseB.ours, caseB.floor, `Ours ${articles} × PDF+EPUB / floor printing the same ${articles} pages in one warm browser (print only)`, 1.3, true),
-    ratio(caseB.ours, caseB.mdToPdf, `Ours ${articles} × PDF+EPUB / md-to-pdf ${articles} × PDF`),
-    ratio(caseB.ours, caseB.pandoc, `Ours ${articles} × PDF+EPUB / pandoc ${articles} × EPUB`),
-    ratio(caseB.ours, caseB.baseline, 'Ours / baseline')
-  ].filter(Boolean) as string[],
-  ''
-)
-if (cases.has('c')) lines.push(
-  '## (c) The compiled book',
-  '',
-  ...(caseC.length > 0 ? [header, ...[...caseC, ...(caseCFloor ? [caseCFloor] : [])].map((entry) => row(entry, caseC[caseC.length - 1])), ''] : []),
-  ...(caseC.length > 1 && caseC.every((entry) => entry.measures.length > 0)
-    ? [`- Time per article: ${caseC.map((entry, i) => `${bookSizes[i]} → ${Math.round(wall(entry) / bookSizes[i]!)} ms`).join(', ')} (flat means linear growth).`]
-    : []),
-  ...(caseCFloor ? [ratioToFloor(caseC[caseC.length - 1]!, caseCFloor, `Ours ${articles}-article book, PDF+EPUB / floor printing its HTML once (print only)`, 1.2, true)].filter(Boolean) as string[] : []),
-  ...(caseC.length > 0 && caseC[caseC.length - 1]!.measures.length > 0
-    ? [`- Peak memory of the ${articles}-article book, highest of its runs: ${mib(Math.max(...caseC[caseC.length - 1]!.measures.map((m) => m.treeKb)))} (target < 1.5 GB = 1431 MiB: ${Math.max(...caseC[caseC.length - 1]!.measures.map((m) => m.treeKb)) * 1024 < 1.5e9 ? 'met' : 'not met'})`]
-    : []),
-  '',
-  caseCNote,
-  ''
-)
-if (cases.has('d')) lines.push(
-  '## (d) Edit-to-output in watch mode',
-  '',
-  watchTimes.length > 0
-    ? `Sample article in \`handout watch\`, append a sentence, wait until both the PDF and the EPUB are replaced: median **${secs(median(watchTimes))}** (${secs(Math.min(...watchTimes))}–${secs(Math.max(...watchTimes))}) over ${watchTimes.length} edits (includes the watcher's debounce). Split of a rebuild (medians, from \`watch --timings\`; print and package of PDF and EPUB overlap, so they add up to more than the total): ${watchSplit}.`
-    : watchNote,
-  '',
-  ...(bookWatchTimes.length > 0
-    ? [
-        `${articles}-article book in \`handout watch\` (config with one publication), append a sentence to one article, wait until that article's PDF and EPUB and the book's PDF and EPUB are replaced: median **${secs(median(bookWatchTimes))}** (${secs(Math.min(...bookWatchTimes))}–${secs(Math.max(...bookWatchTimes))}) over ${bookWatchTimes.length} edits; ${untouched}.`,
-        ''
-      ]
-    : [])
-)
+if (cases.has('a'))
+  lines.push(
+    '## (a) The sample article, cold (content/is-k-resurgence.md)',
+    '',
+    header,
+    ...present(Object.values(caseA)).map((entry) => row(entry, caseA.ours)),
+    '',
+    ...([
+      ratioToFloor(caseA.ours, caseA.floor, 'Ours PDF+EPUB / floor launch + print of the PDF', 1.1),
+      ratioToFloor(caseA.pdf, caseA.floor, 'Ours PDF only / floor launch + print', 1.1),
+      ratio(caseA.ours, caseA.floor, 'Ours PDF+EPUB / floor process (incl. its Node + tsx start-up)'),
+      ratio(caseA.pdf, caseA.mdToPdf, 'Ours PDF only / md-to-pdf'),
+      ratio(caseA.ours, caseA.mdToPdf, 'Ours PDF+EPUB / md-to-pdf PDF'),
+      ratio(caseA.pdf, caseA.vivliostyle, 'Ours PDF only / Vivliostyle'),
+      ratio(caseA.ours, caseA.vivliostyle, 'Ours PDF+EPUB / Vivliostyle PDF'),
+      ratio(caseA.epub, caseA.pandoc, 'Ours EPUB only / pandoc EPUB', 2),
+      ratio(caseA.rebuildEpub, caseA.pandoc, 'Ours EPUB only, covers cached / pandoc EPUB', 2),
+      ratio(caseA.rebuild, caseA.floor, 'Ours rebuild PDF+EPUB, covers cached / floor process'),
+      ratio(caseA.bin, caseA.ours, 'bin in this tree / bin with compiled lib/ (start-up cost of running through tsx)'),
+      ratio(caseA.ours, caseA.baseline, 'Ours / baseline, PDF+EPUB'),
+      ratio(caseA.pdf, caseA.baselinePdf, 'Ours / baseline, PDF only'),
+      ratio(caseA.epub, caseA.baselineEpub, 'Ours / baseline, EPUB only')
+    ].filter(Boolean) as string[]),
+    '',
+    '### Start-up alone (`--version`)',
+    '',
+    header,
+    ...present(Object.values(npmStart)).map((entry) => row(entry, npmStart.node)),
+    '',
+    `- npm's own start-up (\`npm run build -- --version\` minus \`node bin/handout.js --version\`): **${secs(npmOverhead)}**, on top of every \`npm run build\`.`,
+    ''
+  )
+if (cases.has('b'))
+  lines.push(
+    `## (b) ${articles} separate handouts, PDF + EPUB each (bench/scratch/corpus)`,
+    '',
+    header,
+    ...present(Object.values(caseB)).map((entry) => row(entry, caseB.ours)),
+    '',
+    ...([
+      ratioToFloor(caseB.ours, caseB.floor, `Ours ${articles} × PDF+EPUB / floor printing the same ${articles} pages in one warm browser (print only)`, 1.3, true),
+      ratio(caseB.ours, caseB.mdToPdf, `Ours ${articles} × PDF+EPUB / md-to-pdf ${articles} × PDF`),
+      ratio(caseB.ours, caseB.pandoc, `Ours ${articles} × PDF+EPUB / pandoc ${articles} × EPUB`),
+      ratio(caseB.ours, caseB.baseline, 'Ours / baseline')
+    ].filter(Boolean) as string[]),
+    ''
+  )
+if (cases.has('c'))
+  lines.push(
+    '## (c) The compiled book',
+    '',
+    ...(caseC.length > 0 ? [header, ...[...caseC, ...(caseCFloor ? [caseCFloor] : [])].map((entry) => row(entry, caseC[caseC.length - 1])), ''] : []),
+    ...(caseC.length > 1 && caseC.every((entry) => entry.measures.length > 0)
+      ? [`- Time per article: ${caseC.map((entry, i) => `${bookSizes[i]} → ${Math.round(wall(entry) / bookSizes[i]!)} ms`).join(', ')} (flat means linear growth).`]
+      : []),
+    ...(caseCFloor
+      ? ([ratioToFloor(caseC[caseC.length - 1]!, caseCFloor, `Ours ${articles}-article book, PDF+EPUB / floor printing its HTML once (print only)`, 1.2, true)].filter(Boolean) as string[])
+      : []),
+    ...(caseC.length > 0 && caseC[caseC.length - 1]!.measures.length > 0
+      ? [
+          `- Peak memory of the ${articles}-article book, highest of its runs: ${mib(Math.max(...caseC[caseC.length - 1]!.measures.map((m) => m.treeKb)))} (target < 1.5 GB = 1431 MiB: ${Math.max(...caseC[caseC.length - 1]!.measures.map((m) => m.treeKb)) * 1024 < 1.5e9 ? 'met' : 'not met'})`
+        ]
+      : []),
+    '',
+    caseCNote,
+    ''
+  )
+if (cases.has('d'))
+  lines.push(
+    '## (d) Edit-to-output in watch mode',
+    '',
+    watchTimes.length > 0
+      ? `Sample article in \`handout watch\`, append a sentence, wait until both the PDF and the EPUB are replaced: median **${secs(median(watchTimes))}** (${secs(Math.min(...watchTimes))}–${secs(Math.max(...watchTimes))}) over ${watchTimes.length} edits (includes the watcher's debounce). Split of a rebuild (medians, from \`watch --timings\`; print and package of PDF and EPUB overlap, so they add up to more than the total): ${watchSplit}.`
+      : watchNote,
+    '',
+    ...(bookWatchTimes.length > 0
+      ? [
+          `${articles}-article book in \`handout watch\` (config with one publication), append a sentence to one article, wait until that article's PDF and EPUB and the book's PDF and EPUB are replaced: median **${secs(median(bookWatchTimes))}** (${secs(Math.min(...bookWatchTimes))}–${secs(Math.max(...bookWatchTimes))}) over ${bookWatchTimes.length} edits; ${untouched}.`,
+          ''
+        ]
+      : [])
+  )
 if (notes.length > 0) lines.push('## Notes', '', ...notes.map((note) => `- ${note}`), '')
 const peerFailures = [...present(Object.values(caseA)), ...present(Object.values(caseB)), ...caseC].filter((entry) => entry.failed)
 if (peerFailures.length > 0 && notes.length === 0) lines.push('## Notes', '')

@@ -55,7 +55,12 @@ describe('book PDF', () => {
       expect(page, `page ${entries[index]} starts ${title}`).toContain(title)
       expect(page).toContain(`Page ${entries[index]} of ${pdfInfo(pdf).Pages}`)
       // No article starts earlier than the contents say.
-      expect(pages.slice(0, entries[index]! - 1).join(' ').replace(/\s+/g, ' ')).not.toMatch(new RegExp(`EXPLAINER ${title.slice(0, 12).replace(/[()]/g, '\\$&')}`))
+      expect(
+        pages
+          .slice(0, entries[index]! - 1)
+          .join(' ')
+          .replace(/\s+/g, ' ')
+      ).not.toMatch(new RegExp(`EXPLAINER ${title.slice(0, 12).replace(/[()]/g, '\\$&')}`))
     })
     expect(report.publications[0]!.articlePages).toEqual(entries)
   })
@@ -85,7 +90,12 @@ describe('book PDF', () => {
     const pageOf = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
     const dests = document.catalog.lookup(PDFName.of('Dests'), PDFDict)
     const linkTargets = (pageNumber: number) =>
-      (document.getPage(pageNumber - 1).node.Annots()?.asArray() ?? []).flatMap((ref) => {
+      (
+        document
+          .getPage(pageNumber - 1)
+          .node.Annots()
+          ?.asArray() ?? []
+      ).flatMap((ref) => {
         const annotation = document.context.lookup(ref, PDFDict)
         const dest = annotation.get(PDFName.of('Dest'))
         if (!(dest instanceof PDFName)) return []
@@ -117,7 +127,10 @@ describe('book PDF with rectoStart', () => {
     const recto = await build({root: project, browser, outDir: 'recto', formats: ['pdf']}, {}, environment)
     const book = recto.publications[0]!
     expect(book.failed).toBe(false)
-    expect(book.articlePages!.every((page) => page % 2 === 1), String(book.articlePages)).toBe(true)
+    expect(
+      book.articlePages!.every((page) => page % 2 === 1),
+      String(book.articlePages)
+    ).toBe(true)
     const pages = pdfText(path.join(project, 'recto', 'explainers-2024-04.pdf')).split('\f')
     const blanks = pages.slice(3, -1).filter((page) => page.trim() === '')
     expect(blanks.length).toBeGreaterThan(0)
@@ -167,7 +180,14 @@ describe('accessibility (Ace by DAISY)', () => {
 
   it('declares accessibility metadata and alt text for images', async () => {
     const opf = await (await JSZip.loadAsync(fs.readFileSync(epub))).file('OEBPS/content.opf')!.async('string')
-    for (const property of ['accessMode">textual', 'accessMode">visual', 'accessModeSufficient">textual', 'accessibilityFeature">alternativeText', 'accessibilityHazard">none', 'accessibilitySummary">']) {
+    for (const property of [
+      'accessMode">textual',
+      'accessMode">visual',
+      'accessModeSufficient">textual',
+      'accessibilityFeature">alternativeText',
+      'accessibilityHazard">none',
+      'accessibilitySummary">'
+    ]) {
       expect(opf).toContain(`<meta property="schema:${property}`)
     }
   })
@@ -204,8 +224,13 @@ describe('config problems', () => {
       fs.mkdirSync(path.join(broken, 'content'))
       fs.writeFileSync(path.join(broken, 'content', 'a.md'), '---\ntitle: A\n---\nText.\n')
       fs.writeFileSync(path.join(broken, 'handout.config.yaml'), 'publications:\n  - name: book\n    title: Book\n    sources: content/*.md\n    outputs: [book, poster]\n')
-      const error = await build({root: broken, browser}, {}, environment).then(() => undefined, (caught: unknown) => caught as {file?: {messages: unknown[]}})
-      expect(error?.file?.messages.map(String)).toEqual([expect.stringMatching(/handout\.config\.yaml:5:21: Invalid config `publications\.0\.outputs\.1`: Invalid option: expected one of "handouts"\|"book"/)])
+      const error = await build({root: broken, browser}, {}, environment).then(
+        () => undefined,
+        (caught: unknown) => caught as {file?: {messages: unknown[]}}
+      )
+      expect(error?.file?.messages.map(String)).toEqual([
+        expect.stringMatching(/handout\.config\.yaml:5:21: Invalid config `publications\.0\.outputs\.1`: Invalid option: expected one of "handouts"\|"book"/)
+      ])
       expect(fs.existsSync(path.join(broken, 'dist'))).toBe(false)
     } finally {
       fs.rmSync(broken, {recursive: true, force: true})

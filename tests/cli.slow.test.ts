@@ -132,7 +132,7 @@ describe('handout build', () => {
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString()
-        if (stderr.includes("[1/8]") && browserPids.length === 0) {
+        if (stderr.includes('[1/8]') && browserPids.length === 0) {
           // The browser is the CLI's child (Chromium's own helpers are its children).
           browserPids = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(child.pid)], {encoding: 'utf8'})
             .split('\n')

@@ -23,7 +23,7 @@ function pngSize(png: Uint8Array): {width: number; height: number} {
 }
 
 describe('cover text', () => {
-  it('measures with the fonts\' widths: wider text, wider bold, kerning applied', () => {
+  it("measures with the fonts' widths: wider text, wider bold, kerning applied", () => {
     const regular = {...title, weight: 400, letterSpacing: 0}
     expect(measure('Resurgence', title)).toBeGreaterThan(measure('Resurgenc', title))
     expect(measure('Resurgence', {...title, letterSpacing: 0})).toBeGreaterThan(measure('Resurgence', regular))

@@ -32,7 +32,7 @@ describe('findBrowser', () => {
     await expect(findBrowser({explicit: path.join(dir, 'missing')})).rejects.toThrow(/missing` .* does not exist/)
   })
 
-  it('prefers Puppeteer\'s cache over the system', async () => {
+  it("prefers Puppeteer's cache over the system", async () => {
     dir = tempDir()
     const cached = fakeExecutable('cache/chrome-headless-shell/linux-131.0.6778.85/chrome-headless-shell-linux64/chrome-headless-shell')
     const system = fakeExecutable('system-chrome')

@@ -107,8 +107,20 @@ describe('EPUB of the sample', () => {
     expect(bytes.subarray(30, 38).toString()).toBe('mimetype')
     expect(bytes.subarray(38, 58).toString()).toBe('application/epub+zip')
     const zip = await JSZip.loadAsync(bytes)
-    const names = Object.keys(zip.files).filter((name) => !name.endsWith('/')).sort()
-    expect(names).toEqual(['META-INF/container.xml', 'OEBPS/article.xhtml', 'OEBPS/content.opf', 'OEBPS/cover.png', 'OEBPS/cover.xhtml', 'OEBPS/style.css', 'OEBPS/toc.ncx', 'OEBPS/toc.xhtml', 'mimetype'])
+    const names = Object.keys(zip.files)
+      .filter((name) => !name.endsWith('/'))
+      .sort()
+    expect(names).toEqual([
+      'META-INF/container.xml',
+      'OEBPS/article.xhtml',
+      'OEBPS/content.opf',
+      'OEBPS/cover.png',
+      'OEBPS/cover.xhtml',
+      'OEBPS/style.css',
+      'OEBPS/toc.ncx',
+      'OEBPS/toc.xhtml',
+      'mimetype'
+    ])
     const cover = await zip.file('OEBPS/cover.png')!.async('uint8array')
     expect(cover.byteLength).toBeGreaterThan(10_000)
     expect(Buffer.from(cover.subarray(1, 4)).toString()).toBe('PNG')

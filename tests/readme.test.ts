@@ -27,6 +27,6 @@ describe('README', () => {
   it('gives the two set-up commands that .ci/run and package.json back', () => {
     expect(readme).toContain('npm run setup')
     expect(readme).toContain('npm test')
-    expect(fs.readFileSync(path.join(repo, ".ci", "run"), "utf8")).toMatch(/^npm test\b/m)
+    expect(fs.readFileSync(path.join(repo, '.ci', 'run'), 'utf8')).toMatch(/^npm test\b/m)
   })
 })

@@ -59,7 +59,14 @@ const cases: Case[] = [
   {name: 'huge table (2000 rows x 20 columns)', body: () => '|' + repeat(' h |', 20) + '\n|' + repeat('---|', 20) + '\n' + repeat('|' + repeat(' c |', 20) + '\n', 2000), bound: 30_000},
   {name: 'wide table (5000 columns)', body: () => '|' + repeat('a|', 5000) + '\n|' + repeat('-|', 5000) + '\n|' + repeat('b|', 5000) + '\n', bound: 15_000},
   {name: 'a megabyte line', body: () => repeat('word ', 200_000), bound: 45_000},
-  {name: '10000 link reference definitions, used in 100 paragraphs', body: () => lines(10_000, (index) => `[r${index}]: https://example.org/${index}`) + '\n' + Array.from({length: 100}, (_, paragraph) => Array.from({length: 100}, (_, index) => `[r${paragraph * 100 + index}]`).join(' ')).join('\n\n'), bound: 30_000},
+  {
+    name: '10000 link reference definitions, used in 100 paragraphs',
+    body: () =>
+      lines(10_000, (index) => `[r${index}]: https://example.org/${index}`) +
+      '\n' +
+      Array.from({length: 100}, (_, paragraph) => Array.from({length: 100}, (_, index) => `[r${paragraph * 100 + index}]`).join(' ')).join('\n\n'),
+    bound: 30_000
+  },
   {name: 'many entities and autolinks (5000)', body: () => repeat('&#x1F600; &amp; www.example.org ', 5000), bound: 20_000}
 ]
 

@@ -127,10 +127,7 @@ for (const name of cases) {
     expect(source.failed, `failed? messages:\n${listing}`).toBe(expected.fails)
     for (const want of expected.messages) {
       const found = messages.some(
-        (message) =>
-          message.ruleId === want.ruleId &&
-          (want.reason === undefined || message.reason.includes(want.reason)) &&
-          (want.line === undefined || message.line === want.line)
+        (message) => message.ruleId === want.ruleId && (want.reason === undefined || message.reason.includes(want.reason)) && (want.line === undefined || message.line === want.line)
       )
       expect(found, `expected ${JSON.stringify(want)} among:\n${listing}`).toBe(true)
     }

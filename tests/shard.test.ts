@@ -57,7 +57,12 @@ describe('sharded findSources', () => {
       for (const file of ['a/intro.md', 'b/intro.md', 'c.md', 'd.md', 'e.md']) await fs.writeFile(path.join(dir, file), '# x\n')
       const all = await findSources(dir, ['.'])
       const parts = split(all, 2)
-      expect(parts.flat().map((source) => source.name).sort()).toEqual(all.map((source) => source.name).sort())
+      expect(
+        parts
+          .flat()
+          .map((source) => source.name)
+          .sort()
+      ).toEqual(all.map((source) => source.name).sort())
       expect(parts[1]!.map((source) => source.name)).toEqual(['intro-2', 'd'])
       expect(await findSources(dir, ['.'])).toEqual(all)
     } finally {

@@ -28,14 +28,18 @@ async function rebuildAfter(change: () => void): Promise<Rebuild> {
 
 beforeAll(async () => {
   root = tempProject({'content/a.md': article('Alpha', '2024-04-01'), 'content/b.md': article('Beta', '2024-04-02'), 'handout.config.yaml': config})
-  watcher = await watch({root, browser}, {
-    onEvent(event) {
-      if (event.type === 'building') return
-      const listeners = waiting
-      waiting = []
-      for (const listener of listeners) listener(event)
-    }
-  }, environment)
+  watcher = await watch(
+    {root, browser},
+    {
+      onEvent(event) {
+        if (event.type === 'building') return
+        const listeners = waiting
+        waiting = []
+        for (const listener of listeners) listener(event)
+      }
+    },
+    environment
+  )
 })
 
 afterAll(async () => {

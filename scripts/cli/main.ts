@@ -17,6 +17,7 @@ import type {BuildReport, SourceReport} from '../pipeline/build.js'
 import type {PublicationReport} from '../pipeline/book.js'
 import type {ConfigError} from '../config/load-config.js'
 import type {VFile} from 'vfile'
+import process from 'node:process'
 
 const help = `Usage: ${toolName} build [paths...] [options]
        ${toolName} watch [paths...] [options] [--serve [--port N]]
@@ -316,10 +317,14 @@ async function runWatch(options: BuildOptionsInput, flags: {serve: boolean; port
   let watcher
   try {
     const {watch} = await import('../watch/session.js')
-    watcher = await watch({...options, serve: flags.serve, ...(port === undefined ? {} : {port})}, {onEvent}, {
-      puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR,
-      sandbox: process.getuid?.() !== 0
-    })
+    watcher = await watch(
+      {...options, serve: flags.serve, ...(port === undefined ? {} : {port})},
+      {onEvent},
+      {
+        puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR,
+        sandbox: process.getuid?.() !== 0
+      }
+    )
   } catch (error) {
     if (isConfigError(error)) printMessages(error)
     process.stderr.write(`${toolName}: ${(error as Error).message}\n`)

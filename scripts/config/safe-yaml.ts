@@ -99,7 +99,10 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
 /** Offset of the YAML node at `keyPath`, or of its nearest existing parent. */
 function nodeAt(doc: Document, keyPath: string[]): number | undefined {
   for (let length = keyPath.length; length > 0; length--) {
-    const found: unknown = doc.getIn(keyPath.slice(0, length).map((key) => (/^\d+$/.test(key) ? Number(key) : key)), true)
+    const found: unknown = doc.getIn(
+      keyPath.slice(0, length).map((key) => (/^\d+$/.test(key) ? Number(key) : key)),
+      true
+    )
     if (isNode(found) && found.range) return found.range[0]
   }
   return undefined

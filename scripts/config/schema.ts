@@ -15,10 +15,7 @@ export const formats = ['pdf', 'epub'] as const
 /** An output format. */
 export type Format = (typeof formats)[number]
 
-const isoDate = z.string().refine(
-  (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value),
-  'expected a calendar date as `YYYY-MM-DD`'
-)
+const isoDate = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value), 'expected a calendar date as `YYYY-MM-DD`')
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 
@@ -27,9 +24,7 @@ export const frontMatterSchema = z.object({
   title: text(300).describe('Title of the article: masthead, PDF Title, EPUB dc:title. Required.'),
   subtitle: text(300).optional().describe('Line under the title.'),
   kicker: text(60).default('Explainer').describe('Small label above the title (series or genre).'),
-  date: isoDate
-    .optional()
-    .describe('Publication date `YYYY-MM-DD`: printed in words, and pins PDF/EPUB dates (unless `SOURCE_DATE_EPOCH` is set).'),
+  date: isoDate.optional().describe('Publication date `YYYY-MM-DD`: printed in words, and pins PDF/EPUB dates (unless `SOURCE_DATE_EPOCH` is set).'),
   publisher: text(200).optional().describe('Publisher or brand: masthead, running head, footer, metadata.'),
   author: z
     .union([text(200), z.array(text(200)).min(1).max(20)])
@@ -42,13 +37,9 @@ export const frontMatterSchema = z.object({
     .describe('Language (BCP 47): date in words, page labels, PDF /Lang, EPUB dc:language.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
-  cover: text(500)
-    .optional()
-    .describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),
+  cover: text(500).optional().describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),
   runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title).'),
-  identifier: text(200)
-    .optional()
-    .describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from publisher, title, date and file name, so edits keep it).'),
+  identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from publisher, title, date and file name, so edits keep it).'),
   pageSize: z.enum(pageSizes).optional().describe('Paper size for this source, overriding `--page-size`.')
 })
 
@@ -58,24 +49,13 @@ export type FrontMatter = z.output<typeof frontMatterSchema>
 /** Options of one build: the CLI's flags and the API's argument. */
 export const buildOptionsSchema = z.object({
   root: z.string().default('.').describe('Project root: sources, images and fonts must stay inside it.'),
-  inputs: z
-    .array(z.string())
-    .default([])
-    .describe('Files or folders to build (default: `content/`). Folders are searched for `*.md`.'),
+  inputs: z.array(z.string()).default([]).describe('Files or folders to build (default: `content/`). Folders are searched for `*.md`.'),
   outDir: z.string().default('dist').describe('Where outputs are written.'),
   formats: z.array(z.enum(formats)).min(1).default(['pdf', 'epub']).describe('Which outputs to make.'),
   pageSize: z.enum(pageSizes).default('A4').describe('Default paper size of the PDF.'),
   templates: z.string().default('templates').describe('Folder with the print and EPUB templates.'),
-  browser: z
-    .string()
-    .optional()
-    .describe('Chromium/Chrome executable (default: `HANDOUT_BROWSER`, `PUPPETEER_EXECUTABLE_PATH`, Puppeteer\'s cache, then system paths).'),
-  sourceDateEpoch: z
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .describe('Seconds since 1970 to use as every output\'s date (the CLI reads `SOURCE_DATE_EPOCH`).'),
+  browser: z.string().optional().describe("Chromium/Chrome executable (default: `HANDOUT_BROWSER`, `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, then system paths)."),
+  sourceDateEpoch: z.number().int().nonnegative().optional().describe("Seconds since 1970 to use as every output's date (the CLI reads `SOURCE_DATE_EPOCH`)."),
   browserWSEndpoint: z
     .string()
     .regex(/^wss?:\/\/\S+$/, 'expected a DevTools WebSocket URL such as `ws://127.0.0.1:3000`')
@@ -83,27 +63,34 @@ export const buildOptionsSchema = z.object({
     .describe('Print through a running Chrome at this DevTools WebSocket URL (e.g. a browserless pool) instead of launching one.'),
   concurrency: z.number().int().min(1).max(16).default(2).describe('Documents printed at once (browser pages in the pool).'),
   timeout: z.number().int().min(1000).default(60_000).describe('Per-document time limit for printing, in ms.'),
-  cacheDir: z
-    .string()
-    .default('.cache/handout')
-    .describe('Where generated covers are cached, relative to the root (`\'\'` turns the disk cache off).'),
+  cacheDir: z.string().default('.cache/handout').describe("Where generated covers are cached, relative to the root (`''` turns the disk cache off)."),
   limits: z
     .object({
-      sourceBytes: z.number().int().positive().default(4 * 1024 * 1024).describe('Largest source file, in bytes.'),
-      imageBytes: z.number().int().positive().default(20 * 1024 * 1024).describe('Largest image file, in bytes.'),
+      sourceBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 1024 * 1024)
+        .describe('Largest source file, in bytes.'),
+      imageBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(20 * 1024 * 1024)
+        .describe('Largest image file, in bytes.'),
       imagePixels: z.number().int().positive().default(50_000_000).describe('Most pixels a raster image may have (its header is checked before decoding).'),
       inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph.'),
       blockDepth: z.number().int().positive().default(32).describe('Deepest nesting of block quotes and lists.'),
       treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.')
     })
     .default({sourceBytes: 4 * 1024 * 1024, imageBytes: 20 * 1024 * 1024, imagePixels: 50_000_000, inlineMarkers: 1000, blockDepth: 32, treeDepth: 128})
-    .describe('Per-source limits against hostile or broken input (the CLI\'s `--limit name=N`).'),
+    .describe("Per-source limits against hostile or broken input (the CLI's `--limit name=N`)."),
   publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),
   shard: z
     .object({index: z.number().int().min(1), count: z.number().int().min(1)})
     .refine((shard) => shard.index <= shard.count, 'expected `index` ≤ `count`')
     .optional()
-    .describe('Build only part `index` of `count` (1-based) of the sorted sources, for n machines building disjoint parts (the CLI\'s `--shard i/n`).')
+    .describe("Build only part `index` of `count` (1-based) of the sorted sources, for n machines building disjoint parts (the CLI's `--shard i/n`).")
 })
 
 /** Options as the caller gives them (all optional). */
@@ -127,26 +114,27 @@ export const publicationSchema = z.object({
   name: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a file-safe name (letters, digits, `.`, `_`, `-`)')
-    .describe('Name of the publication: `--publication NAME`, and the book\'s file name `dist/<name>.pdf`.'),
+    .describe("Name of the publication: `--publication NAME`, and the book's file name `dist/<name>.pdf`."),
   title: text(300).describe('Title of the book: cover, title page, metadata.'),
   subtitle: text(300).optional().describe('Subtitle of the book.'),
-  publisher: text(200).optional().describe('Publisher of the book (default: the first article\'s).'),
-  author: z.union([text(200), z.array(text(200)).min(1).max(20)]).optional().describe('Author or authors of the book.'),
+  publisher: text(200).optional().describe("Publisher of the book (default: the first article's)."),
+  author: z
+    .union([text(200), z.array(text(200)).min(1).max(20)])
+    .optional()
+    .describe('Author or authors of the book.'),
   lang: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en`')
     .default('en')
     .describe('Language of the book (BCP 47).'),
-  date: isoDate.optional().describe('Date of the book `YYYY-MM-DD` (default: the newest article\'s).'),
+  date: isoDate.optional().describe("Date of the book `YYYY-MM-DD` (default: the newest article's)."),
   period: text(100).optional().describe('Period the book covers, printed on the title page, e.g. `April 2024`.'),
   description: text(2000).optional().describe('Summary of the book: PDF Subject, EPUB dc:description.'),
   identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: derived from name and title).'),
   cover: z.string().optional().describe('Cover image path (PNG/JPEG), relative to the config file (default: generated).'),
   pageSize: z.enum(pageSizes).optional().describe('Paper size of the book and its handouts (default: `--page-size`).'),
-  sources: z
-    .union([z.array(z.string()).min(1), z.string()])
-    .describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
-  sort: z.enum(['date', 'name', 'none']).default('date').describe('Order of a glob\'s articles: by `date` (oldest first), by file `name`, or `none` (list order).'),
+  sources: z.union([z.array(z.string()).min(1), z.string()]).describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
+  sort: z.enum(['date', 'name', 'none']).default('date').describe("Order of a glob's articles: by `date` (oldest first), by file `name`, or `none` (list order)."),
   outputs: z
     .array(z.enum(['handouts', 'book']))
     .min(1)

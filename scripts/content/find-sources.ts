@@ -22,7 +22,7 @@ export async function findSources(root: string, inputs: readonly string[]): Prom
   const files: string[] = []
   for (const input of inputs.length > 0 ? inputs : ['content']) {
     const absolute = path.resolve(root, input)
-    let stat
+    let stat: Awaited<ReturnType<typeof fs.stat>>
     try {
       stat = await fs.stat(absolute)
     } catch (error) {

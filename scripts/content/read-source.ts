@@ -44,10 +44,9 @@ export async function readSource(file: VFile, maxBytes = maxSourceBytes): Promis
   if (value.charCodeAt(0) === 0xfeff) value = value.slice(1)
   value = value.replace(/\r\n?/g, '\n')
 
-  let match: RegExpExecArray | null
   illegalXml.lastIndex = 0
   let reported = 0
-  while ((match = illegalXml.exec(value)) && reported < 10) {
+  for (let match = illegalXml.exec(value); match && reported < 10; match = illegalXml.exec(value)) {
     const before = value.slice(0, match.index)
     const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     file.message(`Removed control character \`U+${code}\`, which XML and e-readers reject`, {

@@ -49,15 +49,19 @@ export function globToRegExp(glob: string): RegExp {
       const end = glob.indexOf('}', index)
       if (end === -1) pattern += '\\{'
       else {
-        pattern += `(?:${glob.slice(index + 1, end).split(',').map(escape).join('|')})`
+        pattern += `(?:${glob
+          .slice(index + 1, end)
+          .split(',')
+          .map(escape)
+          .join('|')})`
         index = end
       }
-    } else pattern += escape(char)
+    } else pattern += escapeRegExp(char)
   }
   return new RegExp(`^${pattern}$`)
 }
 
-function escape(value: string): string {
+function escapeRegExp(value: string): string {
   return value.replace(/[.+^${}()|[\]\\]/g, '\\$&')
 }
 

@@ -57,7 +57,12 @@ const faces = new Map<string, Face>()
 
 function faceOf(style: TextStyle): Face {
   const pkg = families[style.family]
-  if (!pkg) throw new Error(`The cover template asks for the font family \`${style.family}\`; shipped families are ${Object.keys(families).map((name) => `\`${name}\``).join(', ')}`)
+  if (!pkg)
+    throw new Error(
+      `The cover template asks for the font family \`${style.family}\`; shipped families are ${Object.keys(families)
+        .map((name) => `\`${name}\``)
+        .join(', ')}`
+    )
   const variant = `${style.weight ?? 400}-${style.italic ? 'italic' : 'normal'}`
   const key = `${pkg}/${variant}`
   let face = faces.get(key)
@@ -97,9 +102,7 @@ function fontFor(face: Face, codePoint: number): Font | undefined {
 }
 
 /** A run of text placed on a line: shaped glyphs of a shipped font, or fallback characters. */
-type Run =
-  | {x: number; font: Font; glyphs: Glyph[]; positions: GlyphPosition[]; offsets: number[]}
-  | {x: number; font?: undefined; text: string}
+type Run = {x: number; font: Font; glyphs: Glyph[]; positions: GlyphPosition[]; offsets: number[]} | {x: number; font?: undefined; text: string}
 
 // Estimated advance of a character no shipped font has, in em: wide for East Asian scripts.
 const fallbackAdvance = (char: string) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 1 : 0.6)
@@ -227,7 +230,11 @@ export function draw(text: string, style: TextStyle, x: number, y: number, attri
       // Font units, y up → pixels, y down, at this glyph's pen position.
       const left = x + run.x + run.offsets[index]! + position.xOffset * scale
       const base = y - position.yOffset * scale
-      outline += pathData(glyph.path.commands, (px) => left + px * scale, (py) => base - py * scale)
+      outline += pathData(
+        glyph.path.commands,
+        (px) => left + px * scale,
+        (py) => base - py * scale
+      )
     }
   }
   return (outline ? `<path d="${outline}"${extra}/>` : '') + fallback

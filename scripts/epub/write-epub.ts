@@ -92,9 +92,7 @@ export async function writeEpub(templates: Templates, book: EpubBook): Promise<U
       navDepth,
       labels: book.labels,
       accessibilitySummary:
-        'Text with headings in reading order, a navigable table of contents' +
-        (book.assets.length > 0 ? ', and text alternatives for images' : '') +
-        '. No flashing, motion or sound.'
+        'Text with headings in reading order, a navigable table of contents' + (book.assets.length > 0 ? ', and text alternatives for images' : '') + '. No flashing, motion or sound.'
     }
   }
   const chapters: Chapter[] = book.chapters.map((chapter) => ({

@@ -12,7 +12,6 @@ import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {CrossReference} from '../core/types.js'
 
-
 declare module 'vfile' {
   interface DataMap {
     /** Links to other articles (set by `rehypeCrossReferences`). */
@@ -24,7 +23,7 @@ const origin = 'handout:cross-references'
 
 /** Mark and list links to other Markdown sources. */
 export default function rehypeCrossReferences() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const references: CrossReference[] = []
     file.data.crossReferences = references
     if (!file.path) return

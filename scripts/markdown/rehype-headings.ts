@@ -3,7 +3,7 @@
  * PDF bookmarks and EPUB navigation. Run after `rehype-slug` so ids exist.
  */
 import type {Root} from 'hast'
-import {toString} from 'hast-util-to-string'
+import {toString as textOf} from 'hast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Heading} from '../core/types.js'
@@ -17,7 +17,7 @@ declare module 'vfile' {
 
 /** Record headings; headings inside footnotes are left out. */
 export default function rehypeHeadings() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const headings: Heading[] = []
     visit(tree, 'element', (node) => {
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return 'skip'
@@ -25,7 +25,7 @@ export default function rehypeHeadings() {
       if (!match) return
       headings.push({
         depth: Number(match[1]),
-        text: toString(node).replace(/\s+/g, ' ').trim(),
+        text: textOf(node).replace(/\s+/g, ' ').trim(),
         id: String(node.properties.id ?? '')
       })
       return 'skip'

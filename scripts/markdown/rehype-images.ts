@@ -40,7 +40,7 @@ export default function rehypeImages(options: Options) {
   const maxPixels = options.maxPixels ?? 50_000_000
   const realRoot = fs.realpathSync(options.root)
 
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const assets = new Map<string, Asset>()
     file.data.assets = assets
     const base = file.path ? path.dirname(file.path) : realRoot

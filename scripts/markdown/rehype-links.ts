@@ -10,7 +10,7 @@ import type {VFile} from 'vfile'
 
 /** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
 export default function rehypeLinks() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const ids = new Set<string>()
     visit(tree, 'element', (node: Element) => {
       if (typeof node.properties.id === 'string') ids.add(node.properties.id)

@@ -50,7 +50,7 @@ const schemes: Record<string, string[]> = {
 
 /** Warn about every element, attribute and URL the sanitiser will remove. */
 export default function rehypeReportUnsafe() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     visit(tree, 'element', (node: Element) => {
       const place = node.position
       const reason = why[node.tagName]

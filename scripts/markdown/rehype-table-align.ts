@@ -8,7 +8,7 @@ import {visit} from 'unist-util-visit'
 
 /** Replace `align` on `td`/`th` with `class="align-…"`. */
 export default function rehypeTableAlign() {
-  return function (tree: Root) {
+  return (tree: Root) => {
     visit(tree, 'element', (node) => {
       if (node.tagName !== 'td' && node.tagName !== 'th') return
       const align = node.properties.align

@@ -7,7 +7,7 @@ import {visit} from 'unist-util-visit'
 
 /** `<input type=checkbox checked>` → `☑`, unchecked → `☐`, with an accessible label. */
 export default function rehypeTaskList() {
-  return function (tree: Root) {
+  return (tree: Root) => {
     visit(tree, 'element', (node, index, parent) => {
       if (node.tagName !== 'input' || node.properties.type !== 'checkbox' || !parent || index === undefined) return
       const done = Boolean(node.properties.checked)

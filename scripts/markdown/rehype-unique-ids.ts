@@ -12,7 +12,7 @@ const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
 /** Remove repeated ids, headings first served. */
 export default function rehypeUniqueIds() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     const owners = new Map<string, Element>()
     visit(tree, 'element', (node: Element) => {
       const id = node.properties.id

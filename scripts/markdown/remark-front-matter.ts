@@ -21,7 +21,7 @@ const origin = 'handout:front-matter'
 
 /** Parse, validate and remove the front matter; fail the file if it is unusable. */
 export default function remarkFrontMatter() {
-  return function (tree: Root, file: VFile) {
+  return (tree: Root, file: VFile) => {
     // `---js`, `---javascript`, `---coffee`…: gray-matter runs these as code. We never do,
     // and silently treating them as text would hide the author's mistake.
     const engine = /^---[ \t]*([A-Za-z][\w-]*)[ \t]*\n/.exec(String(file.value))

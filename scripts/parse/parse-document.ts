@@ -12,7 +12,8 @@ import type {SourceEntry} from '../content/find-sources.js'
 import {loadImage} from '../content/load-image.js'
 import {readSource} from '../content/read-source.js'
 import {toHtmlTree, type Processor} from '../markdown/processor.js'
-import type {Document} from '../core/types.js'
+import type {Root} from 'hast'
+import type {Asset, Document} from '../core/types.js'
 
 /** Options of `buildDocument`. */
 export interface BuildDocumentOptions {
@@ -30,13 +31,9 @@ export interface BuildDocumentOptions {
  * Build the document model of one source. Resolves to the document, or to the
  * vfile alone when a fatal message was reported (the messages say why).
  */
-export async function buildDocument(
-  processor: Processor,
-  source: SourceEntry,
-  options: BuildDocumentOptions
-): Promise<{document?: Document; file: VFile}> {
+export async function buildDocument(processor: Processor, source: SourceEntry, options: BuildDocumentOptions): Promise<{document?: Document; file: VFile}> {
   const file = new VFile({path: source.path, cwd: options.cwd})
-  let tree
+  let tree: Root
   try {
     await readSource(file, options.limits?.sourceBytes)
     tree = await toHtmlTree(processor, file, {
@@ -55,22 +52,24 @@ export async function buildDocument(
   if (file.messages.some((message) => message.fatal)) return {file}
 
   const meta = file.data.frontMatter!
-  let cover
+  let cover: Asset | undefined
   if (meta.cover) {
-    const loaded = loadImage(meta.cover, path.dirname(source.path), options.root ?? options.cwd, {accept: ['image/png', 'image/jpeg'], maxBytes: options.limits?.imageBytes, maxPixels: options.limits?.imagePixels})
-    const line = String(file.value).split('\n').findIndex((text) => /^cover\s*:/.test(text)) + 1
+    const loaded = loadImage(meta.cover, path.dirname(source.path), options.root ?? options.cwd, {
+      accept: ['image/png', 'image/jpeg'],
+      maxBytes: options.limits?.imageBytes,
+      maxPixels: options.limits?.imagePixels
+    })
+    const line =
+      String(file.value)
+        .split('\n')
+        .findIndex((text) => /^cover\s*:/.test(text)) + 1
     if (!loaded.ok) {
       file.message(`Front matter \`cover\`: ${loaded.reason}`, {place: {line: Math.max(1, line), column: 1}, ruleId: loaded.ruleId, source: 'handout:front-matter'}).fatal = true
       return {file}
     }
     cover = loaded.asset
   }
-  const date =
-    options.sourceDateEpoch === undefined
-      ? meta.date
-        ? new Date(meta.date + 'T00:00:00Z')
-        : await modifiedSecond(source.path)
-      : new Date(options.sourceDateEpoch * 1000)
+  const date = options.sourceDateEpoch === undefined ? (meta.date ? new Date(meta.date + 'T00:00:00Z') : await modifiedSecond(source.path)) : new Date(options.sourceDateEpoch * 1000)
 
   return {
     file,

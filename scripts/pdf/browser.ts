@@ -143,14 +143,17 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     // Nothing relaunches a closed session (the prewarm below may still be on its way).
     if (closed) throw new Error('The browser session is closed')
     if (browser?.connected) return browser
-    launching ??= launch().then((launched) => {
-      browser = launched
-      launching = undefined
-      return launched
-    }, (error: unknown) => {
-      launching = undefined
-      throw error
-    })
+    launching ??= launch().then(
+      (launched) => {
+        browser = launched
+        launching = undefined
+        return launched
+      },
+      (error: unknown) => {
+        launching = undefined
+        throw error
+      }
+    )
     return launching
   }
 
@@ -275,7 +278,5 @@ async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
     // nothing from elsewhere and run nothing.
     headers['Content-Security-Policy'] = `default-src 'none'; style-src ${origin} 'unsafe-inline'; font-src ${origin}; img-src ${origin}; base-uri 'none'; form-action 'none'`
   }
-  await request
-    .respond({status: 200, contentType: resource.contentType, headers, body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)})
-    .catch(() => {})
+  await request.respond({status: 200, contentType: resource.contentType, headers, body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)}).catch(() => {})
 }

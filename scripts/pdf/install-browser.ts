@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {BrowserError, findBrowser, noBrowserMessage, type FoundBrowser} from './find-browser.js'
+import process from 'node:process'
 
 /** Options of `ensureBrowser`. */
 export interface EnsureBrowserOptions {
@@ -32,7 +33,7 @@ export async function ensureBrowser(options: EnsureBrowserOptions = {}): Promise
     if (options.explicit || !(error instanceof BrowserError)) throw error
   }
 
-  log('No browser found. Trying Puppeteer\'s download of chrome-headless-shell…')
+  log("No browser found. Trying Puppeteer's download of chrome-headless-shell…")
   const {Browser, canDownload, detectBrowserPlatform, install} = await import('@puppeteer/browsers')
   // The revision this puppeteer-core was made for: exported at run time, missing from its types.
   const puppeteer = (await import('puppeteer-core')) as unknown as {PUPPETEER_REVISIONS: Record<'chrome-headless-shell', string>}
@@ -46,7 +47,7 @@ export async function ensureBrowser(options: EnsureBrowserOptions = {}): Promise
   log('The download is not reachable from this machine.')
 
   if (options.mayUseApt && fs.existsSync('/usr/bin/apt-get')) {
-    log('Installing Debian\'s chromium with apt-get (this takes a minute)…')
+    log("Installing Debian's chromium with apt-get (this takes a minute)…")
     const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
     spawnSync('apt-get', ['update', '-qq'], {stdio: 'inherit', env})
     const result = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {stdio: 'inherit', env})

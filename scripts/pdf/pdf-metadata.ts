@@ -61,7 +61,7 @@ export function readOutlineTitles(document: PDFDocument): string[] {
 function fixOutlineTitles(document: PDFDocument, titles: readonly string[]): void {
   const items = outlineItems(document)
   if (items.length !== titles.length) return
-  items.forEach((item, index) => item.set(PDFName.of('Title'), PDFHexString.fromText(titles[index]!)))
+  for (const [index, item] of items.entries()) item.set(PDFName.of('Title'), PDFHexString.fromText(titles[index]!))
 }
 
 /**
@@ -118,4 +118,3 @@ function outlineItems(document: PDFDocument): PDFDict[] {
   walk(root?.lookupMaybe(PDFName.of('First'), PDFDict), 0)
   return items
 }
-

@@ -55,7 +55,7 @@ export function orderDocuments(publication: Publication, documents: Document[]):
   const byName = (a: Document, b: Document) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   if (publication.sort === 'name') return [...documents].sort(byName)
   // Oldest first; undated articles last, by name.
-  return [...documents].sort((a, b) => (a.meta.date ?? '9999') < (b.meta.date ?? '9999') ? -1 : (a.meta.date ?? '9999') > (b.meta.date ?? '9999') ? 1 : byName(a, b))
+  return [...documents].sort((a, b) => ((a.meta.date ?? '9999') < (b.meta.date ?? '9999') ? -1 : (a.meta.date ?? '9999') > (b.meta.date ?? '9999') ? 1 : byName(a, b)))
 }
 
 /**
@@ -76,9 +76,17 @@ export function checkCrossReferences(publication: Publication, documents: readon
       const target = ids.get(reference.target)
       const name = path.relative(path.dirname(document.file.path), reference.target)
       if (!target) {
-        document.file.message(`Link to \`${name}\`, which is not in publication \`${publication.name}\`: the book prints its text only`, {place: reference.position, ruleId: 'cross-reference-outside', source: 'handout:cross-references'})
+        document.file.message(`Link to \`${name}\`, which is not in publication \`${publication.name}\`: the book prints its text only`, {
+          place: reference.position,
+          ruleId: 'cross-reference-outside',
+          source: 'handout:cross-references'
+        })
       } else if (reference.fragment && !target.has(reference.fragment)) {
-        document.file.message(`Link to \`${name}#${reference.fragment}\`: no heading or element with id \`${reference.fragment}\` there`, {place: reference.position, ruleId: 'cross-reference-anchor', source: 'handout:cross-references'})
+        document.file.message(`Link to \`${name}#${reference.fragment}\`: no heading or element with id \`${reference.fragment}\` there`, {
+          place: reference.position,
+          ruleId: 'cross-reference-anchor',
+          source: 'handout:cross-references'
+        })
       }
     }
   }
@@ -162,7 +170,15 @@ export async function buildBook(context: BookContext, publication: Publication, 
   }
 }
 
-async function printBookPdf(context: BookContext, session: BrowserSession, publication: Publication, documents: Document[], date: Date, publisher: string | undefined, cover: {data: Uint8Array; mediaType: string}) {
+async function printBookPdf(
+  context: BookContext,
+  session: BrowserSession,
+  publication: Publication,
+  documents: Document[],
+  date: Date,
+  publisher: string | undefined,
+  cover: {data: Uint8Array; mediaType: string}
+) {
   const [{printBook}, {finishPdf}] = await Promise.all([import('../pdf/print-book.js'), import('../pdf/pdf-metadata.js')])
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const [href, asset] of document.assets) assets.set(href, asset)
@@ -178,16 +194,18 @@ async function printBookPdf(context: BookContext, session: BrowserSession, publi
     assets,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
-  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {
-    title: publication.title,
-    author: publication.author === undefined ? publisher : [publication.author].flat().join(', '),
-    subject: publication.description,
-    keywords: [...new Set(documents.flatMap((document) => document.meta.tags))],
-    creator: generator,
-    date,
-    lang: publication.lang,
-    outline: printed.page.outline
-  }))
+  const finished = await timed(context.timings, 'package', () =>
+    finishPdf(printed.pdf, {
+      title: publication.title,
+      author: publication.author === undefined ? publisher : [publication.author].flat().join(', '),
+      subject: publication.description,
+      keywords: [...new Set(documents.flatMap((document) => document.meta.tags))],
+      creator: generator,
+      date,
+      lang: publication.lang,
+      outline: printed.page.outline
+    })
+  )
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}
 }
 
@@ -197,4 +215,3 @@ function bookDate(publication: Publication, documents: readonly Document[], sour
   if (publication.date) return new Date(publication.date + 'T00:00:00Z')
   return new Date(Math.max(...documents.map((document) => document.date.getTime())))
 }
-

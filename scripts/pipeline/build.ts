@@ -59,10 +59,7 @@ export interface BuildReport {
 }
 
 /** Progress events, in order. */
-export type BuildEvent =
-  | {type: 'start'; sources: SourceEntry[]}
-  | {type: 'source'; report: SourceReport; done: number; total: number}
-  | {type: 'publication'; report: PublicationReport}
+export type BuildEvent = {type: 'start'; sources: SourceEntry[]} | {type: 'source'; report: SourceReport; done: number; total: number} | {type: 'publication'; report: PublicationReport}
 
 /** Hooks of a build. */
 export interface BuildHooks {
@@ -210,7 +207,12 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
         file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
         book = {name: publication.name, file, outputs: [], failed: true, articles: sources.length, ms: 0}
       } else {
-        book = await builder.buildBook(publication, members.map((member) => member!.document!), plan.configPath, hooks.timings)
+        book = await builder.buildBook(
+          publication,
+          members.map((member) => member!.document!),
+          plan.configPath,
+          hooks.timings
+        )
       }
       report.publications.push(book)
       hooks.onEvent?.({type: 'publication', report: book})
@@ -249,25 +251,27 @@ function planBuild(config: Config, all: SourceEntry[], options: BuildOptions, ro
     chosen = config.publications.filter((publication) => publication.name === options.publication)
     if (chosen.length === 0) {
       const names = config.publications.map((publication) => publication.name)
-      throw new Error(`Unknown publication \`${options.publication}\`: ${names.length > 0 ? `the config has ${names.map((name) => `\`${name}\``).join(', ')}` : `there is no \`${configName}\` with publications`}`)
+      throw new Error(
+        `Unknown publication \`${options.publication}\`: ${names.length > 0 ? `the config has ${names.map((name) => `\`${name}\``).join(', ')}` : `there is no \`${configName}\` with publications`}`
+      )
     }
   }
   const publications = chosen.map((publication) => {
     const selected = selectPublication(publication, all, root)
     for (const missing of selected.missing) {
       problems.push(missing)
-      configFile?.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path`, {place: {line: 1, column: 1}, ruleId: 'publication-source-missing', source: 'handout:config'})
+      configFile?.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path`, {
+        place: {line: 1, column: 1},
+        ruleId: 'publication-source-missing',
+        source: 'handout:config'
+      })
     }
     return {publication, sources: selected.sources}
   })
 
   const inBooks = new Set(publications.flatMap((entry) => entry.sources.map((source) => source.path)))
-  const wantsHandout = new Set(
-    publications.filter((entry) => entry.publication.outputs.includes('handouts')).flatMap((entry) => entry.sources.map((source) => source.path))
-  )
-  let handouts = options.publication
-    ? all.filter((source) => wantsHandout.has(source.path))
-    : all.filter((source) => !inBooks.has(source.path) || wantsHandout.has(source.path))
+  const wantsHandout = new Set(publications.filter((entry) => entry.publication.outputs.includes('handouts')).flatMap((entry) => entry.sources.map((source) => source.path)))
+  let handouts = options.publication ? all.filter((source) => wantsHandout.has(source.path)) : all.filter((source) => !inBooks.has(source.path) || wantsHandout.has(source.path))
   let books = publications.filter((entry) => entry.publication.outputs.includes('book'))
   if (options.shard) {
     handouts = shardSources(handouts, options.shard)
@@ -343,16 +347,18 @@ async function makePdf(context: Context, document: Document) {
   }
   const {meta} = document
   const {finishPdf} = await metadata
-  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {
-    title: meta.title,
-    author: meta.author === undefined ? meta.publisher : [meta.author].flat().join(', '),
-    subject: meta.description,
-    keywords: meta.tags,
-    creator: generator,
-    date: document.date,
-    lang: meta.lang,
-    outline: page.outline
-  }))
+  const finished = await timed(context.timings, 'package', () =>
+    finishPdf(printed.pdf, {
+      title: meta.title,
+      author: meta.author === undefined ? meta.publisher : [meta.author].flat().join(', '),
+      subject: meta.description,
+      keywords: meta.tags,
+      creator: generator,
+      date: document.date,
+      lang: meta.lang,
+      outline: page.outline
+    })
+  )
   return {format: 'pdf' as const, data: finished.pdf, pages: finished.pages}
 }
 
@@ -360,7 +366,10 @@ async function makeEpub(context: Context, document: Document) {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
   const packager = import('../epub/write-epub.js')
   // fontkit and resvg, which make the generated cover, load on first use too.
-  const cover = document.cover ?? {data: await (await import('../cover/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings), mediaType: 'image/png'}
+  const cover = document.cover ?? {
+    data: await (await import('../cover/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings),
+    mediaType: 'image/png'
+  }
   const {writeEpub} = await packager
   const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, cover)))
   return {format: 'epub' as const, data}

@@ -50,9 +50,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   })
   // Only this machine: the preview shows unpublished work and has no authentication.
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use: pass another with \`--port N\``, {cause: error}) : error)
-    )
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is in use: pass another with \`--port N\``, {cause: error}) : error))
     server.listen(options.port, '127.0.0.1', () => resolve())
   })
   const address = server.address()
@@ -83,19 +81,29 @@ function handle(options: PreviewOptions, streams: Set<http.ServerResponse>, requ
   // A web page elsewhere could make a browser send requests here under its own host
   // name (DNS rebinding): answer only requests addressed to this machine by name.
   const host = (request.headers.host ?? '').replace(/:\d+$/, '')
-  if (host !== '127.0.0.1' && host !== 'localhost') return send(response, 421, 'text/plain; charset=utf-8', 'Misdirected request\n')
-  if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed\n')
+  if (host !== '127.0.0.1' && host !== 'localhost') {
+    send(response, 421, 'text/plain; charset=utf-8', 'Misdirected request\n')
+    return
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed\n')
+    return
+  }
   const url = new URL(request.url ?? '/', 'http://127.0.0.1')
   const names = options.names()
 
   if (url.pathname === '/') {
     const wanted = url.searchParams.get('doc')
     const current = wanted !== null && names.includes(wanted) ? wanted : names[0]
-    return send(response, 200, 'text/html; charset=utf-8', page(names, current, options.formats.includes('pdf')), {
+    send(response, 200, 'text/html; charset=utf-8', page(names, current, options.formats.includes('pdf')), {
       'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'"
     })
+    return
   }
-  if (url.pathname === '/preview.js') return send(response, 200, 'text/javascript; charset=utf-8', script)
+  if (url.pathname === '/preview.js') {
+    send(response, 200, 'text/javascript; charset=utf-8', script)
+    return
+  }
   if (url.pathname === '/events') {
     response.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive'})
     response.write(': connected\n\n')
@@ -128,18 +136,16 @@ function send(response: http.ServerResponse, status: number, type: string, body:
 }
 
 function page(names: string[], current: string | undefined, hasPdf: boolean): string {
-  const links = names
-    .map((name) => `<a href="/?doc=${encodeURIComponent(name)}"${name === current ? ' aria-current="page"' : ''}>${escape(name)}</a>`)
-    .join(' ')
+  const links = names.map((name) => `<a href="/?doc=${encodeURIComponent(name)}"${name === current ? ' aria-current="page"' : ''}>${escapeHtml(name)}</a>`).join(' ')
   const body = !hasPdf
     ? '<p>The preview shows PDFs: run watch with <code>--format pdf</code> or <code>all</code>.</p>'
     : current === undefined
       ? '<p>No sources yet: add Markdown files to the watched folder.</p>'
-      : `<iframe id="doc" title="${escape(current)}.pdf" data-name="${escape(current)}" src="/pdf/${encodeURIComponent(current)}.pdf"></iframe>`
+      : `<iframe id="doc" title="${escapeHtml(current)}.pdf" data-name="${escapeHtml(current)}" src="/pdf/${encodeURIComponent(current)}.pdf"></iframe>`
   return `<!doctype html>
 <html lang="en">
 <meta charset="utf-8">
-<title>${current === undefined ? 'Preview' : `${escape(current)}: preview`}</title>
+<title>${current === undefined ? 'Preview' : `${escapeHtml(current)}: preview`}</title>
 <style>
   html, body { margin: 0; height: 100%; font: 14px system-ui, sans-serif; }
   body { display: flex; flex-direction: column; }
@@ -151,7 +157,7 @@ function page(names: string[], current: string | undefined, hasPdf: boolean): st
 </style>
 <header><nav>${links}</nav><output id="status">Watching…</output></header>
 ${body}
-<script src="/preview.js" data-list="${escape(JSON.stringify(names))}"></script>
+<script src="/preview.js" data-list="${escapeHtml(JSON.stringify(names))}"></script>
 </html>
 `
 }
@@ -170,6 +176,6 @@ events.addEventListener('rebuild', (event) => {
 events.addEventListener('error', () => { status.textContent = 'Disconnected: is watch still running?' })
 `
 
-function escape(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }

@@ -108,7 +108,10 @@ function prefixIds(tree: Root, prefix: string): void {
     for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
       const value = properties[key]
       if (Array.isArray(value)) properties[key] = value.map((token) => `${prefix}-${token}`)
-      else if (value !== undefined && value !== null) properties[key] = String(value).split(/\s+/).map((token) => `${prefix}-${token}`)
+      else if (value !== undefined && value !== null)
+        properties[key] = String(value)
+          .split(/\s+/)
+          .map((token) => `${prefix}-${token}`)
     }
   })
 }

@@ -423,7 +423,9 @@ async function exists(file: string): Promise<boolean> {
 
 async function hashFile(file: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await fs.readFile(file)).digest('hex')
+    return createHash('sha256')
+      .update(await fs.readFile(file))
+      .digest('hex')
   } catch {
     // Gone again already: the next event deals with it.
     return undefined
