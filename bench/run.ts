@@ -19,7 +19,7 @@ import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {PDFDocument} from 'pdf-lib'
 import {createProcessor} from '../scripts/markdown/processor.js'
-import {buildDocument} from '../scripts/parse/parse-document.js'
+import {parseDocument} from '../scripts/parse/parse-document.js'
 import {phases, type Phase} from '../scripts/core/phase-timings.js'
 import {articleId, renderBook} from '../scripts/render/render-book.js'
 import {renderPrint} from '../scripts/render/render-print.js'
@@ -320,7 +320,7 @@ async function bookHtml(sources: string[], outDir: string): Promise<{html: strin
   const processor = createProcessor({root})
   const documents: Document[] = []
   for (const source of [...sources].sort()) {
-    const {document} = await buildDocument(processor, {path: source, name: path.basename(source, '.md')}, {cwd: root})
+    const {document} = await parseDocument(processor, {path: source, name: path.basename(source, '.md')}, {cwd: root})
     if (!document) throw new Error(`Cannot parse ${rel(source)} for the book floor`)
     documents.push(document)
   }
@@ -353,7 +353,7 @@ async function printHtml(sources: string[], outDir: string): Promise<string[]> {
   const written: string[] = []
   for (const source of sources) {
     const name = path.basename(source, '.md')
-    const {document} = await buildDocument(processor, {path: source, name}, {cwd: root})
+    const {document} = await parseDocument(processor, {path: source, name}, {cwd: root})
     if (!document) throw new Error(`Cannot parse ${rel(source)} for the floor`)
     const target = path.join(outDir, `${name}.html`)
     fs.writeFileSync(target, renderPrint(templates, document, {pageSize: 'A4'}).html)

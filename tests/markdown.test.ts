@@ -9,7 +9,7 @@ import path from 'node:path'
 import {toHtml} from 'hast-util-to-html'
 import {describe, expect, it} from 'vitest'
 import {createProcessor} from '../scripts/markdown/processor.js'
-import {buildDocument} from '../scripts/parse/parse-document.js'
+import {parseDocument} from '../scripts/parse/parse-document.js'
 import {repo} from './support/tools.js'
 
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'markdown')
@@ -20,7 +20,7 @@ describe('markdown fixtures', () => {
   for (const name of fs.readdirSync(fixtures).sort()) {
     it(name, async () => {
       const folder = path.join(fixtures, name)
-      const {file, document} = await buildDocument(processor, {path: path.join(folder, 'input.md'), name}, {cwd: folder})
+      const {file, document} = await parseDocument(processor, {path: path.join(folder, 'input.md'), name}, {cwd: folder})
       const messages = file.messages.map((message) => `${message.line ?? 1}:${message.column ?? 1}: ${message.fatal ? 'error' : 'warning'}: ${message.reason} [${message.ruleId}]`).join('\n') + '\n'
       const html = document ? toHtml(document.tree) + '\n' : undefined
 

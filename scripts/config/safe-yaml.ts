@@ -112,8 +112,8 @@ function capitalise(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1)
 }
 
-/** The known key within edit distance 2 of `key`, for "did you mean". */
-function closest(key: string, candidates: string[]): string | undefined {
+/** The known name within edit distance 2 of `key`, for "did you mean" (config keys, CLI flags). */
+export function closest(key: string, candidates: string[]): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const candidate of candidates) {

@@ -10,12 +10,14 @@ import {timed, type PhaseTimings} from '../core/phase-timings.js'
 import type {CoverCache} from './cover-cache.js'
 import * as text from './cover-text.js'
 
-/** What the cover template shows (`templateData` of a document, or a book's). */
+/** What the cover template shows (the template data of an article or a publication). */
 export interface CoverData {
   lang: string
   title: string
   subtitle?: string | undefined
   kicker?: string | undefined
+  /** A book's period, shown where an article's kicker goes. */
+  period?: string | undefined
   publisher?: string | undefined
   authors?: string | undefined
   dateText?: string | undefined
@@ -23,7 +25,7 @@ export interface CoverData {
 
 /** Fill the cover template: its text is set by `cover-text.ts` helpers, passed as `text`. */
 export function coverSvg(template: ejs.TemplateFunction, data: CoverData): string {
-  return template({subtitle: undefined, kicker: undefined, publisher: undefined, authors: undefined, dateText: undefined, ...data, text})
+  return template({subtitle: undefined, kicker: undefined, period: undefined, publisher: undefined, authors: undefined, dateText: undefined, ...data, text})
 }
 
 /** Render `svg` as PNG bytes at its own size. Throws on SVG that does not parse. */

@@ -6,6 +6,7 @@ import type {Root as HastRoot} from 'hast'
 import rehypeRaw from 'rehype-raw'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
+import rehypeStringify, {type Options as StringifyOptions} from 'rehype-stringify'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
@@ -74,9 +75,26 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeLinks)
       .use(rehypeTableAlign)
       .use(rehypeTaskList)
-      // Last: reads the final ids and text.
+      // Last of the transforms: reads the final ids and text.
       .use(rehypeHeadings)
+      // The end of the chain: HTML text that is also valid XHTML (the EPUB's chapters).
+      // Renderers copy and adapt the tree per output first, then call `stringify()`.
+      .use(rehypeStringify, stringifyOptions)
   )
+}
+
+/**
+ * How trees become text, for print and EPUB alike: every element closed and
+ * numeric character references only, so the same text is valid HTML for
+ * Chromium and valid XHTML for e-readers.
+ */
+const stringifyOptions: StringifyOptions = {closeSelfClosing: true, characterReferences: {useNamedReferences: false}}
+
+const serializer = unified().use(rehypeStringify, stringifyOptions).freeze()
+
+/** The HTML text of a (renderer's copy of a) document tree, with the processor's own settings. */
+export function stringify(tree: HastRoot): string {
+  return serializer.stringify(tree)
 }
 
 /** The processor type. */

@@ -15,8 +15,8 @@ import {toHtmlTree, type Processor} from '../markdown/processor.js'
 import type {Root} from 'hast'
 import type {Asset, Document} from '../core/types.js'
 
-/** Options of `buildDocument`. */
-export interface BuildDocumentOptions {
+/** Options of `parseDocument`. */
+export interface ParseDocumentOptions {
   /** Working directory messages are reported relative to (required). */
   cwd: string
   /** Project root: a cover image must be inside it (default: `cwd`). */
@@ -31,7 +31,7 @@ export interface BuildDocumentOptions {
  * Build the document model of one source. Resolves to the document, or to the
  * vfile alone when a fatal message was reported (the messages say why).
  */
-export async function buildDocument(processor: Processor, source: SourceEntry, options: BuildDocumentOptions): Promise<{document?: Document; file: VFile}> {
+export async function parseDocument(processor: Processor, source: SourceEntry, options: ParseDocumentOptions): Promise<{document?: Document; file: VFile}> {
   const file = new VFile({path: source.path, cwd: options.cwd})
   let tree: Root
   try {

@@ -3,6 +3,7 @@
  * request answered from memory on a fixed origin, relaunched once after a
  * crash, closed in `finally` by the caller.
  */
+import os from 'node:os'
 import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
 
@@ -27,8 +28,11 @@ export interface LaunchOptions {
   executablePath?: string | undefined
   /** Puppeteer's download cache, searched when no path is given. */
   cacheDir?: string | undefined
-  /** Keep Chromium's sandbox (default: `true`; it cannot start as root with it). */
-  sandbox?: boolean
+  /**
+   * Keep Chromium's sandbox (default: on, except when running as root, where
+   * Chromium cannot start with it).
+   */
+  sandbox?: boolean | undefined
   /** Pages open at once (default: `2`). */
   poolSize?: number
   /** Time limit of one page's work, in ms (default: `60000`). */
@@ -73,8 +77,23 @@ export interface BrowserSession {
   withPage<T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T>
   /** Path of the browser executable in use. */
   executablePath: string
-  /** Close the browser; safe to call more than once. */
+  /** Close the browser; safe to call more than once, and after `kill()`. */
   close(): Promise<void>
+  /**
+   * Kill a launched browser at once, synchronously (a second Ctrl-C, an exit
+   * handler); the session is closed after. Does nothing to a remote browser.
+   */
+  kill(): void
+}
+
+/** True when this process runs as root (Chromium's sandbox cannot start then). */
+export function runningAsRoot(): boolean {
+  try {
+    return os.userInfo().uid === 0
+  } catch {
+    // No user database entry (some containers): not root as far as we can tell.
+    return false
+  }
 }
 
 interface PooledPage {
@@ -83,7 +102,10 @@ interface PooledPage {
   blocked: string[]
 }
 
-/** Launch a browser session. Throws with a one-sentence fix when none is found. */
+/**
+ * Launch (or connect to) a browser session. Throws with a one-sentence fix when none is found.
+ */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: one closure over the session's state (browser, pool, waiters). A split into holder and pool objects (same logic, checked line by line) made printed PDFs differ from run to run, for a reason not found; the determinism tests guard this shape.
 export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
   const remote = options.browserWSEndpoint
   const found = remote ? {executablePath: remote} : await findBrowser({explicit: options.executablePath, cacheDir: options.cacheDir})
@@ -121,12 +143,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     if (remote) return connect(remote)
     const args = [...chromiumArgs]
     // Root cannot use Chromium's sandbox; content cannot run script anyway (JavaScript is off).
-    if (options.sandbox === false) args.push('--no-sandbox')
+    if (options.sandbox === false || (options.sandbox === undefined && runningAsRoot())) args.push('--no-sandbox')
     try {
       const launched = await puppeteer.launch({
         executablePath: found.executablePath,
         headless: true,
         args,
+        // DevTools over a pipe, not a port: when we die, however we die (even SIGKILL),
+        // the pipe closes and Chromium exits instead of living on as an orphan.
+        pipe: true,
         // We close it ourselves, in `finally`, and on Ctrl-C through the CLI.
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -135,7 +160,11 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       })
       return forgetWhenGone(launched)
     } catch (error) {
-      throw new BrowserError(`Cannot start the browser \`${found.executablePath}\`: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+      const reason = (error as Error).message.split('\n').find((line) => line.trim() && !/^\s*at /.test(line)) ?? 'unknown error'
+      throw new BrowserError(
+        `Cannot start the browser \`${found.executablePath}\`: ${reason}. Check that it runs (\`${found.executablePath} --headless --version\`), or set \`HANDOUT_BROWSER\` to another Chromium or Chrome`,
+        {cause: error}
+      )
     }
   }
 
@@ -233,8 +262,14 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         return run(site, task)
       }
     },
+    kill() {
+      const current = browser
+      closed = true
+      browser = undefined
+      if (!remote) current?.process()?.kill('SIGKILL')
+    },
     async close() {
-      if (closed) return
+      if (closed && !browser) return
       closed = true
       const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
       const pages = idle

@@ -8,7 +8,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {BrowserError, findBrowser, noBrowserMessage, type FoundBrowser} from './find-browser.js'
-import process from 'node:process'
 
 /** Options of `ensureBrowser`. */
 export interface EnsureBrowserOptions {
@@ -17,6 +16,8 @@ export interface EnsureBrowserOptions {
   cacheDir?: string | undefined
   /** Allowed to run `apt-get` (the caller checks for root). */
   mayUseApt?: boolean
+  /** Environment of `apt-get` (the CLI passes its own). */
+  env?: Record<string, string | undefined>
   /** Progress lines. */
   log?: (line: string) => void
 }
@@ -48,7 +49,7 @@ export async function ensureBrowser(options: EnsureBrowserOptions = {}): Promise
 
   if (options.mayUseApt && fs.existsSync('/usr/bin/apt-get')) {
     log("Installing Debian's chromium with apt-get (this takes a minute)…")
-    const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
+    const env = {...options.env, DEBIAN_FRONTEND: 'noninteractive'}
     spawnSync('apt-get', ['update', '-qq'], {stdio: 'inherit', env})
     const result = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {stdio: 'inherit', env})
     if (result.status === 0) return findBrowser({cacheDir})

@@ -1,53 +1,17 @@
 /**
- * A publication's compiled book, top-down: order its parsed articles → check
- * links between them → render the book page → print it in two passes (the
- * contents need page numbers) → package the EPUB → write both atomically.
+ * A book: the publication of many articles. Its articles are ordered and
+ * their links to each other checked; its PDF is printed in passes (the
+ * contents need page numbers); its EPUB has a chapter per article.
  */
 import path from 'node:path'
-import {VFile} from 'vfile'
-import type {BuildOptions, Format, Publication} from '../config/schema.js'
-import {epubFromPublication} from '../epub/epub-from-document.js'
-import type {CoverCache} from '../cover/cover-cache.js'
-import {timed, type PhaseTimings} from '../core/phase-timings.js'
-import {BrowserError} from '../pdf/find-browser.js'
-import {loadImage} from '../content/load-image.js'
-import type {Asset, Document} from '../core/types.js'
-import {writeAtomic} from '../output/write-atomic.js'
-import type {BrowserSession} from '../pdf/browser.js'
-import {formatDate} from '../render/labels.js'
-import {renderBook} from '../render/render-book.js'
-import type {Templates} from '../render/templates.js'
 import {visit} from 'unist-util-visit'
-import {generator} from '../core/version.js'
-import type {OutputReport} from './build.js'
-
-/** What happened to one publication's book. */
-export interface PublicationReport {
-  name: string
-  /** Messages about the publication as a whole (on the config file). */
-  file: VFile
-  outputs: OutputReport[]
-  failed: boolean
-  /** Articles in the book, in order. */
-  articles: number
-  /** Pages of the book PDF where each article starts, in order (for the report and tests). */
-  articlePages?: number[]
-  ms: number
-}
-
-/** What a book build needs from the builder. */
-export interface BookContext {
-  options: BuildOptions
-  root: string
-  templates: Templates
-  browser: () => Promise<BrowserSession>
-  /** Generated covers by their HTML (shared with the articles' EPUBs). */
-  covers: CoverCache
-  /** The config file, for messages about the publication. */
-  configPath: string
-  /** Collects milliseconds per phase. */
-  timings?: PhaseTimings | undefined
-}
+import type {VFile} from 'vfile'
+import type {BuildOptions, Publication} from '../config/schema.js'
+import type {Asset, Document} from '../core/types.js'
+import {loadImage} from '../content/load-image.js'
+import {epubFromPublication} from '../epub/epub-from-document.js'
+import {publicationData} from '../render/template-data.js'
+import {assetsOf, type Image, pdfInfo, type Printed, type Product, type ProduceContext} from './produce.js'
 
 /** Order documents as the publication says. */
 export function orderDocuments(publication: Publication, documents: Document[]): Document[] {
@@ -55,7 +19,8 @@ export function orderDocuments(publication: Publication, documents: Document[]):
   const byName = (a: Document, b: Document) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
   if (publication.sort === 'name') return [...documents].sort(byName)
   // Oldest first; undated articles last, by name.
-  return [...documents].sort((a, b) => ((a.meta.date ?? '9999') < (b.meta.date ?? '9999') ? -1 : (a.meta.date ?? '9999') > (b.meta.date ?? '9999') ? 1 : byName(a, b)))
+  const dateOf = (document: Document) => document.meta.date ?? '9999'
+  return [...documents].sort((a, b) => (dateOf(a) < dateOf(b) ? -1 : dateOf(a) > dateOf(b) ? 1 : byName(a, b)))
 }
 
 /**
@@ -92,126 +57,87 @@ export function checkCrossReferences(publication: Publication, documents: readon
   }
 }
 
-/** Build the book outputs of `publication` from its parsed, ordered articles. */
-export async function buildBook(context: BookContext, publication: Publication, documents: Document[]): Promise<PublicationReport> {
-  const started = performance.now()
-  const file = new VFile({path: context.configPath, cwd: context.root})
-  const report = (outputs: OutputReport[], failed: boolean, articlePages?: number[]): PublicationReport => ({
-    name: publication.name,
-    file,
-    outputs,
-    failed,
-    articles: documents.length,
-    ...(articlePages ? {articlePages} : {}),
-    ms: performance.now() - started
-  })
+/** The book's date: `SOURCE_DATE_EPOCH`, else its `date`, else the newest article's. */
+export function bookDate(publication: Publication, documents: readonly Document[], sourceDateEpoch: number | undefined): Date {
+  if (sourceDateEpoch !== undefined) return new Date(sourceDateEpoch * 1000)
+  if (publication.date) return new Date(publication.date + 'T00:00:00Z')
+  return new Date(Math.max(...documents.map((document) => document.date.getTime())))
+}
+
+/**
+ * The book of `publication` from its ordered articles, or `undefined` when
+ * it cannot be made (no articles, an unusable cover: `file` says why).
+ */
+export function bookProduct(options: BuildOptions, publication: Publication, documents: Document[], file: VFile): Product | undefined {
   if (documents.length === 0) {
     file.message(`Publication \`${publication.name}\` has no articles: check its \`sources\``, {ruleId: 'publication-empty', source: 'handout:config'}).fatal = true
-    return report([], true)
+    return undefined
   }
-
-  const date = bookDate(publication, documents, context.options.sourceDateEpoch)
+  const date = bookDate(publication, documents, options.sourceDateEpoch)
   const publisher = publication.publisher ?? documents.find((document) => document.meta.publisher)?.meta.publisher
-  const formats = context.options.formats
-  let given: Asset | undefined
+  let cover: Asset | undefined
   if (publication.cover) {
-    const loaded = loadImage(publication.cover, path.dirname(context.configPath), context.root, {accept: ['image/png', 'image/jpeg']})
+    // Checked like every image, with the same limits as an article's cover.
+    const loaded = loadImage(publication.cover, path.dirname(file.path), path.resolve(options.root), {
+      accept: ['image/png', 'image/jpeg'],
+      maxBytes: options.limits.imageBytes,
+      maxPixels: options.limits.imagePixels
+    })
     if (!loaded.ok) {
       file.message(`Publication \`${publication.name}\` \`cover\`: ${loaded.reason}`, {ruleId: loaded.ruleId, source: 'handout:config'}).fatal = true
-      return report([], true)
+      return undefined
     }
-    given = loaded.asset
+    cover = loaded.asset
   }
-  try {
-    // A given cover as it is; else the generated one (from the cover cache when a
-    // watch-mode rebuild after an article edit left it unchanged).
-    const cover = given ?? {
-      data: await (await import('../cover/render-cover.js')).generatedCover(
-        context.templates.cover,
-        {
-          lang: publication.lang,
-          title: publication.title,
-          subtitle: publication.subtitle,
-          kicker: publication.period ?? '',
-          publisher,
-          authors: publication.author === undefined ? undefined : [publication.author].flat().join(', '),
-          dateText: publication.date ? formatDate(date, publication.lang) : undefined
-        },
-        context.covers,
-        context.timings
-      ),
-      mediaType: 'image/png'
-    }
-    let articlePages: number[] | undefined
-    // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
-    // Both are made before either is written.
-    const made = await Promise.all(
-      formats.map(async (format): Promise<{format: Format; data: Uint8Array; pages?: number}> => {
-        if (format === 'pdf') {
-          const pdf = await printBookPdf(context, await context.browser(), publication, documents, date, publisher, cover)
-          articlePages = pdf.articlePages
-          return {format, data: pdf.data, pages: pdf.pages}
-        }
-        const {writeEpub} = await import('../epub/write-epub.js')
-        return {format, data: await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromPublication({publication, documents, date, publisher, cover})))}
-      })
-    )
-    const outputs: OutputReport[] = []
-    for (const output of made) {
-      const target = path.join(path.resolve(context.root, context.options.outDir), `${publication.name}.${output.format}`)
-      await timed(context.timings, 'write', () => writeAtomic(target, output.data))
-      outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
-    }
-    return report(outputs, false, articlePages)
-  } catch (error) {
-    if (error instanceof BrowserError) throw error
-    file.message(`Could not make the book \`${publication.name}\`: ${(error as Error).message.split('\n')[0]}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
-    return report([], true)
+  const data = publicationData(publication, date, publisher)
+  return {
+    name: publication.name,
+    file,
+    pdfInfo: pdfInfo({
+      title: publication.title,
+      author: publication.author,
+      publisher,
+      description: publication.description,
+      tags: [...new Set(documents.flatMap((document) => document.meta.tags))],
+      date,
+      lang: publication.lang
+    }),
+    cover: cover ?? data,
+    print: (context, coverImage) => printBookPdf(context, publication, documents, {date, publisher, cover: coverImage}),
+    package: (coverImage) => epubFromPublication({publication, documents, date, publisher, cover: coverImage})
   }
 }
 
 async function printBookPdf(
-  context: BookContext,
-  session: BrowserSession,
+  context: ProduceContext,
   publication: Publication,
   documents: Document[],
-  date: Date,
-  publisher: string | undefined,
-  cover: {data: Uint8Array; mediaType: string}
-) {
-  const [{printBook}, {finishPdf}] = await Promise.all([import('../pdf/print-book.js'), import('../pdf/pdf-metadata.js')])
-  const assets = new Map<string, Asset>()
-  for (const document of documents) for (const [href, asset] of document.assets) assets.set(href, asset)
-  const coverHref = cover.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
-  assets.set(coverHref, {href: coverHref, mediaType: cover.mediaType, data: cover.data, source: 'cover'})
+  book: {date: Date; publisher: string | undefined; cover: () => Promise<Image>}
+): Promise<Printed> {
+  const [{printBook}, {renderBook}] = await Promise.all([import('../pdf/print-book.js'), import('../render/render-book.js')])
+  const image = await book.cover()
+  const assets = assetsOf(documents)
+  const coverHref = image.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
+  assets.set(coverHref, {href: coverHref, mediaType: image.mediaType, data: image.data, source: 'cover'})
   const pageSize = publication.pageSize ?? context.options.pageSize
+  const session = await context.browser()
   const printed = await printBook(session, {
     timings: context.timings,
     render: (pages, blankBefore) =>
-      renderBook(context.templates, {publication, documents, date, publisher, pageSize, cover: {href: coverHref, alt: `Cover: ${publication.title}`}, blankBefore, ...(pages ? {pages} : {})}),
+      renderBook(context.templates, {
+        publication,
+        documents,
+        date: book.date,
+        publisher: book.publisher,
+        pageSize,
+        cover: {href: coverHref, alt: `Cover: ${publication.title}`},
+        blankBefore,
+        ...(pages ? {pages} : {})
+      }),
     rectoStart: publication.rectoStart,
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss},
     assets,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
-  const finished = await timed(context.timings, 'package', () =>
-    finishPdf(printed.pdf, {
-      title: publication.title,
-      author: publication.author === undefined ? publisher : [publication.author].flat().join(', '),
-      subject: publication.description,
-      keywords: [...new Set(documents.flatMap((document) => document.meta.tags))],
-      creator: generator,
-      date,
-      lang: publication.lang,
-      outline: printed.page.outline
-    })
-  )
-  return {data: finished.pdf, pages: finished.pages, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}
-}
-
-/** The book's date: `SOURCE_DATE_EPOCH`, else its `date`, else the newest article's. */
-function bookDate(publication: Publication, documents: readonly Document[], sourceDateEpoch: number | undefined): Date {
-  if (sourceDateEpoch !== undefined) return new Date(sourceDateEpoch * 1000)
-  if (publication.date) return new Date(publication.date + 'T00:00:00Z')
-  return new Date(Math.max(...documents.map((document) => document.date.getTime())))
+  return {pdf: printed.pdf, outline: printed.page.outline, blocked: printed.blocked, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}
 }

@@ -1,51 +1,55 @@
 /**
- * A build, top-down: find sources → parse each once into a document model →
- * render print HTML and EPUB chapters → print PDF / package EPUB → write
- * atomically into the output folder.
+ * The pipeline, top-down: plan (which documents, which products) → parse each
+ * source once into a document model → produce every product (render →
+ * print / package → write atomically). A handout is a publication of one
+ * article, a book of many; `build` runs a whole plan, `watch` the part of it
+ * a change touches, through the same builder.
  */
 import path from 'node:path'
 import {VFile} from 'vfile'
-import {buildBook, checkCrossReferences, orderDocuments, type PublicationReport} from './book.js'
 import {configName, loadConfig} from '../config/load-config.js'
-import {resolveBuildOptions, type BuildOptions, type BuildOptionsInput, type Config, type Format, type Publication} from '../config/schema.js'
-import {selectPublication} from '../content/select-publication.js'
-import {findSources, shardSources, type SourceEntry} from '../content/find-sources.js'
-import {epubFromDocument} from '../epub/epub-from-document.js'
-import {createCoverCache, type CoverCache} from '../cover/cover-cache.js'
-import {createProcessor, type Processor} from '../markdown/processor.js'
-import {buildDocument} from '../parse/parse-document.js'
+import {type BuildOptions, type BuildOptionsInput, resolveBuildOptions} from '../config/schema.js'
+import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
-import {writeAtomic} from '../output/write-atomic.js'
-import {launchBrowser, type BrowserSession} from '../pdf/browser.js'
-import {BrowserError} from '../pdf/find-browser.js'
-import {printPdf} from '../pdf/print-pdf.js'
-import {renderPrint, templateData} from '../render/render-print.js'
+import {findSources, type SourceEntry} from '../content/find-sources.js'
+import {createCoverCache} from '../cover/cover-cache.js'
+import {createProcessor, type Processor} from '../markdown/processor.js'
+import {parseDocument} from '../parse/parse-document.js'
 import {loadTemplates, type Templates} from '../render/templates.js'
-import {generator} from '../core/version.js'
-import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
-
-/** One written output. */
-export interface OutputReport {
-  format: Format
-  /** Absolute path. */
-  path: string
-  bytes: number
-  /** PDF pages. */
-  pages?: number
-}
+import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
+import {handoutProduct} from './handout.js'
+import {type BrowserEnvironment, startBrowser} from './launch.js'
+import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
+import {type OutputReport, type ProduceContext, produce} from './produce.js'
 
 /** What happened to one source. */
 export interface SourceReport {
   /** The source, with its messages. */
   file: VFile
   name: string
-  /** Outputs written (none when the source failed). */
+  /** Outputs written (none when the source failed, or when it only feeds books). */
   outputs: OutputReport[]
   failed: boolean
+  /** Books this source was parsed for, when it gets no handout of its own. */
+  partOf: string[]
   /** Wall time of this source, in ms. */
   ms: number
   /** The parsed document, when parsing succeeded (books reuse it). */
   document?: Document
+}
+
+/** What happened to one publication's book. */
+export interface PublicationReport {
+  name: string
+  /** Messages about the publication as a whole (on the config file). */
+  file: VFile
+  outputs: OutputReport[]
+  failed: boolean
+  /** Articles in the book, in order. */
+  articles: number
+  /** Pages of the book PDF where each article starts, in order (for the report and tests). */
+  articlePages?: number[]
+  ms: number
 }
 
 /** The result of a build. */
@@ -55,6 +59,7 @@ export interface BuildReport {
   publications: PublicationReport[]
   /** True when every source and book was written. */
   ok: boolean
+  /** Wall time, in ms. */
   ms: number
 }
 
@@ -71,106 +76,83 @@ export interface BuildHooks {
   timings?: PhaseTimings
 }
 
+export type {BrowserEnvironment} from './launch.js'
+export type {OutputReport} from './produce.js'
+
 /**
  * A builder keeps what is costly to set up (templates, the Markdown processor
- * and one browser) for one build or a whole watch session.
+ * and one browser) for one build or a whole watch session, and owns the browser.
  */
 export interface Builder {
   readonly options: BuildOptions
   /**
-   * Build these sources; never throws for content problems (they are messages).
-   * Sources in `parseOnly` are parsed (for books) but get no outputs of their own.
+   * Run `plan`: parse its sources, make its handouts and books. Never throws
+   * for content problems (they are messages). `parsed` holds the last good
+   * parse of each source: this run updates it, and books take members that
+   * were not parsed again from it (watch mode).
    */
-  buildSources(sources: SourceEntry[], hooks?: BuildHooks, parseOnly?: ReadonlySet<string>): Promise<BuildReport>
-  /** Build the book of `publication` from its parsed articles (ordered here). */
-  buildBook(publication: Publication, documents: Document[], configPath: string, timings?: PhaseTimings): Promise<PublicationReport>
+  run(plan: BuildPlan, hooks?: BuildHooks, parsed?: Map<string, Document>): Promise<BuildReport>
   /**
    * Read and compile the template folder again (watch mode, after a designer's
    * edit). On error the previous templates stay in use and the error is thrown.
    */
   reloadTemplates(): Promise<void>
-  /** Close the browser. Always call, in `finally`. */
+  /** Close the browser. Always call, in `finally`; safe to call twice. */
   close(): Promise<void>
 }
 
-/** Set up a builder. The browser starts now, in parallel with the first parse. */
+/**
+ * Set up a builder, which owns the browser from here on (the given session, or
+ * one it launches now, in parallel with loading templates and parsing: only
+ * PDFs need it). On failure the browser is closed before the error is thrown.
+ */
 export async function createBuilder(input: BuildOptionsInput = {}, environment: BrowserEnvironment = {}): Promise<Builder> {
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
-  const templatesDir = path.resolve(root, options.templates)
-  let session: Promise<BrowserSession> | undefined = environment.session
   const launchStarted = performance.now()
-  const browser = () =>
-    (session ??= launchBrowser({
-      executablePath: options.browser,
-      browserWSEndpoint: options.browserWSEndpoint,
-      cacheDir: environment.puppeteerCacheDir,
-      sandbox: environment.sandbox ?? true,
-      poolSize: options.concurrency,
-      timeout: options.timeout
-    }))
-  // PDFs need the browser: start it first, so it boots while templates load and sources
-  // parse. EPUBs never need it (covers are rasterised by resvg).
+  let session = environment.session
   let launchMs: number | undefined
+  const browser = () => (session ??= startBrowser(options, environment))
   if (options.formats.includes('pdf') || session) {
     browser().then(
       () => (launchMs = performance.now() - launchStarted),
-      // The rejection is handled where the browser is awaited.
       () => {}
     )
   }
-  // Replaced whole by `reloadTemplates()` (watch mode calls it only between builds).
-  let templates = await loadTemplates(templatesDir)
-  const processor = createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels})
-  const covers = createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers'))
-
+  const close = async () => {
+    const closing = session
+    session = Promise.reject(new Error('The builder is closed'))
+    session.catch(() => {})
+    await (await closing?.catch(() => undefined))?.close()
+  }
+  const templatesDir = path.resolve(root, options.templates)
+  let templates: Templates
+  try {
+    templates = await loadTemplates(templatesDir)
+  } catch (error) {
+    await close()
+    throw error
+  }
+  const state = {
+    options,
+    root,
+    templates,
+    processor: createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels}),
+    covers: createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers')),
+    browser
+  }
   return {
     options,
-    async buildSources(sources, hooks = {}, parseOnly = new Set()) {
-      const started = performance.now()
-      hooks.onEvent?.({type: 'start', sources})
-      const reports: SourceReport[] = new Array(sources.length)
-      let next = 0
-      let done = 0
-      const worker = async () => {
-        while (next < sources.length && !hooks.signal?.aborted) {
-          const index = next++
-          const source = sources[index]!
-          const report = await buildSource({options, root, templates, processor, browser, covers, timings: hooks.timings}, source, parseOnly.has(source.path))
-          reports[index] = report
-          hooks.onEvent?.({type: 'source', report, done: ++done, total: sources.length})
-        }
-      }
-      await Promise.all(Array.from({length: Math.min(options.concurrency, sources.length)}, worker))
-      const finished = reports.filter(Boolean)
+    async run(plan, hooks = {}, parsed = new Map()) {
+      const report = await runPlan({...state, timings: hooks.timings}, plan, hooks, parsed)
       if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
-      return {sources: finished, publications: [], ok: finished.length === sources.length && finished.every((report) => !report.failed), ms: performance.now() - started}
-    },
-    async buildBook(publication, documents, configPath, timings) {
-      const ordered = orderDocuments(publication, documents)
-      checkCrossReferences(publication, ordered)
-      return buildBook({options, root, templates, browser, covers, configPath, timings}, publication, ordered)
+      return report
     },
     async reloadTemplates() {
-      templates = await loadTemplates(templatesDir)
+      state.templates = await loadTemplates(templatesDir)
     },
-    async close() {
-      if (session) await (await session.catch(() => undefined))?.close()
-    }
+    close
   }
-}
-
-/** What the environment says about the browser (the CLI reads it from `process`). */
-export interface BrowserEnvironment {
-  /** Puppeteer's download cache folder. */
-  puppeteerCacheDir?: string | undefined
-  /** Keep Chromium's sandbox (false when running as root). */
-  sandbox?: boolean
-  /**
-   * A browser already starting, to use instead of launching one (the CLI starts
-   * it before loading the pipeline). The builder closes it.
-   */
-  session?: Promise<BrowserSession> | undefined
 }
 
 /**
@@ -181,196 +163,111 @@ export interface BrowserEnvironment {
  */
 export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {}, environment: BrowserEnvironment = {}): Promise<BuildReport> {
   const started = performance.now()
-  const options = resolveBuildOptions(input)
-  const root = path.resolve(options.root)
-  let plan: BuildPlan
-  let builder: Builder
+  const builder = await createBuilder(input, environment)
   try {
+    const {options} = builder
+    const root = path.resolve(options.root)
     const {config, file: configFile} = await loadConfig(root)
-    plan = planBuild(config, await findSources(root, options.inputs), options, root, configFile)
-    builder = await createBuilder(options, environment)
-  } catch (error) {
-    // A bad config or template folder: the browser the caller started is ours to close.
-    await (await environment.session?.catch(() => undefined))?.close()
-    throw error
-  }
-  try {
-    const report = await builder.buildSources(plan.sources, hooks, plan.parseOnly)
-    const documents = new Map(report.sources.map((source) => [source.file.path, source]))
-    for (const {publication, sources} of plan.publications) {
-      if (hooks.signal?.aborted) break
-      const members = sources.map((source) => documents.get(source.path))
-      let book: PublicationReport
-      if (members.some((member) => !member?.document)) {
-        const file = new VFile({path: plan.configPath, cwd: root})
-        const failed = sources.filter((source) => !documents.get(source.path)?.document).map((source) => path.relative(root, source.path))
-        file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
-        book = {name: publication.name, file, outputs: [], failed: true, articles: sources.length, ms: 0}
-      } else {
-        book = await builder.buildBook(
-          publication,
-          members.map((member) => member!.document!),
-          plan.configPath,
-          hooks.timings
-        )
-      }
-      report.publications.push(book)
-      hooks.onEvent?.({type: 'publication', report: book})
-    }
-    report.ok = report.ok && report.publications.every((book) => !book.failed) && plan.problems.length === 0
-    report.ms = performance.now() - started
-    return report
+    const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName))
+    const report = await builder.run(plan, hooks)
+    return {...report, ms: performance.now() - started}
   } finally {
     await builder.close()
   }
 }
 
-/** What one build does. */
-interface BuildPlan {
-  /** Sources to parse, in order. */
-  sources: SourceEntry[]
-  /** Of those, the ones that get no handout (only in books). */
-  parseOnly: Set<string>
-  publications: Array<{publication: Publication; sources: SourceEntry[]}>
-  configPath: string
-  /** Problems with the plan itself (already reported on the config file). */
-  problems: string[]
-}
-
-/**
- * Decide what to build. Explicit paths: their handouts only. `--publication`:
- * that publication. Otherwise every publication, plus a handout for every
- * source that is in no publication or in one that wants handouts. A shard
- * takes every n-th handout and every n-th book (with the articles it needs).
- */
-function planBuild(config: Config, all: SourceEntry[], options: BuildOptions, root: string, configFile: VFile | undefined): BuildPlan {
-  const configPath = configFile?.path ?? path.join(root, configName)
-  const problems: string[] = []
-  let chosen = options.inputs.length > 0 && !options.publication ? [] : config.publications
-  if (options.publication) {
-    chosen = config.publications.filter((publication) => publication.name === options.publication)
-    if (chosen.length === 0) {
-      const names = config.publications.map((publication) => publication.name)
-      throw new Error(
-        `Unknown publication \`${options.publication}\`: ${names.length > 0 ? `the config has ${names.map((name) => `\`${name}\``).join(', ')}` : `there is no \`${configName}\` with publications`}`
-      )
-    }
-  }
-  const publications = chosen.map((publication) => {
-    const selected = selectPublication(publication, all, root)
-    for (const missing of selected.missing) {
-      problems.push(missing)
-      configFile?.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path`, {
-        place: {line: 1, column: 1},
-        ruleId: 'publication-source-missing',
-        source: 'handout:config'
-      })
-    }
-    return {publication, sources: selected.sources}
-  })
-
-  const inBooks = new Set(publications.flatMap((entry) => entry.sources.map((source) => source.path)))
-  const wantsHandout = new Set(publications.filter((entry) => entry.publication.outputs.includes('handouts')).flatMap((entry) => entry.sources.map((source) => source.path)))
-  let handouts = options.publication ? all.filter((source) => wantsHandout.has(source.path)) : all.filter((source) => !inBooks.has(source.path) || wantsHandout.has(source.path))
-  let books = publications.filter((entry) => entry.publication.outputs.includes('book'))
-  if (options.shard) {
-    handouts = shardSources(handouts, options.shard)
-    books = shardSources(books, options.shard)
-  }
-  const handoutPaths = new Set(handouts.map((source) => source.path))
-  const needed = new Set([...handoutPaths, ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
-  return {
-    sources: all.filter((source) => needed.has(source.path)),
-    parseOnly: new Set([...needed].filter((file) => !handoutPaths.has(file))),
-    publications: books,
-    configPath,
-    problems
-  }
-}
-
-interface Context {
-  options: BuildOptions
-  root: string
-  templates: Templates
+/** Everything a run needs: the builder's state and the run's timings. */
+interface RunContext extends ProduceContext {
   processor: Processor
-  browser: () => Promise<BrowserSession>
-  covers: CoverCache
-  timings?: PhaseTimings | undefined
 }
 
-async function buildSource(context: Context, source: SourceEntry, parseOnly: boolean): Promise<SourceReport> {
+async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, parsed: Map<string, Document>): Promise<BuildReport> {
+  const started = performance.now()
+  hooks.onEvent?.({type: 'start', sources: plan.sources})
+  const partOf = new Map<string, string[]>()
+  for (const book of plan.books) for (const source of book.sources) partOf.set(source.path, [...(partOf.get(source.path) ?? []), book.publication.name])
+  const reports: SourceReport[] = new Array(plan.sources.length)
+  let next = 0
+  let done = 0
+  // `concurrency` sources at once, each parsed and then produced (printing overlaps parsing).
+  const worker = async () => {
+    while (next < plan.sources.length && !hooks.signal?.aborted) {
+      const index = next++
+      const source = plan.sources[index]!
+      const handout = plan.handouts.get(source.path)
+      const report = await runSource(context, source, handout ? (handout.pageSize ?? context.options.pageSize) : undefined, partOf.get(source.path) ?? [])
+      if (report.document) parsed.set(source.path, report.document)
+      else parsed.delete(source.path)
+      reports[index] = report
+      hooks.onEvent?.({type: 'source', report, done: ++done, total: plan.sources.length})
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
+  const sources = reports.filter(Boolean)
+  const publications: PublicationReport[] = []
+  for (const book of plan.books) {
+    if (hooks.signal?.aborted) break
+    const report = await runBook(context, book, plan.configPath, parsed)
+    publications.push(report)
+    hooks.onEvent?.({type: 'publication', report})
+  }
+  const ok = sources.length === plan.sources.length && sources.every((report) => !report.failed) && publications.every((report) => !report.failed)
+  return {sources, publications, ok, ms: performance.now() - started}
+}
+
+/** Parse one source; make its handout when `pageSize` says it gets one. */
+async function runSource(context: RunContext, source: SourceEntry, pageSize: BuildOptions['pageSize'] | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
-    buildDocument(context.processor, source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
+    parseDocument(context.processor, source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
   )
-  const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({file, name: source.name, outputs, failed, ms: performance.now() - started, ...(document ? {document} : {})})
+  const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
+    file,
+    name: source.name,
+    outputs,
+    failed,
+    partOf: pageSize === undefined ? partOf : [],
+    ms: performance.now() - started,
+    ...(document ? {document} : {})
+  })
   if (!document) return report([], true)
-  if (parseOnly) return report([], false)
+  if (pageSize === undefined) return report([], false)
+  const produced = await produce(context, handoutProduct(document, pageSize))
+  return report(produced?.outputs ?? [], !produced)
+}
 
-  let made: Array<{format: Format; data: Uint8Array; pages?: number}>
-  try {
-    made = await Promise.all(context.options.formats.map((format) => (format === 'pdf' ? makePdf(context, document) : makeEpub(context, document))))
-  } catch (error) {
-    // No browser at all is the machine's problem, not this source's: stop the build.
-    if (error instanceof BrowserError) throw error
-    file.message(`Could not produce outputs: ${(error as Error).message.split('\n')[0]}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
+/** Make one book from its members' documents (parsed in this run, or earlier in a watch session). */
+async function runBook(context: RunContext, book: BookPlan, configPath: string, parsed: ReadonlyMap<string, Document>): Promise<PublicationReport> {
+  const started = performance.now()
+  const {publication} = book
+  const file = new VFile({path: configPath, cwd: context.root})
+  const report = (outputs: OutputReport[], failed: boolean, articlePages?: number[]): PublicationReport => ({
+    name: publication.name,
+    file,
+    outputs,
+    failed,
+    articles: book.sources.length,
+    ...(articlePages ? {articlePages} : {}),
+    ms: performance.now() - started
+  })
+  for (const missing of book.missing) {
+    file.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path (previous book kept)`, {
+      ruleId: 'publication-source-missing',
+      source: 'handout:config'
+    }).fatal = true
+  }
+  if (book.missing.length > 0) return report([], true)
+  const failed = book.sources.filter((source) => !parsed.has(source.path)).map((source) => path.relative(context.root, source.path))
+  if (failed.length > 0) {
+    file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
     return report([], true)
   }
-
-  // All outputs of a source are made before any is written: a source is replaced whole or not at all.
-  const outputs: OutputReport[] = []
-  const outDir = path.resolve(context.root, context.options.outDir)
-  for (const output of made) {
-    const target = path.join(outDir, `${document.name}.${output.format}`)
-    await timed(context.timings, 'write', () => writeAtomic(target, output.data))
-    outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
-  }
-  return report(outputs, false)
-}
-
-async function makePdf(context: Context, document: Document) {
-  // pdf-lib is loaded on first use, while the browser starts, not before the
-  // launch at start-up (a quarter of the CLI's imports); EPUB-only builds never load it.
-  const metadata = import('../pdf/pdf-metadata.js')
-  const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize: context.options.pageSize}))
-  const session = await context.browser()
-  const printed = await timed(context.timings, 'print', () =>
-    printPdf(session, {
-      html: page.html,
-      styles: {'print.css': context.templates.printCss},
-      assets: document.assets,
-      timeout: context.options.timeout
-    })
+  const documents = orderDocuments(
+    publication,
+    book.sources.map((source) => parsed.get(source.path)!)
   )
-  for (const url of printed.blocked) {
-    document.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
-  }
-  const {meta} = document
-  const {finishPdf} = await metadata
-  const finished = await timed(context.timings, 'package', () =>
-    finishPdf(printed.pdf, {
-      title: meta.title,
-      author: meta.author === undefined ? meta.publisher : [meta.author].flat().join(', '),
-      subject: meta.description,
-      keywords: meta.tags,
-      creator: generator,
-      date: document.date,
-      lang: meta.lang,
-      outline: page.outline
-    })
-  )
-  return {format: 'pdf' as const, data: finished.pdf, pages: finished.pages}
-}
-
-async function makeEpub(context: Context, document: Document) {
-  // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
-  const packager = import('../epub/write-epub.js')
-  // fontkit and resvg, which make the generated cover, load on first use too.
-  const cover = document.cover ?? {
-    data: await (await import('../cover/render-cover.js')).generatedCover(context.templates.cover, templateData(document), context.covers, context.timings),
-    mediaType: 'image/png'
-  }
-  const {writeEpub} = await packager
-  const data = await timed(context.timings, 'package', () => writeEpub(context.templates, epubFromDocument(document, cover)))
-  return {format: 'epub' as const, data}
+  checkCrossReferences(publication, documents)
+  const product = bookProduct(context.options, publication, documents, file)
+  const produced = product && (await produce(context, product))
+  return report(produced?.outputs ?? [], !produced, produced?.articlePages)
 }

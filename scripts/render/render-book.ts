@@ -6,14 +6,15 @@
  * the PDF's bookmarks nest book → article → question.
  */
 import type {Element, Root} from 'hast'
-import {toHtml} from 'hast-util-to-html'
+import {stringify} from '../markdown/processor.js'
 import {visit} from 'unist-util-visit'
 import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference} from '../core/types.js'
 import type {Document} from '../core/types.js'
-import {formatDate, labelsFor} from './labels.js'
+import {labelsFor} from './labels.js'
 import {printTree} from './render-print.js'
-import {cssString, type Templates} from './templates.js'
+import {articleData, publicationData} from './template-data.js'
+import type {Templates} from './templates.js'
 
 /** The book and what it is made of. */
 export interface BookInput {
@@ -59,33 +60,12 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     })
     prefixIds(tree, id)
     shiftHeadings(tree)
-    const {meta} = document
-    outline.push(meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [labels.notes] : []))
-    const authors = meta.author === undefined ? [] : [meta.author].flat()
-    return {
-      id,
-      page: `article-${index + 1}`,
-      title: meta.title,
-      subtitle: meta.subtitle,
-      kicker: meta.kicker,
-      byline: [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authors].filter((part): part is string => Boolean(part)),
-      runningHead: [input.publisher ?? publication.title, meta.runningHead ?? meta.title].join(' · '),
-      body: toHtml(tree)
-    }
+    outline.push(document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [labels.notes] : []))
+    return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: stringify(tree)}
   })
 
-  const authors = publication.author === undefined ? undefined : [publication.author].flat().join(', ')
   const html = templates.book({
-    lang: publication.lang,
-    title: publication.title,
-    subtitle: publication.subtitle,
-    kicker: undefined,
-    publisher: input.publisher,
-    authors,
-    period: publication.period,
-    dateText: publication.date ? formatDate(input.date, publication.lang) : undefined,
-    labels,
-    cssString,
+    ...publicationData(publication, input.date, input.publisher),
     pageSize: input.pageSize,
     blankBefore: input.blankBefore ?? new Set(),
     cover: input.cover,

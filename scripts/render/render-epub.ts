@@ -4,7 +4,7 @@
  * pop-ups), note references `epub:type="noteref"`, each with its ARIA role.
  */
 import type {Element, ElementContent, Root} from 'hast'
-import {toHtml} from 'hast-util-to-html'
+import {stringify} from '../markdown/processor.js'
 import {visit} from 'unist-util-visit'
 import type {Document} from '../core/types.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
@@ -18,11 +18,7 @@ export function renderEpubBody(document: Document, resolve: ResolveReference = (
   const tree = structuredClone(document.tree)
   rewriteCrossReferences(tree, document.crossReferences, resolve)
   addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
-  return toHtml(tree, {
-    // XHTML: every element closed, no named entities.
-    closeSelfClosing: true,
-    characterReferences: {useNamedReferences: false}
-  })
+  return stringify(tree)
 }
 
 function addNoteSemantics(tree: Root, notesLabel: string): void {

@@ -2,38 +2,19 @@
  * Document model → the print page's HTML (what Chromium prints to PDF).
  */
 import type {Element, Root} from 'hast'
-import {toHtml} from 'hast-util-to-html'
+import {stringify} from '../markdown/processor.js'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import type {Document} from '../core/types.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
-import {formatDate, labelsFor} from './labels.js'
-import {cssString, type Templates} from './templates.js'
+import {labelsFor} from './labels.js'
+import {articleData} from './template-data.js'
+import type {Templates} from './templates.js'
 
 /** Options of `renderPrint`. */
 export interface RenderPrintOptions {
   /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
   pageSize?: PageSize
-}
-
-/** The values every template gets about a document. */
-export function templateData(document: Document) {
-  const {meta} = document
-  const authors = meta.author === undefined ? undefined : [meta.author].flat().join(', ')
-  return {
-    lang: meta.lang,
-    title: meta.title,
-    subtitle: meta.subtitle,
-    kicker: meta.kicker,
-    publisher: meta.publisher,
-    authors,
-    runningHead: [meta.publisher, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
-    // The date in words only when the source states one.
-    dateText: meta.date ? formatDate(document.date, meta.lang) : undefined,
-    dateIso: meta.date,
-    labels: labelsFor(meta.lang),
-    cssString
-  }
 }
 
 /** The print page of a document and its bookmark titles in outline order. */
@@ -48,9 +29,9 @@ export function renderPrint(templates: Templates, document: Document, options: R
   const notes = labelsFor(document.meta.lang).notes
   const {tree, hasNotes} = printTree(document)
   const html = templates.print({
-    ...templateData(document),
+    ...articleData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
-    body: toHtml(tree)
+    body: stringify(tree)
   })
   return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
 }

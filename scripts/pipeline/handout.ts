@@ -1,0 +1,32 @@
+/**
+ * A handout: the publication of one article. Its PDF is the print template
+ * filled with the article; its EPUB has one chapter.
+ */
+import type {PageSize} from '../config/schema.js'
+import {timed} from '../core/phase-timings.js'
+import type {Document} from '../core/types.js'
+import {epubFromDocument} from '../epub/epub-from-document.js'
+import {printPdf} from '../pdf/print-pdf.js'
+import {renderPrint} from '../render/render-print.js'
+import {articleData} from '../render/template-data.js'
+import {pdfInfo, type Product} from './produce.js'
+
+/** The handout of `document`, printed on `pageSize` unless its front matter sets one. */
+export function handoutProduct(document: Document, pageSize: PageSize): Product {
+  const {meta} = document
+  return {
+    name: document.name,
+    file: document.file,
+    pdfInfo: pdfInfo({title: meta.title, author: meta.author, publisher: meta.publisher, description: meta.description, tags: meta.tags, date: document.date, lang: meta.lang}),
+    cover: document.cover ?? articleData(document),
+    async print(context) {
+      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
+      const session = await context.browser()
+      const printed = await timed(context.timings, 'print', () =>
+        printPdf(session, {html: page.html, styles: {'print.css': context.templates.printCss}, assets: document.assets, timeout: context.options.timeout})
+      )
+      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked}
+    },
+    package: (cover) => epubFromDocument(document, cover)
+  }
+}

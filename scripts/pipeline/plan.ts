@@ -1,0 +1,110 @@
+/**
+ * The plan of a build: which documents to parse and which products to make
+ * from them (a handout per article, a book per publication), from the
+ * project's sources, its config and the options. `build` runs a whole plan;
+ * `watch` runs the part of the same plan that a change touches.
+ */
+import path from 'node:path'
+import type {BuildOptions, Config, PageSize, Publication} from '../config/schema.js'
+import {type SourceEntry, shardSources} from '../content/find-sources.js'
+import {selectPublication} from '../content/select-publication.js'
+
+/** A handout to make: one article, published alone. */
+export interface HandoutPlan {
+  source: SourceEntry
+  /** Paper size of its publication, if one sets it (front matter still wins; else the option). */
+  pageSize?: PageSize | undefined
+}
+
+/** A book to make: a publication of many articles. */
+export interface BookPlan {
+  publication: Publication
+  /** Its articles, in the publication's list order (sorted later, when dates are known). */
+  sources: SourceEntry[]
+  /** Listed files that are not sources: the book is not made (its report says why). */
+  missing: string[]
+}
+
+/** What one build does. */
+export interface BuildPlan {
+  /** Sources to parse, in scan order: every handout's, and every book member's. */
+  sources: SourceEntry[]
+  /** Handouts to make, by source path. */
+  handouts: Map<string, HandoutPlan>
+  books: BookPlan[]
+  /** The config file's path (messages about publications go there). */
+  configPath: string
+}
+
+/** Thrown for a plan that cannot be made (an unknown `--publication`): a usage error. */
+export class PlanError extends Error {
+  override name = 'PlanError'
+}
+
+/**
+ * Decide what to build. Explicit paths: their handouts only. `--publication`:
+ * that publication. Otherwise every publication, plus a handout for every
+ * source that is in no publication or in one that wants handouts. A shard
+ * takes every n-th handout and every n-th book (with the articles it needs).
+ */
+export function planBuild(config: Config, all: SourceEntry[], options: BuildOptions, configPath: string): BuildPlan {
+  const root = path.resolve(options.root)
+  const chosen = choosePublications(config, options)
+  const publications = chosen.map((publication) => {
+    const selected = selectPublication(publication, all, root)
+    return {publication, sources: selected.sources, missing: selected.missing}
+  })
+
+  const inBooks = new Set(publications.flatMap((entry) => entry.sources.map((source) => source.path)))
+  // A handout's publication (the first that wants handouts) may set its paper size.
+  const handoutOf = new Map<string, Publication>()
+  for (const entry of publications) {
+    if (!entry.publication.outputs.includes('handouts')) continue
+    for (const source of entry.sources) if (!handoutOf.has(source.path)) handoutOf.set(source.path, entry.publication)
+  }
+  let handouts = options.publication ? all.filter((source) => handoutOf.has(source.path)) : all.filter((source) => !inBooks.has(source.path) || handoutOf.has(source.path))
+  let books = publications.filter((entry) => entry.publication.outputs.includes('book'))
+  if (options.shard) {
+    handouts = shardSources(handouts, options.shard)
+    books = shardSources(books, options.shard)
+  }
+  const handoutPlans = new Map(handouts.map((source) => [source.path, {source, pageSize: handoutOf.get(source.path)?.pageSize}]))
+  const needed = new Set([...handoutPlans.keys(), ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
+  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath}
+}
+
+function choosePublications(config: Config, options: BuildOptions): Publication[] {
+  if (!options.publication) return options.inputs.length > 0 ? [] : config.publications
+  const chosen = config.publications.filter((publication) => publication.name === options.publication)
+  if (chosen.length === 0) {
+    const names = config.publications.map((publication) => `\`${publication.name}\``)
+    throw new PlanError(`Unknown publication \`${options.publication}\`: ${names.length > 0 ? `the config has ${names.join(', ')}` : 'the project config declares no publications'}`)
+  }
+  return chosen
+}
+
+/** What changed since the last run of a plan (watch mode). */
+export interface Change {
+  /** Sources (and their images) that were edited, added, removed or renamed, by absolute path. */
+  touched: ReadonlySet<string>
+  /** Everything is stale (first build, templates or config changed). */
+  everything: boolean
+}
+
+/**
+ * The part of `plan` that `change` touches: handouts of touched sources,
+ * books with a touched member or whose members changed since `previous`, and
+ * the sources to parse for them (touched ones, and members with no good parse
+ * in `parsed`).
+ */
+export function planChange(plan: BuildPlan, change: Change, parsed: ReadonlyMap<string, unknown>, previous: BuildPlan | undefined): BuildPlan {
+  if (change.everything) return plan
+  const handouts = new Map([...plan.handouts].filter(([file]) => change.touched.has(file)))
+  const membersBefore = new Map(previous?.books.map((book) => [book.publication.name, book.sources.map((source) => source.path).join('\n')]))
+  const books = plan.books.filter(
+    (book) => book.sources.some((source) => change.touched.has(source.path)) || membersBefore.get(book.publication.name) !== book.sources.map((source) => source.path).join('\n')
+  )
+  const needed = new Set(handouts.keys())
+  for (const book of books) for (const source of book.sources) if (change.touched.has(source.path) || !parsed.has(source.path)) needed.add(source.path)
+  return {...plan, sources: plan.sources.filter((source) => needed.has(source.path)), handouts, books}
+}

@@ -1,0 +1,175 @@
+/**
+ * The one produce step of every product, handout or book: make each format's
+ * bytes (print or package), with their metadata, all before any is written;
+ * then write them atomically and report. A content problem becomes a message
+ * on the product's file; a missing browser stops the build.
+ */
+import path from 'node:path'
+import type {VFile} from 'vfile'
+import type {BuildOptions, Format} from '../config/schema.js'
+import {timed, type PhaseTimings} from '../core/phase-timings.js'
+import type {Asset, Document} from '../core/types.js'
+import {generator} from '../core/version.js'
+import type {CoverCache} from '../cover/cover-cache.js'
+import type {CoverData} from '../cover/render-cover.js'
+import {writeAtomic} from '../output/write-atomic.js'
+import type {BrowserSession} from '../pdf/browser.js'
+import {BrowserError} from '../pdf/find-browser.js'
+import type {PdfMetadata} from '../pdf/pdf-metadata.js'
+import type {Templates} from '../render/templates.js'
+import type {EpubBook} from '../epub/write-epub.js'
+
+/** One written output. */
+export interface OutputReport {
+  format: Format
+  /** Absolute path. */
+  path: string
+  bytes: number
+  /** PDF pages. */
+  pages?: number
+}
+
+/** What the produce step needs from the builder. */
+export interface ProduceContext {
+  options: BuildOptions
+  root: string
+  templates: Templates
+  browser: () => Promise<BrowserSession>
+  /** Generated covers by their SVG (shared by every product of a session). */
+  covers: CoverCache
+  timings?: PhaseTimings | undefined
+}
+
+/** A printed PDF before its metadata is written. */
+export interface Printed {
+  pdf: Uint8Array
+  /** Bookmark titles, depth-first (Chromium loses spaces where a heading wraps). */
+  outline: string[]
+  /** URLs the page asked for that were refused. */
+  blocked: string[]
+  /** 1-based page where each article starts (books). */
+  articlePages?: number[]
+}
+
+/**
+ * A product: what it is called, what its files say, and how its PDF and
+ * EPUB are made. Handouts and books differ only here.
+ */
+export interface Product {
+  /** Output base name: `dist/<name>.pdf`. */
+  name: string
+  /** Where its messages go: the source (handout) or the config (book). */
+  file: VFile
+  /** Info dictionary of its PDF, but for the outline. */
+  pdfInfo: Omit<PdfMetadata, 'outline'>
+  /** A cover image given by the author or config, else the data the generated one shows. */
+  cover: Asset | CoverData
+  /** Print the PDF: render first, then wait for the browser (it may still be starting). */
+  print(context: ProduceContext, cover: () => Promise<Image>): Promise<Printed>
+  /** Describe the EPUB. */
+  package(cover: Image): EpubBook
+}
+
+/** An image's bytes and media type. */
+export interface Image {
+  data: Uint8Array
+  mediaType: string
+}
+
+/** The outputs written, or `undefined` when the product failed (its file says why). */
+export interface Produced {
+  outputs: OutputReport[]
+  /** 1-based page where each article starts, for a book's PDF. */
+  articlePages?: number[]
+}
+
+/** Make and write every format of `product`; never throws for content problems. */
+export async function produce(context: ProduceContext, product: Product): Promise<Produced | undefined> {
+  let made: Array<{format: Format; data: Uint8Array; pages?: number}>
+  let articlePages: number[] | undefined
+  // Made once, for the PDF (a book's cover page) and the EPUB alike.
+  let coverImage: Promise<Image> | undefined
+  const cover = () => (coverImage ??= coverOf(context, product))
+  try {
+    // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+    made = await Promise.all(
+      context.options.formats.map(async (format) => {
+        if (format === 'epub') return {format, data: await makeEpub(context, product, cover)}
+        const pdf = await makePdf(context, product, cover)
+        articlePages = pdf.articlePages
+        return {format, data: pdf.data, pages: pdf.pages}
+      })
+    )
+  } catch (error) {
+    // No browser at all is the machine's problem, not this product's: stop the build.
+    if (error instanceof BrowserError) throw error
+    product.file.message(`Could not produce \`${product.name}\`: ${(error as Error).message.split('\n')[0]}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
+    return undefined
+  }
+  // All outputs of a product are made before any is written: it is replaced whole or not at all.
+  const outputs: OutputReport[] = []
+  const outDir = path.resolve(context.root, context.options.outDir)
+  for (const output of made) {
+    const target = path.join(outDir, `${product.name}.${output.format}`)
+    await timed(context.timings, 'write', () => writeAtomic(target, output.data))
+    outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
+  }
+  return {outputs, ...(articlePages ? {articlePages} : {})}
+}
+
+async function makePdf(context: ProduceContext, product: Product, cover: () => Promise<Image>) {
+  // pdf-lib is loaded on first use, while the browser starts, not before the
+  // launch at start-up (a quarter of the CLI's imports); EPUB-only builds never load it.
+  const metadata = import('../pdf/pdf-metadata.js')
+  const printed = await product.print(context, cover)
+  for (const url of printed.blocked) {
+    product.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
+  }
+  const {finishPdf} = await metadata
+  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline}))
+  return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages}
+}
+
+async function makeEpub(context: ProduceContext, product: Product, cover: () => Promise<Image>): Promise<Uint8Array> {
+  // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
+  const packager = import('../epub/write-epub.js')
+  const image = await cover()
+  const {writeEpub} = await packager
+  return timed(context.timings, 'package', () => writeEpub(context.templates, product.package(image)))
+}
+
+/** The cover given by the author or config, else the generated one (from the cover cache when unchanged). */
+async function coverOf(context: ProduceContext, product: Product): Promise<Image> {
+  if ('mediaType' in product.cover) return product.cover
+  // fontkit and resvg, which make the generated cover, load on first use.
+  const {generatedCover} = await import('../cover/render-cover.js')
+  return {data: await generatedCover(context.templates.cover, product.cover, context.covers, context.timings), mediaType: 'image/png'}
+}
+
+/** PDF info of an article or a book: Author is the authors, else the publisher. */
+export function pdfInfo(input: {
+  title: string
+  author: string | string[] | undefined
+  publisher: string | undefined
+  description: string | undefined
+  tags: readonly string[]
+  date: Date
+  lang: string
+}): Omit<PdfMetadata, 'outline'> {
+  return {
+    title: input.title,
+    author: input.author === undefined ? input.publisher : [input.author].flat().join(', '),
+    subject: input.description,
+    keywords: input.tags,
+    creator: generator,
+    date: input.date,
+    lang: input.lang
+  }
+}
+
+/** Every asset of a set of documents, by href (content-hashed: the same image is one asset). */
+export function assetsOf(documents: readonly Document[]): Map<string, Asset> {
+  const assets = new Map<string, Asset>()
+  for (const document of documents) for (const [href, asset] of document.assets) assets.set(href, asset)
+  return assets
+}

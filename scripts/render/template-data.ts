@@ -1,0 +1,80 @@
+/**
+ * The one shape of template data. A handout is a publication of one article:
+ * its page, a book's title pages, a book's article and a generated cover all
+ * get the same fields, filled from a document or from a publication.
+ */
+import type {Publication} from '../config/schema.js'
+import type {Document} from '../core/types.js'
+import {formatDate, type Labels, labelsFor} from './labels.js'
+import {cssString} from './templates.js'
+
+/** What every template gets about the article or publication it shows. */
+export interface TemplateData {
+  lang: string
+  title: string
+  subtitle: string | undefined
+  /** Small label above the title (series or genre). */
+  kicker: string | undefined
+  publisher: string | undefined
+  /** Authors joined by commas. */
+  authors: string | undefined
+  /** The date in words, only when the source or config states one. */
+  dateText: string | undefined
+  /** `YYYY-MM-DD` as stated. */
+  dateIso: string | undefined
+  /** Period the publication covers (books only). */
+  period: string | undefined
+  /** `lead · short title`: the running head of pages 2 onwards. */
+  runningHead: string
+  /** Date in words, then the authors (a book's article heading). */
+  byline: string[]
+  labels: Labels
+  /** Escapes any text as a CSS string literal (for `content:` in `@page` rules). */
+  cssString: typeof cssString
+}
+
+/**
+ * The data of one article. `lead` starts its running head: the article's
+ * publisher in a handout, the book's publisher (or title) in a book.
+ */
+export function articleData(document: Document, lead: string | undefined = document.meta.publisher): TemplateData {
+  const {meta} = document
+  const authorList = meta.author === undefined ? [] : [meta.author].flat()
+  const dateText = meta.date ? formatDate(document.date, meta.lang) : undefined
+  return {
+    lang: meta.lang,
+    title: meta.title,
+    subtitle: meta.subtitle,
+    kicker: meta.kicker,
+    publisher: meta.publisher,
+    authors: authorList.length > 0 ? authorList.join(', ') : undefined,
+    dateText,
+    dateIso: meta.date,
+    period: undefined,
+    runningHead: [lead, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
+    byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
+    labels: labelsFor(meta.lang),
+    cssString
+  }
+}
+
+/** The data of a publication as a whole (its cover and title pages). */
+export function publicationData(publication: Publication, date: Date, publisher: string | undefined): TemplateData {
+  const authorList = publication.author === undefined ? [] : [publication.author].flat()
+  const dateText = publication.date ? formatDate(date, publication.lang) : undefined
+  return {
+    lang: publication.lang,
+    title: publication.title,
+    subtitle: publication.subtitle,
+    kicker: undefined,
+    publisher,
+    authors: authorList.length > 0 ? authorList.join(', ') : undefined,
+    dateText,
+    dateIso: publication.date,
+    period: publication.period,
+    runningHead: [publisher ?? publication.title, publication.title].join(' · '),
+    byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
+    labels: labelsFor(publication.lang),
+    cssString
+  }
+}
