@@ -17,7 +17,7 @@ import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {selectPublication} from '../content/select-publication.js'
 import type {Document} from '../core/types.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
-import {startPreview, type PreviewServer} from '../preview/preview-server.js'
+import {previewStatus, startPreview, type PreviewServer} from '../preview/preview-server.js'
 
 /** Options of watch mode on top of the build options. */
 export interface WatchOptions {
@@ -256,7 +256,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     }
     const rebuilt = {...result, summary: summarize(result)}
     const changedNames = new Set([...built(report), ...moved.map((move) => move.to)])
-    preview?.notify({names: [...changedNames], list: [...known.values()], summary: rebuilt.summary})
+    // preview (issue 16): each built source's status and messages, for the page's problem list.
+    preview?.notify({names: [...changedNames], list: [...known.values()], summary: rebuilt.summary, ...previewStatus(report, root)})
     emit({type: 'rebuild', rebuild: rebuilt})
   }
 
@@ -362,10 +363,11 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
   }
 
   try {
+    // preview (issue 16): started before the first build, so that it hears about that build too.
+    if (serve) preview = await startPreview({outDir, port, formats: options.formats, names: () => [...known.values()]})
     const ready = new Promise<void>((resolve) => files.once('ready', () => resolve()))
     // Events that arrive during the first build are gathered by the same loop.
     await Promise.all([run('initial'), ready])
-    if (serve) preview = await startPreview({outDir, port, formats: options.formats, names: () => [...known.values()]})
   } catch (error) {
     await close()
     throw error
