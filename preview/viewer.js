@@ -21,8 +21,10 @@ const view = {
 }
 /** @type {{entries: Array<{name: string, kind: string, failed: boolean, problems: Array<object>}>, changed: string[], summary: string, version: number} | undefined} */
 let snapshot
-/** What is on screen (`name/mode/width/chapter`); emptied when its outputs change, so that it is drawn again. */
+/** What is on screen (`name@version/mode/width/chapter`): a render that asks for the same is a no-op. */
 let shown = ''
+/** Snapshot version of each source's last changed outputs: a new one means its outputs must be drawn again. */
+const versions = new Map()
 let queue = Promise.resolve()
 
 const events = new EventSource('/events')
@@ -49,7 +51,7 @@ function apply(next, rebuilt) {
   $('status').className = /✗/.test(snapshot.summary) ? 'error' : ''
   drawSources()
   drawProblems()
-  if (rebuilt && snapshot.changed.includes(view.doc)) shown = ''
+  if (rebuilt) for (const name of snapshot.changed) versions.set(name, snapshot.version)
   render()
 }
 
@@ -78,12 +80,16 @@ async function renderNow() {
   document.title = view.doc ? `${view.doc}: preview` : 'Preview'
   if (!snapshot) return
   if (!view.doc) return showEmpty('No sources yet: add Markdown files to the watched folder.')
-  const key = `${view.doc}/${view.mode}/${view.width}/${view.chapter ?? ''}`
+  // Read once, before any await: a rebuild announced during this render queues the next one.
+  const doc = view.doc
+  const version = versions.get(doc) ?? 0
+  const key = `${doc}@${version}/${view.mode}/${view.width}/${view.chapter ?? ''}`
   if (key === shown) return
-  if (view.mode === 'pdf') await showPdf(view.doc, snapshot.version)
-  else await showEpub(view.doc, snapshot.version)
+  if (view.mode === 'pdf') await showPdf(doc, version)
+  else await showEpub(doc, version)
   shown = key
-  document.body.dataset.rendered = `${view.doc}@${snapshot.version}/${view.mode}`
+  // For tests and scripts: what is on screen now.
+  document.body.dataset.rendered = `${doc}@${version}/${view.mode}`
 }
 
 function showEmpty(text) {
@@ -116,7 +122,7 @@ async function showPdf(name, version) {
 }
 
 async function renderPage(page, width) {
-  const scale = Math.min(1.5, width / page.getViewport({scale: 1}).width)
+  const scale = Math.min(1.3, width / page.getViewport({scale: 1}).width)
   const viewport = page.getViewport({scale})
   const ratio = window.devicePixelRatio || 1
   const box = document.createElement('div')
@@ -261,13 +267,14 @@ function drawProblems() {
     const reason = document.createElement('span')
     reason.className = 'reason'
     reason.textContent = problem.reason
-    item.append(where, severity, reason)
+    item.append(where, severity)
     if (problem.ruleId) {
       const rule = document.createElement('code')
       rule.className = 'rule'
       rule.textContent = problem.ruleId
       item.append(rule)
     }
+    item.append(reason)
     list.append(item)
   }
   panel.className = failed ? 'failed' : 'warned'
