@@ -34,6 +34,7 @@ export function previewPage(formats: readonly Format[]): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Preview</title>
 <link rel="stylesheet" href="/assets/viewer.css">
+<link rel="icon" href="data:,">
 <body data-formats="${formats.join(' ')}">
 <aside class="sidebar">
   <h1 class="brand">Preview</h1>
