@@ -44,6 +44,16 @@ for (const button of document.querySelectorAll('[data-view]')) {
 for (const button of document.querySelectorAll('[data-width]')) button.addEventListener('click', () => navigate({width: Number(button.dataset.width)}))
 $('chapters').addEventListener('change', () => navigate({chapter: $('chapters').value}))
 $('viewport').addEventListener('scroll', () => showPageNumber(), {passive: true})
+// Pages are drawn to fit the width: draw them again once a resize settles.
+let resizing
+window.addEventListener('resize', () => {
+  clearTimeout(resizing)
+  resizing = setTimeout(() => {
+    if (view.mode !== 'pdf') return
+    shown = ''
+    render()
+  }, 250)
+})
 
 /** Take in the server's state: draw the list and problems, re-render the document when it changed. */
 function apply(next, rebuilt) {

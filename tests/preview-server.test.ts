@@ -10,7 +10,8 @@ import path from 'node:path'
 import fc from 'fast-check'
 import {strToU8, zipSync} from 'fflate'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {pathSegments, startPreview, type PreviewServer} from '../scripts/preview/preview-server.js'
+import {VFile} from 'vfile'
+import {pathSegments, previewStatus, startPreview, type PreviewServer} from '../scripts/preview/preview-server.js'
 import {tempDir} from './support/tools.js'
 
 let outDir: string
@@ -205,5 +206,21 @@ describe('preview server', () => {
     }
     expect(status(await get('/'))).toBe(200)
     expect(status(await get('/pdf/a.pdf'))).toBe(200)
+  })
+})
+
+describe('previewStatus', () => {
+  it('turns a build report into statuses and problems with project-relative files', () => {
+    const file = new VFile({path: '/project/content/a.md'})
+    file.message('Broken YAML front matter', {place: {line: 3, column: 1}, ruleId: 'yaml-syntax'}).fatal = true
+    file.message('Image without alt text', {place: {line: 9, column: 1}, ruleId: 'missing-alt'})
+    const report = {sources: [{file, name: 'a', outputs: [], failed: true, ms: 1}], publications: [], ok: false, ms: 1}
+    expect(previewStatus(report, '/project')).toEqual({
+      sources: [{name: 'a', kind: 'article', failed: true}],
+      problems: [
+        {name: 'a', file: 'content/a.md', line: 3, column: 1, ruleId: 'yaml-syntax', reason: 'Broken YAML front matter', severity: 'error'},
+        {name: 'a', file: 'content/a.md', line: 9, column: 1, ruleId: 'missing-alt', reason: 'Image without alt text', severity: 'warning'}
+      ]
+    })
   })
 })
