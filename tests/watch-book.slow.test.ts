@@ -66,8 +66,9 @@ describe('watch with a publication', () => {
   it('keeps the previous book when an article breaks, and rebuilds it when fixed', async () => {
     const book = fs.readFileSync(out('monthly.pdf'))
     const broken = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), '---\ntitle: [\n---\n'))
-    expect(broken.errors).toBe(1)
-    expect(broken.report.publications).toEqual([])
+    // The article's error, and the book's: not built, as `build` says it.
+    expect(broken.errors).toBe(2)
+    expect(broken.report.publications.map((book) => [book.name, book.failed, book.file.messages.map((message) => message.ruleId)])).toEqual([['monthly', true, ['publication-member-failed']]])
     expect(fs.readFileSync(out('monthly.pdf')).equals(book)).toBe(true)
     const fixed = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha, fixed', '2024-04-01')))
     expect(fixed.report.publications.map((report) => report.name)).toEqual(['monthly'])

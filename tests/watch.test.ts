@@ -237,11 +237,11 @@ describe('watch', () => {
     expect(url.hostname).toBe('127.0.0.1')
     const page = await fetch(new URL('/?doc=a', url))
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
-    expect(await page.text()).toContain('<iframe id="doc" title="a.pdf" data-name="a" src="/pdf/a.pdf">')
+    expect(await page.text()).toContain('<script type="module" src="/assets/viewer.js"></script>')
     const pdf = await fetch(new URL('/pdf/a.pdf', url))
     expect(pdf.headers.get('content-type')).toBe('application/pdf')
     expect(Buffer.from(await pdf.arrayBuffer()).equals(fs.readFileSync(out('a.pdf')))).toBe(true)
-    expect((await fetch(new URL('/pdf/..%2Fcontent%2Fa.md.pdf', url))).status).toBe(404)
+    expect((await fetch(new URL('/pdf/..%2Fcontent%2Fa.md.pdf', url))).status).toBe(400)
     expect(await get(url, '/', 'evil.example')).toBe(421)
 
     // The event stream: wait for its first bytes, then edit and read the rebuild message.

@@ -87,8 +87,10 @@ function choosePublications(config: Config, options: BuildOptions): Publication[
 export interface Change {
   /** Sources (and their images) that were edited, added, removed or renamed, by absolute path. */
   touched: ReadonlySet<string>
-  /** Everything is stale (first build, templates or config changed). */
+  /** Everything is stale (first build, templates changed). */
   everything: boolean
+  /** The config changed: every book, and handouts that are new or whose paper size changed. */
+  config?: boolean
 }
 
 /**

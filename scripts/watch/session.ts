@@ -14,7 +14,7 @@ import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, type SourceReport} from '../pipeline/build.js'
 import {type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
-import {type PreviewServer, startPreview} from '../preview/preview-server.js'
+import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
 import {type ChangeCollector, collectChanges, type Pending} from './changes.js'
 import {applyRenames, type KnownSources, type Renames} from './renames.js'
 
@@ -116,12 +116,13 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     await builder.close()
   }
   try {
-    // Events that arrive during the first build are gathered by the same loop.
-    await Promise.all([changes.runFirst(() => session.rebuild('initial', {files: new Set(), templates: false, config: true}, changes)), changes.ready])
+    // The preview starts before the first build, so that a page opened now hears about it too.
     if (serve) {
       preview = await startPreview({outDir: session.outDir, port, formats: options.formats, names: () => session.names()})
       session.preview = preview
     }
+    // Events that arrive during the first build are gathered by the same loop.
+    await Promise.all([changes.runFirst(() => session.rebuild('initial', {files: new Set(), templates: false, config: true}, changes)), changes.ready])
   } catch (error) {
     await close()
     throw error
@@ -175,7 +176,7 @@ class Session {
     const prepared = await this.prepare(initial, pending, changes)
     if (!prepared) return
     const {sources, renames, plan, before} = prepared
-    const change = {touched: this.touched(sources, before, pending.files, renames), everything: initial || pending.templates || pending.config}
+    const change = {touched: this.touched(sources, before, pending.files, renames), everything: initial || pending.templates, config: pending.config}
     const narrowed = planChange(plan, change, this.parsed, this.lastPlan)
     this.lastPlan = plan
     const timings: PhaseTimings = {}
@@ -279,7 +280,8 @@ class Session {
     }
     const rebuilt = {...result, summary: summarize(result)}
     const changedNames = new Set([...built(report), ...renames.moved.map((move) => move.to)])
-    this.preview?.notify({names: [...changedNames], list: this.names(), summary: rebuilt.summary})
+    // Each built source's status and messages, for the page's problem list.
+    this.preview?.notify({names: [...changedNames], list: this.names(), summary: rebuilt.summary, ...previewStatus(report, this.root)})
     this.emit({type: 'rebuild', rebuild: rebuilt})
   }
 }
