@@ -7,6 +7,7 @@
  * backslash, no comment, no `url()` but `url(#id)`, no at-rule, no
  * `image-set`, and nothing of the hostile host; what a drawing needs stays.
  */
+import fc from 'fast-check'
 import {describe, expect, test} from 'vitest'
 import {sanitizeSvg} from '../scripts/content/sanitize-svg.js'
 
@@ -204,5 +205,71 @@ describe('SVG CSS: a drawing keeps its styling', () => {
         `<rect width="5" height="5" style="cursor: url(${remote})" fill="url(${remote})" cursor="pointer"/>`
     )
     expect(removed).toEqual(['`@import` in <style>', '`background` in <style>', '`fill` in <style>', '`cursor` in `style`', '`fill` with url(), image-set() or a CSS escape', '`cursor`'])
+  })
+})
+
+/**
+ * One character of a CSS name as an engine may receive it: itself in either
+ * case, a hex escape (one to six digits, leading zeros, then nothing, a
+ * space, a tab or a newline), or a backslash before the character itself.
+ */
+function spelledCharacter(character: string): fc.Arbitrary<string> {
+  const code = character.codePointAt(0)!.toString(16)
+  return fc.oneof(
+    fc.constantFrom(character.toLowerCase(), character.toUpperCase()),
+    fc
+      .tuple(fc.integer({min: 0, max: 6 - code.length}), fc.boolean(), fc.constantFrom('', ' ', '\t', '\n', '\r\n'))
+      .map(([zeros, upper, end]) => `\\${'0'.repeat(zeros)}${upper ? code.toUpperCase() : code}${end}`),
+    fc.constant(/[0-9a-f]/i.test(character) ? character : `\\${character}`)
+  )
+}
+
+/** `name` spelled character by character, sometimes with a comment between two characters. */
+function spelled(name: string): fc.Arbitrary<string> {
+  return fc.tuple(...[...name].map(spelledCharacter), fc.integer({min: -1, max: name.length})).map((parts) => {
+    const comment = parts.pop() as number
+    const characters = parts as string[]
+    if (comment > 0 && comment < characters.length) characters.splice(comment, 0, '/**/')
+    return characters.join('')
+  })
+}
+
+describe('SVG CSS: random spellings of url(, image-set( and @import (fast-check)', () => {
+  const where = fc.constantFrom('element', 'attribute', 'presentation')
+  const value = fc.oneof(
+    spelled('url').map((name) => `${name}(${remote})`),
+    spelled('url').map((name) => `${name}("${remote}")`),
+    spelled('image-set').map((name) => `${name}("${remote}" 1x)`),
+    spelled('-webkit-image-set').map((name) => `${name}(url(${remote}) 1x)`)
+  )
+
+  test('a value, in a <style> rule, a style attribute or a presentation attribute, never survives with its reference', () => {
+    fc.assert(
+      fc.property(value, where, (hostile, place) => {
+        const attribute = hostile.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('\n', '&#10;').replaceAll('\r', '&#13;').replaceAll('\t', '&#9;')
+        const body =
+          place === 'element'
+            ? `<style>.a { fill: ${hostile} }</style><rect class="a" width="1" height="1"/>`
+            : place === 'attribute'
+              ? `<rect width="1" height="1" style="fill: ${attribute}"/>`
+              : `<rect width="1" height="1" fill="${attribute}"/>`
+        const {text, removed} = sanitize(body)
+        expect(leaks(text), text).toEqual([])
+        expect(removed.length, text).toBeGreaterThan(0)
+      }),
+      {numRuns: 400}
+    )
+  })
+
+  test('an at-rule name, however spelled, never survives', () => {
+    fc.assert(
+      fc.property(spelled('import'), fc.constantFrom(`"${remote}"`, `url(${remote})`, `'${remote}'`), (name, target) => {
+        const {text, removed} = sanitize(`<style>@${name} ${target}; .kept { fill: red }</style>`)
+        expect(leaks(text), text).toEqual([])
+        expect(removed.length, text).toBeGreaterThan(0)
+        expect(text).toContain('.kept{fill:red}')
+      }),
+      {numRuns: 200}
+    )
   })
 })

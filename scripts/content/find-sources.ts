@@ -25,7 +25,7 @@ export interface SourceEntry {
  * they find stays inside. Publications select from this list (see
  * `selectPublication`), so config globs and listed files are bound the same way.
  *
- * Throws a `SourcePathError` (a usage error: exit status 2 in the CLI) whose
+ * Throws a `SourcePathError` (a usage error, meant for exit status 2) whose
  * message names the input and says what to do, when an input does not exist
  * or is outside the project root; nothing of such a file is read.
  */

@@ -11,7 +11,7 @@ import {isTempName} from './write-atomic.js'
 
 /**
  * The output folder cannot be used (a file stands in its place, or it cannot
- * be created or written). A usage error: the CLI exits with status 2.
+ * be created or written). A usage error, meant for exit status 2 in the CLI.
  */
 export class OutDirError extends Error {
   override name = 'OutDirError'
