@@ -60,14 +60,14 @@ describe('handout build', () => {
     expect(fs.existsSync(path.join(project, 'out')) ? fs.readdirSync(path.join(project, 'out')) : []).toEqual([])
   })
 
-  it('exits promptly, closing the browser it started, when the template folder is missing', () => {
+  it('exits, closing the browser it started, when the template folder is missing', {timeout: 180_000}, () => {
     project = tempProject({'content/a.md': good('A')})
-    const started = Date.now()
-    // A hang (a browser left running keeps Node alive) shows as a null status after the timeout.
-    const result = spawnSync(process.execPath, [bin, 'build', '--templates', 'nowhere'], {cwd: project, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 30_000})
+    // A hang (a browser left running keeps Node alive) shows as a null status after the
+    // timeout: a ceiling that only a hang reaches, not a speed bound (issue 11).
+    const result = spawnSync(process.execPath, [bin, 'build', '--templates', 'nowhere'], {cwd: project, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 150_000})
+    expect(result.signal, 'killed at the hang ceiling').toBeNull()
     expect(result.status, result.stderr).toBe(1)
     expect(result.stderr).toMatch(/Cannot read template `.+nowhere\/print\.html`/)
-    expect(Date.now() - started).toBeLessThan(30_000)
   })
 
   it('honours --format, --out, --page-size and front matter pageSize', () => {

@@ -3,9 +3,10 @@
  * (issue 5): each generator at a size where a quadratic algorithm shows. This
  * suite is parse + transform only (`toHtmlTree`, the whole unified chain):
  * printing megabytes of text would measure Chromium, not us. Each case must
- * either finish within a loose time bound (generous for a loaded 2-core CI
- * machine) or fail at once with a located `nesting-too-deep` /
- * `too-many-markers` message: never hang, never throw anything else.
+ * either build or fail with a located `nesting-too-deep` / `too-many-markers`
+ * message: never hang, never throw anything else. No case asserts a duration
+ * (a busy machine is many times slower than a quiet one, issue 11): the test
+ * timeout is only a ceiling that catches a hang; speed belongs in `npm run bench`.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -30,58 +31,56 @@ interface Case {
   body: () => string
   /** `undefined`: must build; otherwise the ruleId of the expected fatal message. */
   fails?: 'nesting-too-deep' | 'too-many-markers'
-  /** Loose bound in ms. */
-  bound: number
 }
+
+// Minutes, not seconds: only a hang should reach it.
+const hangCeiling = 300_000
 
 const repeat = (text: string, times: number) => text.repeat(times)
 const lines = (count: number, line: (index: number) => string) => Array.from({length: count}, (_, index) => line(index)).join('\n') + '\n'
 
 const cases: Case[] = [
   // Would take minutes or overflow the stack without the limits.
-  {name: 'nested strong emphasis *a **a … b … a** a* (20000)', body: () => repeat('*a **a ', 20_000) + 'b' + repeat(' a** a*', 20_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'mismatched openers and closers *a_ (50000)', body: () => repeat('*a_ ', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'emphasis closers without openers a_ (50000)', body: () => repeat('a_ ', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'emphasis openers without closers *a (50000)', body: () => repeat('*a ', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'link openers [a (50000)', body: () => repeat('[a', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'link closers a] (50000)', body: () => repeat('a]', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'nested brackets [[[a]]] (50000)', body: () => repeat('[', 50_000) + 'a' + repeat(']', 50_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'unclosed links [a](<b (30000)', body: () => repeat('[a](<b', 30_000), fails: 'too-many-markers', bound: 5000},
-  {name: 'backtick runs of growing length (1000)', body: () => Array.from({length: 1000}, (_, index) => 'e' + '`'.repeat(index + 1)).join(''), fails: 'too-many-markers', bound: 5000},
-  {name: 'nested block quotes > > > a (5000)', body: () => repeat('> ', 5000) + 'a\n', fails: 'nesting-too-deep', bound: 5000},
-  {name: 'nested lists, one level per line (1000)', body: () => lines(1000, (index) => '  '.repeat(index) + '* a'), fails: 'nesting-too-deep', bound: 5000},
-  {name: 'nested raw HTML <div> (5000)', body: () => repeat('<div>', 5000) + 'x' + repeat('</div>', 5000), fails: 'nesting-too-deep', bound: 10_000},
-  // Under the limits: must build, in bounded time.
-  {name: '50 paragraphs, each just under the marker limit (*a_ x 450)', body: () => Array.from({length: 50}, () => repeat('*a_ ', 450)).join('\n\n'), bound: 20_000},
-  {name: 'nested lists at the depth limit (30 levels, 20 times)', body: () => repeat(lines(30, (index) => '  '.repeat(index) + '- a') + '\nbreak\n\n', 20), bound: 15_000},
-  {name: 'runs of < (100000)', body: () => repeat('<', 100_000), bound: 15_000},
-  {name: 'runs of <a (30000)', body: () => repeat('<a', 30_000), bound: 15_000},
-  {name: 'huge table (2000 rows x 20 columns)', body: () => '|' + repeat(' h |', 20) + '\n|' + repeat('---|', 20) + '\n' + repeat('|' + repeat(' c |', 20) + '\n', 2000), bound: 30_000},
-  {name: 'wide table (5000 columns)', body: () => '|' + repeat('a|', 5000) + '\n|' + repeat('-|', 5000) + '\n|' + repeat('b|', 5000) + '\n', bound: 15_000},
-  {name: 'a megabyte line', body: () => repeat('word ', 200_000), bound: 45_000},
+  {name: 'nested strong emphasis *a **a … b … a** a* (20000)', body: () => repeat('*a **a ', 20_000) + 'b' + repeat(' a** a*', 20_000), fails: 'too-many-markers'},
+  {name: 'mismatched openers and closers *a_ (50000)', body: () => repeat('*a_ ', 50_000), fails: 'too-many-markers'},
+  {name: 'emphasis closers without openers a_ (50000)', body: () => repeat('a_ ', 50_000), fails: 'too-many-markers'},
+  {name: 'emphasis openers without closers *a (50000)', body: () => repeat('*a ', 50_000), fails: 'too-many-markers'},
+  {name: 'link openers [a (50000)', body: () => repeat('[a', 50_000), fails: 'too-many-markers'},
+  {name: 'link closers a] (50000)', body: () => repeat('a]', 50_000), fails: 'too-many-markers'},
+  {name: 'nested brackets [[[a]]] (50000)', body: () => repeat('[', 50_000) + 'a' + repeat(']', 50_000), fails: 'too-many-markers'},
+  {name: 'unclosed links [a](<b (30000)', body: () => repeat('[a](<b', 30_000), fails: 'too-many-markers'},
+  {name: 'backtick runs of growing length (1000)', body: () => Array.from({length: 1000}, (_, index) => 'e' + '`'.repeat(index + 1)).join(''), fails: 'too-many-markers'},
+  {name: 'nested block quotes > > > a (5000)', body: () => repeat('> ', 5000) + 'a\n', fails: 'nesting-too-deep'},
+  {name: 'nested lists, one level per line (1000)', body: () => lines(1000, (index) => '  '.repeat(index) + '* a'), fails: 'nesting-too-deep'},
+  {name: 'nested raw HTML <div> (5000)', body: () => repeat('<div>', 5000) + 'x' + repeat('</div>', 5000), fails: 'nesting-too-deep'},
+  // Under the limits: must build.
+  {name: '50 paragraphs, each just under the marker limit (*a_ x 450)', body: () => Array.from({length: 50}, () => repeat('*a_ ', 450)).join('\n\n')},
+  {name: 'nested lists at the depth limit (30 levels, 20 times)', body: () => repeat(lines(30, (index) => '  '.repeat(index) + '- a') + '\nbreak\n\n', 20)},
+  {name: 'runs of < (100000)', body: () => repeat('<', 100_000)},
+  {name: 'runs of <a (30000)', body: () => repeat('<a', 30_000)},
+  {name: 'huge table (2000 rows x 20 columns)', body: () => '|' + repeat(' h |', 20) + '\n|' + repeat('---|', 20) + '\n' + repeat('|' + repeat(' c |', 20) + '\n', 2000)},
+  {name: 'wide table (5000 columns)', body: () => '|' + repeat('a|', 5000) + '\n|' + repeat('-|', 5000) + '\n|' + repeat('b|', 5000) + '\n'},
+  {name: 'a megabyte line', body: () => repeat('word ', 200_000)},
   {
     name: '10000 link reference definitions, used in 100 paragraphs',
     body: () =>
       lines(10_000, (index) => `[r${index}]: https://example.org/${index}`) +
       '\n' +
-      Array.from({length: 100}, (_, paragraph) => Array.from({length: 100}, (_, index) => `[r${paragraph * 100 + index}]`).join(' ')).join('\n\n'),
-    bound: 30_000
+      Array.from({length: 100}, (_, paragraph) => Array.from({length: 100}, (_, index) => `[r${paragraph * 100 + index}]`).join(' ')).join('\n\n')
   },
-  {name: 'many entities and autolinks (5000)', body: () => repeat('&#x1F600; &amp; www.example.org ', 5000), bound: 20_000}
+  {name: 'many entities and autolinks (5000)', body: () => repeat('&#x1F600; &amp; www.example.org ', 5000)}
 ]
 
 for (const item of cases) {
-  test(`pathological (parse + transform only): ${item.name} ${item.fails ? `fails with ${item.fails}` : 'builds'} within ${item.bound / 1000} s`, async () => {
+  test(`pathological (parse + transform only): ${item.name} ${item.fails ? `fails with ${item.fails}` : 'builds'}`, {timeout: hangCeiling}, async () => {
     const file = new VFile({path: path.join(root, 'input.md'), cwd: root, value: frontMatter + item.body()})
     expect(String(file.value).length).toBeLessThanOrEqual(4 * 1024 * 1024)
-    const started = performance.now()
     let thrown: unknown
     try {
       await toHtmlTree(processor, file)
     } catch (error) {
       thrown = error
     }
-    const ms = performance.now() - started
     if (thrown !== undefined) expect(thrown, String(thrown)).toBeInstanceOf(VFileMessage)
     const fatal = file.messages.filter((message) => message.fatal)
     if (item.fails) {
@@ -92,7 +91,6 @@ for (const item of cases) {
       expect(fatal.map(String)).toEqual([])
       expect(thrown).toBeUndefined()
     }
-    expect(ms, `${item.name} took ${Math.round(ms)} ms`).toBeLessThan(item.bound)
   })
 }
 
@@ -105,10 +103,8 @@ test('limit messages point at the offending place', async () => {
 test('a source over the size limit fails with a message before parsing', async () => {
   const file = new VFile({path: path.join(root, 'large.md'), cwd: root})
   fs.writeFileSync(file.path, frontMatter + repeat('word ', Math.ceil(maxSourceBytes / 5) + 10))
-  const started = performance.now()
   await expect(readSource(file)).rejects.toBeInstanceOf(VFileMessage)
   expect(file.messages.map((message) => message.ruleId)).toEqual(['source-too-large'])
-  expect(performance.now() - started).toBeLessThan(5000)
 })
 
 test('decompression bombs: image headers are read without decoding (PNG, GIF, JPEG, WebP claiming 100000 × 100000)', () => {

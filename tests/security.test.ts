@@ -15,7 +15,11 @@
  * A fixture is `input.md` (plus any files it needs) and `expected.json`:
  * whether the build fails, messages by `ruleId` (and a `reason` substring and
  * `line` when given), text the PDF must show, at most how many pages, and
- * symlinks to make at run time. Placeholders in `input.md`: `CANARY_URL`
+ * symlinks to make at run time; optionally the paths to build (`inputs`,
+ * instead of the whole project) and `rejects`: the build must refuse to start
+ * with an error saying so (a usage error such as a source outside the
+ * project), with no output, no request and no canary in the message.
+ * Placeholders in `input.md`: `CANARY_URL`
  * (`http://127.0.0.1:<port>/<case>`) and `CANARY_DIR` (absolute path of the
  * folder holding the canary files); `../../canary/` reaches it from `content/`.
  */
@@ -53,6 +57,10 @@ interface Expected {
   maxPages?: number
   /** Link (relative to the project) → target (`CANARY_DIR` substituted). */
   symlinks?: Record<string, string>
+  /** Paths to build, relative to the project (default: the whole project). */
+  inputs?: string[]
+  /** The build must reject with an error whose message contains this. */
+  rejects?: string
 }
 
 const cases = fs
@@ -115,8 +123,10 @@ for (const name of cases) {
       fs.symlinkSync(substitute(target), path.join(project, link))
     }
     const requestsBefore = requests.length
+    const options = {root: project, browser, sourceDateEpoch: 1_704_067_200, ...(expected.inputs ? {inputs: expected.inputs} : {})}
+    if (expected.rejects !== undefined) return expectRefused(options, expected.rejects, requestsBefore)
 
-    const report = await build({root: project, browser, sourceDateEpoch: 1_704_067_200}, {}, {sandbox: false})
+    const report = await build(options, {}, {sandbox: false})
 
     expect(report.sources).toHaveLength(1)
     const source = report.sources[0]!
@@ -183,6 +193,23 @@ for (const name of cases) {
     expect(temps.map((entry) => entry.name)).toEqual([])
     expect(await ourBrowserProcesses()).toEqual([])
   })
+}
+
+/** The build refuses to start, saying `reason`, and leaves no trace: no output, request, canary or browser. */
+async function expectRefused(options: Parameters<typeof build>[0] & {root: string}, reason: string, requestsBefore: number): Promise<void> {
+  const error = await build(options, {}, {sandbox: false}).then(
+    () => undefined,
+    (caught: unknown) => caught
+  )
+  expect(error, 'the build should have been refused').toBeInstanceOf(Error)
+  const message = (error as Error).message
+  expect(message).toContain(reason)
+  expect(message).not.toContain(secret)
+  expect(message).not.toMatch(/^\s+at /m)
+  expect(requests.slice(requestsBefore)).toEqual([])
+  const dist = path.join(options.root, 'dist')
+  expect(fs.existsSync(dist) ? fs.readdirSync(dist) : []).toEqual([])
+  expect(await ourBrowserProcesses()).toEqual([])
 }
 
 test('every EPUB the hostile fixtures produced passes epubcheck (one JVM batch over all of them)', async () => {

@@ -17,6 +17,12 @@ export type Format = (typeof formats)[number]
 
 const isoDate = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value), 'expected a calendar date as `YYYY-MM-DD`')
 
+/**
+ * Longest glob a publication's `sources` may be: a real pattern is tens of
+ * characters, and a bound keeps matching cost bounded for hostile configs.
+ */
+export const maxGlobLength = 512
+
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 
 /** Front matter of one source (YAML, core schema). */
@@ -133,7 +139,9 @@ export const publicationSchema = z.object({
   identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: derived from name and title).'),
   cover: z.string().optional().describe('Cover image path (PNG/JPEG), relative to the config file (default: generated).'),
   pageSize: z.enum(pageSizes).optional().describe('Paper size of the book and its handouts (default: `--page-size`).'),
-  sources: z.union([z.array(z.string()).min(1), z.string()]).describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
+  sources: z
+    .union([z.array(z.string()).min(1), z.string().max(maxGlobLength, `a glob may have at most ${maxGlobLength} characters: list the files, or use a shorter pattern`)])
+    .describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
   sort: z.enum(['date', 'name', 'none']).default('date').describe("Order of a glob's articles: by `date` (oldest first), by file `name`, or `none` (list order)."),
   outputs: z
     .array(z.enum(['handouts', 'book']))

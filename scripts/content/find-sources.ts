@@ -14,9 +14,20 @@ export interface SourceEntry {
 }
 
 /**
- * List sources for `inputs` (files or folders, relative to `root`).
- * Throws when an input does not exist; output names that would collide get a
- * numeric suffix so that no output overwrites another.
+ * List sources for `inputs` (files or folders, relative to `root`; default
+ * `content`). Output names that would collide get a numeric suffix so that no
+ * output overwrites another.
+ *
+ * Every input is checked by its real path (symlinks followed), like images:
+ * one outside the project root (`../notes.md`, or a symlink in the project
+ * that points out of it) is refused, so no file from elsewhere on the machine
+ * is read into an output. Folder scans skip symlinks and dot files, so what
+ * they find stays inside. Publications select from this list (see
+ * `selectPublication`), so config globs and listed files are bound the same way.
+ *
+ * Throws a `SourcePathError` (a usage error, meant for exit status 2) whose
+ * message names the input and says what to do, when an input does not exist
+ * or is outside the project root; nothing of such a file is read.
  */
 export async function findSources(root: string, inputs: readonly string[]): Promise<SourceEntry[]> {
   const files: string[] = []
@@ -26,11 +37,13 @@ export async function findSources(root: string, inputs: readonly string[]): Prom
     try {
       stat = await fs.stat(absolute)
     } catch (error) {
-      throw new Error(`Cannot find \`${input}\`: pass a Markdown file or a folder that exists`, {cause: error})
+      throw new SourcePathError(input, `Cannot find \`${input}\`: pass a Markdown file or a folder that exists`, {cause: error})
     }
+    await assertInside(root, input, absolute)
     if (stat.isDirectory()) {
       const entries = await fs.readdir(absolute, {recursive: true, withFileTypes: true})
       for (const entry of entries) {
+        // A symlink's entry is no file (`isFile()` does not follow it), and symlinked folders are not entered.
         if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name) && !entry.name.startsWith('.')) {
           files.push(path.join(entry.parentPath, entry.name))
         }
@@ -49,6 +62,28 @@ export async function findSources(root: string, inputs: readonly string[]): Prom
     taken.add(name.toLowerCase())
     return {path: file, name}
   })
+}
+
+/**
+ * A source path that cannot be built: missing, or outside the project root.
+ * A usage error (the path is wrong, not the content); `input` is the path as given.
+ */
+export class SourcePathError extends Error {
+  override name = 'SourcePathError'
+  /** The input as given (relative to the root, or absolute). */
+  readonly input: string
+
+  constructor(input: string, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.input = input
+  }
+}
+
+/** Throw unless the real path of `absolute` (given as `input`) is inside the real path of `root`. */
+async function assertInside(root: string, input: string, absolute: string): Promise<void> {
+  const [realRoot, real] = await Promise.all([fs.realpath(root), fs.realpath(absolute)])
+  if (real === realRoot || real.startsWith(realRoot + path.sep)) return
+  throw new SourcePathError(input, `Source \`${input}\` is outside the project root \`${root}\` (following symlinks): copy it into the project, or build from a folder that contains it`)
 }
 
 /**

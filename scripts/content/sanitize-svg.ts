@@ -2,12 +2,16 @@
  * Make an SVG image safe to embed: parse it as XML and keep only drawing
  * elements and attributes from an allowlist. No scripts, event handlers,
  * `<foreignObject>`, external references (`href` only to `#fragments`,
- * `url()` only to `url(#id)`), `@import`, or elements of other vocabularies
- * (editors' metadata). What was removed is reported.
+ * `url()` only to `url(#id)`), or elements of other vocabularies (editors'
+ * metadata). CSS (`<style>`, `style=""`, presentation attributes such as
+ * `fill`) is read with a CSS parser and reduced to drawing properties
+ * (`sanitize-svg-css.ts`), so escapes cannot hide `url()` or `@import`. What
+ * was removed is reported.
  */
 import type {Element, ElementContent, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
 import {toXml} from 'xast-util-to-xml'
+import {cleanStyleAttribute, cleanStyleSheet, isPresentationAttribute, safePresentationValue} from './sanitize-svg-css.js'
 
 const svgNamespace = 'http://www.w3.org/2000/svg'
 
@@ -207,47 +211,7 @@ export function sanitizeSvg(data: Uint8Array): SanitizedSvg {
   if (root?.name !== 'svg') throw new Error('has no `<svg>` root element')
 
   const removed = new Set<string>()
-  const clean = (element: Element): Element | undefined => {
-    if (!elements.has(element.name)) {
-      removed.add(`<${element.name}>`)
-      return undefined
-    }
-    const kept: Element['attributes'] = {}
-    for (const [name, value] of Object.entries(element.attributes)) {
-      if (value === null || value === undefined) continue
-      const text = String(value)
-      if (!attributes.has(name)) {
-        removed.add(/^on/i.test(name) ? name : `\`${name}\``)
-        continue
-      }
-      if ((name === 'href' || name === 'xlink:href') && !text.startsWith('#')) {
-        removed.add('external `href`')
-        continue
-      }
-      if (!safeCss(text)) {
-        removed.add(`\`${name}\` with url() or @import`)
-        continue
-      }
-      kept[name] = text
-    }
-    const children: ElementContent[] = []
-    for (const child of element.children) {
-      if (child.type === 'element') {
-        const cleaned = clean(child)
-        if (cleaned) children.push(cleaned)
-      } else if (child.type === 'text' || child.type === 'cdata') {
-        if (element.name === 'style' && !safeCss(child.value)) {
-          removed.add('<style> with url() or @import')
-          continue
-        }
-        children.push({type: 'text', value: child.value})
-      }
-      // Comments and processing instructions are dropped.
-    }
-    return {type: 'element', name: element.name, attributes: kept, children}
-  }
-
-  const svg = clean(root)!
+  const svg = cleanElement(root, removed)!
 
   // `<use>` may only show graphics (epubcheck RSC-014 rejects a `<use>` of a gradient, say).
   const kinds = new Map<string, string>()
@@ -277,7 +241,80 @@ export function sanitizeSvg(data: Uint8Array): SanitizedSvg {
   return {svg: new TextEncoder().encode(xml), removed: [...removed]}
 }
 
-/** CSS (or an attribute value) with no `@import` and no `url()` other than `url(#id)`. */
+/** `element` with only allowed elements and attributes, or `undefined` when it goes entirely. */
+function cleanElement(element: Element, removed: Set<string>): Element | undefined {
+  if (!elements.has(element.name)) {
+    removed.add(`<${element.name}>`)
+    return undefined
+  }
+  const attributes = cleanAttributes(element, removed)
+  if (element.name === 'style') {
+    const style = cleanStyleElement(element, removed)
+    return style ? {type: 'element', name: 'style', attributes, children: [{type: 'text', value: style}]} : undefined
+  }
+  const children: ElementContent[] = []
+  for (const child of element.children) {
+    if (child.type === 'element') {
+      const cleaned = cleanElement(child, removed)
+      if (cleaned) children.push(cleaned)
+    } else if (child.type === 'text' || child.type === 'cdata') {
+      children.push({type: 'text', value: child.value})
+    }
+    // Comments and processing instructions are dropped.
+  }
+  return {type: 'element', name: element.name, attributes, children}
+}
+
+/** The allowed attributes of `element` whose values load nothing. */
+function cleanAttributes(element: Element, removed: Set<string>): Element['attributes'] {
+  const kept: Element['attributes'] = {}
+  for (const [name, value] of Object.entries(element.attributes)) {
+    if (value === null || value === undefined) continue
+    const text = String(value)
+    if (!attributes.has(name)) {
+      removed.add(/^on/i.test(name) ? name : `\`${name}\``)
+    } else if (name === 'href' || name === 'xlink:href') {
+      if (text.startsWith('#')) kept[name] = text
+      else removed.add('external `href`')
+    } else if (name === 'style') {
+      const style = cleanStyleAttribute(text)
+      for (const item of style.removed) removed.add(item)
+      if (style.css !== '') kept[name] = style.css
+    } else if (isPresentationAttribute(name) ? safePresentationValue(name, text) : safeText(name, text)) {
+      kept[name] = text
+    } else {
+      removed.add(`\`${name}\` with url(), image-set() or a CSS escape`)
+    }
+  }
+  return kept
+}
+
+/**
+ * The CSS of a `<style>` element, cleaned, or `undefined` when nothing is
+ * left. Browsers join its text and CDATA children (comments between them
+ * vanish), so they are joined before parsing; markup inside is dropped.
+ */
+function cleanStyleElement(element: Element, removed: Set<string>): string | undefined {
+  let text = ''
+  for (const child of element.children) {
+    if (child.type === 'text' || child.type === 'cdata') text += child.value
+    else if (child.type === 'element') removed.add(`<${child.name}> in <style>`)
+  }
+  const style = cleanStyleSheet(text)
+  for (const item of style.removed) removed.add(item)
+  return style.css === '' ? undefined : style.css
+}
+
+/**
+ * An attribute that is no CSS property (`d`, `offset`, `in`…): no `url()` but
+ * `url(#id)`, no `@import`, and no backslash (never part of a drawing, and a
+ * CSS escape should an engine read it as CSS), but in the text of `aria-label`.
+ */
+function safeText(name: string, text: string): boolean {
+  return safeCss(text) && (name === 'aria-label' || !text.includes('\\'))
+}
+
+/** Text with no `@import` and no `url()` other than `url(#id)`. */
 function safeCss(text: string): boolean {
   if (/@import|expression\s*\(|javascript:/i.test(text)) return false
   for (const match of text.matchAll(/url\s*\(\s*(['"]?)([^'")]*)\1\s*\)/gi)) {

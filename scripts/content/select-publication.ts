@@ -3,7 +3,8 @@
  * a glob over the project's sources (sorted later, once dates are known).
  */
 import path from 'node:path'
-import type {Publication} from '../config/schema.js'
+import {braceExpand, Minimatch} from 'minimatch'
+import {maxGlobLength, type Publication} from '../config/schema.js'
 import type {SourceEntry} from './find-sources.js'
 
 /** A publication's sources, or the problems that stop it. */
@@ -15,13 +16,17 @@ export interface SelectedSources {
 
 /**
  * Select the sources of `publication` from `all` (every source of the
- * project). Paths and globs are relative to `root`.
+ * project, as `findSources` found them: real paths inside the root, so
+ * neither a glob nor a listed file can reach outside it). Paths and globs are
+ * relative to `root`. Throws a `RangeError` naming the publication when its
+ * glob is too long (the config schema refuses it first) or expands to too
+ * many alternatives (see `globMatcher`).
  */
 export function selectPublication(publication: Publication, all: readonly SourceEntry[], root: string): SelectedSources {
   const byPath = new Map(all.map((source) => [source.path, source]))
   if (typeof publication.sources === 'string') {
-    const pattern = globToRegExp(publication.sources.replace(/^\.\//, ''))
-    const sources = all.filter((source) => pattern.test(toPosix(path.relative(root, source.path))))
+    const matches = globMatcher(publication.sources, `the \`sources\` glob of publication \`${publication.name}\``)
+    const sources = all.filter((source) => matches(toPosix(path.relative(root, source.path))))
     return {sources, missing: []}
   }
   const sources: SourceEntry[] = []
@@ -34,35 +39,34 @@ export function selectPublication(publication: Publication, all: readonly Source
   return {sources, missing}
 }
 
-/** A glob (`*`, `**`, `?`, `{a,b}`) as a regular expression over POSIX paths. */
-export function globToRegExp(glob: string): RegExp {
-  let pattern = ''
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index]!
-    if (char === '*' && glob[index + 1] === '*') {
-      const slash = glob[index + 2] === '/'
-      pattern += slash ? '(?:[^/]*/)*' : '.*'
-      index += slash ? 2 : 1
-    } else if (char === '*') pattern += '[^/]*'
-    else if (char === '?') pattern += '[^/]'
-    else if (char === '{') {
-      const end = glob.indexOf('}', index)
-      if (end === -1) pattern += '\\{'
-      else {
-        pattern += `(?:${glob
-          .slice(index + 1, end)
-          .split(',')
-          .map(escape)
-          .join('|')})`
-        index = end
-      }
-    } else pattern += escapeRegExp(char)
-  }
-  return new RegExp(`^${pattern}$`)
-}
+/** At most this many patterns from `{a,b}` alternatives: a real glob has a handful. */
+const maxBraceExpansions = 1000
 
-function escapeRegExp(value: string): string {
-  return value.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+/**
+ * A test for POSIX paths relative to the root against `glob` (`*`, `**`, `?`,
+ * `[…]`, `{a,b}`, extglobs; a leading `./` is ignored). minimatch (11 and
+ * later) matches without regular expressions, so no pattern backtracks;
+ * `what` names the pattern in the `RangeError` thrown when it is longer than
+ * `maxGlobLength` characters or its `{a,b}` alternatives expand to more than
+ * a thousand patterns.
+ */
+export function globMatcher(glob: string, what: string): (file: string) => boolean {
+  if (glob.length > maxGlobLength) {
+    throw new RangeError(`Glob too long: ${what} has ${glob.length} characters, at most ${maxGlobLength} are allowed; list the files or use a shorter pattern`)
+  }
+  // minimatch would match only the first alternatives of a larger expansion: refuse rather than miss articles.
+  if (braceExpand(glob, {braceExpandMax: maxBraceExpansions + 1}).length > maxBraceExpansions) {
+    throw new RangeError(`Glob too large: ${what} expands to more than ${maxBraceExpansions} patterns through its \`{…}\` alternatives; list the files or use fewer alternatives`)
+  }
+  const matcher = new Minimatch(glob.replace(/^\.\//, ''), {
+    // Dot folders were matched before minimatch; findSources already leaves out dot files.
+    dot: true,
+    // A `!` or `#` at the start is part of a file name, as it always was here.
+    nonegate: true,
+    nocomment: true,
+    braceExpandMax: maxBraceExpansions
+  })
+  return (file) => matcher.match(file)
 }
 
 function toPosix(value: string): string {
