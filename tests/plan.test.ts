@@ -170,3 +170,40 @@ describe('build and watch make the same outputs from one plan', () => {
     expect(outputs(project)).not.toContain('c.epub')
   })
 })
+
+describe('output errors are diagnostics', () => {
+  it('a write that fails names the file and fails that source only; the others are written', async () => {
+    project = tempProject({'content/a.md': article('A', '2024-04-01'), 'content/b.md': article('B', '2024-04-02')})
+    // A folder where a.epub goes: the rename into place fails (EISDIR), as a full or read-only disk would.
+    fs.mkdirSync(path.join(project, 'dist', 'a.epub'), {recursive: true})
+    const report = await build({root: project, formats: ['epub']})
+    expect(report.ok).toBe(false)
+    const a = report.sources.find((source) => source.name === 'a')!
+    expect(a.failed).toBe(true)
+    expect(a.file.messages.map((message) => [message.ruleId, message.fatal])).toEqual([['output-write', true]])
+    expect(a.file.messages[0]!.reason).toContain('dist/a.epub')
+    expect(report.sources.find((source) => source.name === 'b')?.failed).toBe(false)
+    expect(fs.existsSync(path.join(project, 'dist', 'b.epub'))).toBe(true)
+    expect(fs.readdirSync(path.join(project, 'dist')).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('a file in place of the output folder is an OutDirError before anything is built', async () => {
+    project = tempProject({'content/a.md': article('A', '2024-04-01')})
+    fs.writeFileSync(path.join(project, 'dist'), 'not a folder')
+    await expect(build({root: project, formats: ['epub']})).rejects.toMatchObject({name: 'OutDirError'})
+    expect(fs.readFileSync(path.join(project, 'dist'), 'utf8')).toBe('not a folder')
+  })
+
+  it('removes temp files a killed build left (ours only, older than this process), and nothing else', async () => {
+    project = tempProject({'content/a.md': article('A', '2024-04-01')})
+    const dist = path.join(project, 'dist')
+    fs.mkdirSync(dist)
+    const old = new Date(Date.now() - 3_600_000)
+    for (const name of ['.a.pdf.0123456789ab.handout.tmp', '.notes.tmp', 'keep.txt']) {
+      fs.writeFileSync(path.join(dist, name), 'x')
+      fs.utimesSync(path.join(dist, name), old, old)
+    }
+    await build({root: project, formats: ['epub']})
+    expect(fs.readdirSync(dist).sort()).toEqual(['.notes.tmp', 'a.epub', 'keep.txt'])
+  })
+})

@@ -156,7 +156,7 @@ function failure(reporter: Reporter, error: unknown): number {
   if (isConfigError(error)) printMessages(reporter, error.file)
   reporter.write(`${toolName}: ${(error as Error).message}\n`)
   const name = (error as Error).name
-  return name === 'PlanError' || name === 'OutDirError' || error instanceof UsageError ? 2 : 1
+  return ['PlanError', 'OutDirError', 'SourcePathError'].includes(name) || error instanceof UsageError ? 2 : 1
 }
 
 /** A config file error (checked by name: importing its class would load YAML and zod early). */

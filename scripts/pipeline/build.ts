@@ -14,6 +14,7 @@ import type {Document} from '../core/types.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {createProcessor, type Processor} from '../markdown/processor.js'
+import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import {parseDocument} from '../parse/parse-document.js'
 import {loadTemplates, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
@@ -169,11 +170,22 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
     const root = path.resolve(options.root)
     const {config, file: configFile} = await loadConfig(root)
     const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName))
+    await prepareOutput(path.resolve(root, options.outDir))
     const report = await builder.run(plan, hooks)
     return {...report, ms: performance.now() - started}
   } finally {
     await builder.close()
   }
+}
+
+/**
+ * Make the output folder (a file in its place is an `OutDirError`: bad usage)
+ * and remove temporary files that a killed earlier build left there: only our
+ * own temp names, only those older than this process.
+ */
+export async function prepareOutput(outDir: string): Promise<void> {
+  await prepareOutDir(outDir)
+  await removeStaleTemps(outDir, {olderThan: new Date(performance.timeOrigin)})
 }
 
 /** Everything a run needs: the builder's state and the run's timings. */

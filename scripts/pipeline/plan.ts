@@ -51,7 +51,13 @@ export function planBuild(config: Config, all: SourceEntry[], options: BuildOpti
   const root = path.resolve(options.root)
   const chosen = choosePublications(config, options)
   const publications = chosen.map((publication) => {
-    const selected = selectPublication(publication, all, root)
+    let selected: ReturnType<typeof selectPublication>
+    try {
+      selected = selectPublication(publication, all, root)
+    } catch (error) {
+      // A glob too long or too large to match safely: the config's mistake, bad usage.
+      throw new PlanError((error as Error).message, {cause: error})
+    }
     return {publication, sources: selected.sources, missing: selected.missing}
   })
 

@@ -12,6 +12,7 @@ import type {Asset, Document} from '../core/types.js'
 import {generator} from '../core/version.js'
 import type {CoverCache} from '../cover/cover-cache.js'
 import type {CoverData} from '../cover/render-cover.js'
+import {describeWriteError} from '../output/out-dir.js'
 import {writeAtomic} from '../output/write-atomic.js'
 import type {BrowserSession} from '../pdf/browser.js'
 import {BrowserError} from '../pdf/find-browser.js'
@@ -111,7 +112,15 @@ export async function produce(context: ProduceContext, product: Product): Promis
   const outDir = path.resolve(context.root, context.options.outDir)
   for (const output of made) {
     const target = path.join(outDir, `${product.name}.${output.format}`)
-    await timed(context.timings, 'write', () => writeAtomic(target, output.data))
+    try {
+      await timed(context.timings, 'write', () => writeAtomic(target, output.data))
+    } catch (error) {
+      // Disk full, no permission, a folder in the way: this product fails with a message
+      // naming the file (its previous outputs stay); the others go on.
+      const described = describeWriteError(error, path.relative(context.root, target) || target)
+      product.file.message(described.message, {ruleId: 'output-write', source: 'handout', cause: error as Error}).fatal = true
+      return undefined
+    }
     outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
   }
   return {outputs, ...(articlePages ? {articlePages} : {})}

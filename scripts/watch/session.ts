@@ -12,7 +12,7 @@ import {type BuildOptions, type BuildOptionsInput, type Config, resolveBuildOpti
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
-import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, type SourceReport} from '../pipeline/build.js'
+import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, prepareOutput, type SourceReport} from '../pipeline/build.js'
 import {type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
 import {type ChangeCollector, collectChanges, type Pending} from './changes.js'
@@ -116,6 +116,7 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     await builder.close()
   }
   try {
+    await prepareOutput(session.outDir)
     // The preview starts before the first build, so that a page opened now hears about it too.
     if (serve) {
       preview = await startPreview({outDir: session.outDir, port, formats: options.formats, names: () => session.names()})
