@@ -144,7 +144,7 @@ describe('handout build', () => {
       })
     })
     expect(await exited).toBe(130)
-    expect(stderr).toContain('SIGINT: finishing the current document, then stopping')
+    expect(stderr).toContain('SIGINT: stopping (parses end now, a print under way finishes')
     expect(browserPids.length).toBeGreaterThan(0)
     for (const pid of browserPids) expect(() => process.kill(pid, 0), `browser process ${pid} still running`).toThrow()
     const written = fs.readdirSync(path.join(project, 'dist'))

@@ -80,7 +80,7 @@ async function runBuild(command: Run, reporter: Reporter, signals: Signals, envi
   const started = performance.now()
   const controller = new AbortController()
   signals.onFirst((signal) => {
-    reporter.write(`\n${signal}: finishing the current document, then stopping (press again to quit now).\n`)
+    reporter.write(`\n${signal}: stopping (parses end now, a print under way finishes; press again to quit now).\n`)
     controller.abort()
   })
   const timings: PhaseTimings | undefined = command.timings === undefined ? undefined : {startup}

@@ -13,9 +13,8 @@ import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
-import {createProcessor, type Processor} from '../markdown/processor.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
-import {parseDocument} from '../parse/parse-document.js'
+import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
 import {loadTemplates, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {handoutProduct} from './handout.js'
@@ -98,7 +97,12 @@ export interface Builder {
    * edit). On error the previous templates stay in use and the error is thrown.
    */
   reloadTemplates(): Promise<void>
-  /** Close the browser. Always call, in `finally`; safe to call twice. */
+  /**
+   * Stop parsing at once (Ctrl-C, SIGTERM): parses under way fail as stopped
+   * and no other starts; printing under way finishes. Then call `close()`.
+   */
+  interrupt(): Promise<void>
+  /** Close the parse workers and the browser. Always call, in `finally`; safe to call twice. */
   close(): Promise<void>
 }
 
@@ -120,7 +124,14 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       () => {}
     )
   }
+  // Parsing runs in worker threads, bounded in memory and time (see parse-pool.ts).
+  const parser = createParsePool({
+    size: options.concurrency,
+    timeout: options.timeout,
+    processor: {root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels}
+  })
   const close = async () => {
+    await parser.close()
     const closing = session
     session = Promise.reject(new Error('The builder is closed'))
     session.catch(() => {})
@@ -138,7 +149,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     options,
     root,
     templates,
-    processor: createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels}),
+    parser,
     covers: createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers')),
     browser
   }
@@ -152,6 +163,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     async reloadTemplates() {
       state.templates = await loadTemplates(templatesDir)
     },
+    interrupt: () => parser.close(),
     close
   }
 }
@@ -171,6 +183,8 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
     const {config, file: configFile} = await loadConfig(root)
     const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName))
     await prepareOutput(path.resolve(root, options.outDir))
+    // A parse can take up to the time limit: Ctrl-C stops it at once, not after it.
+    hooks.signal?.addEventListener('abort', () => void builder.interrupt(), {once: true})
     const report = await builder.run(plan, hooks)
     return {...report, ms: performance.now() - started}
   } finally {
@@ -190,7 +204,7 @@ export async function prepareOutput(outDir: string): Promise<void> {
 
 /** Everything a run needs: the builder's state and the run's timings. */
 interface RunContext extends ProduceContext {
-  processor: Processor
+  parser: ParsePool
 }
 
 async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, parsed: Map<string, Document>): Promise<BuildReport> {
@@ -231,7 +245,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
 async function runSource(context: RunContext, source: SourceEntry, pageSize: BuildOptions['pageSize'] | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
-    parseDocument(context.processor, source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
+    context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
   )
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
     file,

@@ -111,6 +111,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     if (closed) return
     closed = true
     session.closed = true
+    // A parse under way can take up to the time limit: stop it now; a print under way finishes.
+    await builder.interrupt()
     await changes.close()
     await preview?.close()
     await builder.close()
