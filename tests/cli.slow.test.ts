@@ -7,7 +7,7 @@ import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {browser, pdfInfo, repo, tempProject} from './support/tools.js'
+import {browser, epubcheck, pdfInfo, repo, tempProject} from './support/tools.js'
 
 const bin = path.join(repo, 'bin', 'handout.js')
 const good = (title: string, extra = '') => `---\ntitle: ${title}\ndate: 2024-04-05\npublisher: Test Press\n${extra}---\n\n## A question?\n\nAn answer.\n`
@@ -113,12 +113,21 @@ describe('handout build', () => {
     expect(pdfInfo(path.join(project, 'dist', 'a.pdf')).CreationDate).toBe('2023-11-14T22:13:20Z')
   })
 
-  it('fails in one sentence when the browser is missing', () => {
-    project = tempProject({'content/a.md': good('A')})
+  it('without a browser, writes the EPUBs and fails each PDF with one sentence', () => {
+    project = tempProject({'content/a.md': good('A'), 'content/b.md': good('B')})
     const result = cli(['build'], {HANDOUT_BROWSER: '/nonexistent/chrome'})
     expect(result.status).toBe(1)
-    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^handout-press: Browser `\/nonexistent\/chrome` .* does not exist or is not executable: fix the path or unset it$/)
-    expect(fs.existsSync(path.join(project, 'dist'))).toBe(false)
+    // Two sources print at once: their lines come in either order.
+    const errors = result.stderr
+      .split('\n')
+      .filter((line) => line.includes('error:'))
+      .sort()
+    expect(errors).toEqual([
+      expect.stringMatching(/^content\/a\.md:1:1: error: `a\.pdf` not made: Browser `\/nonexistent\/chrome` .* does not exist or is not executable: fix the path or unset it \[browser-unavailable\]$/),
+      expect.stringMatching(/^content\/b\.md:1:1: error: `b\.pdf` not made: .* \[browser-unavailable\]$/)
+    ])
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['a.epub', 'b.epub'])
+    expect(epubcheck(path.join(project, 'dist', 'a.epub'))).toMatchObject({fatals: 0, errors: 0, warnings: 0})
   })
 
   it('stops cleanly on Ctrl-C: finishes the current document, closes the browser, leaves no temp files', async () => {

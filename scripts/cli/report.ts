@@ -28,6 +28,7 @@ export function printMessages(reporter: Reporter, file: VFile): void {
 export function progressLine(reporter: Reporter, report: SourceReport, done: number, total: number): string {
   const counter = `[${done}/${total}]`
   const source = relative(reporter, report.file.path)
+  if (report.failed && report.outputs.length > 0) return `${counter} ✗ ${source} → ${outputList(reporter, report)} only (see above) in ${seconds(report.ms)}\n`
   if (report.failed) return `${counter} ✗ ${source}: not built (previous outputs kept)\n`
   if (report.outputs.length === 0) return `${counter} ✓ ${source}: parsed for ${report.partOf.map((name) => `book ${name}`).join(', ') || 'nothing'} in ${seconds(report.ms)}\n`
   return `${counter} ✓ ${source} → ${outputList(reporter, report)} in ${seconds(report.ms)}\n`
@@ -35,6 +36,7 @@ export function progressLine(reporter: Reporter, report: SourceReport, done: num
 
 /** `[book] ✓ name (3 articles) → dist/name.pdf (9 pages, 117 KB), …` */
 export function bookLine(reporter: Reporter, report: PublicationReport): string {
+  if (report.failed && report.outputs.length > 0) return `[book] ✗ ${report.name} → ${outputList(reporter, report)} only (see above) in ${seconds(report.ms)}\n`
   if (report.failed) return `[book] ✗ ${report.name}: not built (previous book kept)\n`
   return `[book] ✓ ${report.name} (${report.articles} article${report.articles === 1 ? '' : 's'}) → ${outputList(reporter, report)} in ${seconds(report.ms)}\n`
 }

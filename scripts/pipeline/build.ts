@@ -259,7 +259,7 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Bui
   if (!document) return report([], true)
   if (pageSize === undefined) return report([], false)
   const produced = await produce(context, handoutProduct(document, pageSize))
-  return report(produced?.outputs ?? [], !produced)
+  return report(produced?.outputs ?? [], !produced || produced.failed)
 }
 
 /** Make one book from its members' documents (parsed in this run, or earlier in a watch session). */
@@ -295,5 +295,5 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   checkCrossReferences(publication, documents)
   const product = bookProduct(context.options, publication, documents, file)
   const produced = product && (await produce(context, product))
-  return report(produced?.outputs ?? [], !produced, produced?.articlePages)
+  return report(produced?.outputs ?? [], !produced || produced.failed, produced?.articlePages)
 }

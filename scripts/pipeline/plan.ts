@@ -107,11 +107,12 @@ export interface Change {
  */
 export function planChange(plan: BuildPlan, change: Change, parsed: ReadonlyMap<string, unknown>, previous: BuildPlan | undefined): BuildPlan {
   if (change.everything) return plan
-  const handouts = new Map([...plan.handouts].filter(([file]) => change.touched.has(file)))
+  // After a config edit: handouts that are new or get another paper size, and every book.
+  const unchanged = (file: string, handout: HandoutPlan) => previous?.handouts.has(file) === true && previous.handouts.get(file)?.pageSize === handout.pageSize
+  const handouts = new Map([...plan.handouts].filter(([file, handout]) => change.touched.has(file) || (change.config && !unchanged(file, handout))))
   const membersBefore = new Map(previous?.books.map((book) => [book.publication.name, book.sources.map((source) => source.path).join('\n')]))
-  const books = plan.books.filter(
-    (book) => book.sources.some((source) => change.touched.has(source.path)) || membersBefore.get(book.publication.name) !== book.sources.map((source) => source.path).join('\n')
-  )
+  const members = (book: BookPlan) => book.sources.map((source) => source.path).join('\n')
+  const books = plan.books.filter((book) => change.config || book.sources.some((source) => change.touched.has(source.path)) || membersBefore.get(book.publication.name) !== members(book))
   const needed = new Set(handouts.keys())
   for (const book of books) for (const source of book.sources) if (change.touched.has(source.path) || !parsed.has(source.path)) needed.add(source.path)
   return {...plan, sources: plan.sources.filter((source) => needed.has(source.path)), handouts, books}

@@ -80,34 +80,52 @@ export interface Image {
 /** The outputs written, or `undefined` when the product failed (its file says why). */
 export interface Produced {
   outputs: OutputReport[]
+  /** Some format was not made (no browser for the PDF) though the others were written. */
+  failed: boolean
   /** 1-based page where each article starts, for a book's PDF. */
   articlePages?: number[]
 }
 
 /** Make and write every format of `product`; never throws for content problems. */
 export async function produce(context: ProduceContext, product: Product): Promise<Produced | undefined> {
-  let made: Array<{format: Format; data: Uint8Array; pages?: number}>
   let articlePages: number[] | undefined
   // Made once, for the PDF (a book's cover page) and the EPUB alike.
   let coverImage: Promise<Image> | undefined
   const cover = () => (coverImage ??= coverOf(context, product))
-  try {
-    // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
-    made = await Promise.all(
-      context.options.formats.map(async (format) => {
-        if (format === 'epub') return {format, data: await makeEpub(context, product, cover)}
-        const pdf = await makePdf(context, product, cover)
-        articlePages = pdf.articlePages
-        return {format, data: pdf.data, pages: pdf.pages}
-      })
-    )
-  } catch (error) {
-    // No browser at all is the machine's problem, not this product's: stop the build.
-    if (error instanceof BrowserError) throw error
-    product.file.message(`Could not produce \`${product.name}\`: ${(error as Error).message.split('\n')[0]}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
-    return undefined
+  // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+  const settled = await Promise.allSettled(
+    context.options.formats.map(async (format): Promise<Made> => {
+      if (format === 'epub') return {format, data: await makeEpub(context, product, cover)}
+      const pdf = await makePdf(context, product, cover)
+      articlePages = pdf.articlePages
+      return {format, data: pdf.data, pages: pdf.pages}
+    })
+  )
+  const made = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+  const errors = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []))
+  // No browser is the machine's problem, not the content's: the PDF fails with one
+  // message and the other formats are still written. Any other failure: nothing is.
+  const noBrowser = errors.length > 0 && errors.every((error) => error instanceof BrowserError)
+  if (errors.length > 0) {
+    const reason = errors[0]!.message.split('\n')[0]
+    if (noBrowser) product.file.message(`\`${product.name}.pdf\` not made: ${reason}`, {ruleId: 'browser-unavailable', source: 'handout'}).fatal = true
+    else product.file.message(`Could not produce \`${product.name}\`: ${reason}`, {ruleId: 'render-failed', source: 'handout'}).fatal = true
+    if (!noBrowser) return undefined
   }
   // All outputs of a product are made before any is written: it is replaced whole or not at all.
+  const outputs = await writeAll(context, product, made)
+  if (!outputs) return undefined
+  return {outputs, failed: errors.length > 0, ...(articlePages ? {articlePages} : {})}
+}
+
+interface Made {
+  format: Format
+  data: Uint8Array
+  pages?: number
+}
+
+/** Write each output atomically; on a failure, a message naming the file, and `undefined`. */
+async function writeAll(context: ProduceContext, product: Product, made: Made[]): Promise<OutputReport[] | undefined> {
   const outputs: OutputReport[] = []
   const outDir = path.resolve(context.root, context.options.outDir)
   for (const output of made) {
@@ -123,7 +141,7 @@ export async function produce(context: ProduceContext, product: Product): Promis
     }
     outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
   }
-  return {outputs, ...(articlePages ? {articlePages} : {})}
+  return outputs
 }
 
 async function makePdf(context: ProduceContext, product: Product, cover: () => Promise<Image>) {
