@@ -7,7 +7,10 @@ import type {Element, ElementContent, Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {visit} from 'unist-util-visit'
 import type {Document} from '../core/types.js'
+import {contentsList} from './contents-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
+import {mathForEpub} from './epub-math.js'
+import {fillLabels} from './fill-labels.js'
 import {labelsFor} from './labels.js'
 
 /**
@@ -18,6 +21,13 @@ export function renderEpubBody(document: Document, resolve: ResolveReference = (
   const tree = structuredClone(document.tree)
   rewriteCrossReferences(tree, document.crossReferences, resolve)
   addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
+  // Rich content (issue 14): words in the article's language, MathML, no page breaks
+  // (readers paginate), and the contents list when the article asks for one.
+  fillLabels(tree, document.meta.lang)
+  mathForEpub(tree)
+  removePageBreaks(tree)
+  const contents = contentsList(document)
+  if (contents) tree.children.unshift(contents)
   return toHtml(tree, {
     // XHTML: every element closed, no named entities.
     closeSelfClosing: true,
@@ -58,5 +68,14 @@ function notesOf(list: Element): ElementContent[] {
     if (first) first.children.unshift(label)
     else children.unshift(label)
     return [{type: 'element', tagName: 'aside', properties: {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['footnote']}, children}]
+  })
+}
+
+function removePageBreaks(tree: Root): void {
+  visit(tree, 'element', (node: Element, index, parent) => {
+    const classes = Array.isArray(node.properties.className) ? node.properties.className : []
+    if (!parent || index === undefined || node.tagName !== 'div' || !classes.includes('page-break')) return
+    parent.children.splice(index, 1)
+    return index
   })
 }

@@ -6,7 +6,9 @@ import {toHtml} from 'hast-util-to-html'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import type {Document} from '../core/types.js'
+import {contentsList} from './contents-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
+import {fillLabels} from './fill-labels.js'
 import {formatDate, labelsFor} from './labels.js'
 import {cssString, type Templates} from './templates.js'
 
@@ -47,10 +49,16 @@ export interface PrintPage {
 export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
   const notes = labelsFor(document.meta.lang).notes
   const {tree, hasNotes} = printTree(document)
+  // `toc: true`: the contents list before the body (a handout's only; the book has its own).
+  const contents = contentsList(document)
+  if (contents) tree.children.unshift(contents)
+  const body = toHtml(tree)
   const html = templates.print({
     ...templateData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
-    body: toHtml(tree)
+    // KaTeX's stylesheet and fonts only for pages with math (`rehypeMath`).
+    hasMath: body.includes('class="katex"'),
+    body
   })
   return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
 }
@@ -63,6 +71,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
   const copy = structuredClone(document.tree)
   rewriteCrossReferences(copy, document.crossReferences, resolve)
+  fillLabels(copy, document.meta.lang)
   const notesLabel = labelsFor(document.meta.lang).notes
   let hasNotes = false
   visit(copy, 'element', (node: Element) => {
@@ -72,6 +81,8 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
       node.children = [{type: 'text', value: '↑'}]
       return SKIP
     }
+    // Paper cannot be clicked open.
+    if (node.tagName === 'details') node.properties.open = true
     if (node.tagName === 'h2' && classes.includes('sr-only')) {
       hasNotes = true
       node.properties.className = ['notes-label']
