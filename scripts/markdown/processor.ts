@@ -16,6 +16,7 @@ import remarkRehype from 'remark-rehype'
 import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
+import rehypeCitations from './rehype-citations.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
 import rehypeHeadings from './rehype-headings.js'
 import rehypeHighlightCode from './rehype-highlight-code.js'
@@ -97,6 +98,9 @@ export function createProcessor(options: ProcessorOptions) {
       // Needs the final ids (adds `fig-…`/`tbl-…` ones) and makes `#…` links that
       // `rehypeLinks` then checks.
       .use(rehypeNumbering)
+      // After the sanitiser (citeproc's HTML gets a schema of its own) and numbering
+      // (`[@fig:x]` is a reference, not a citation); its `#ref-…` links are checked next.
+      .use(rehypeCitations, {root: options.root})
       // Links to other articles (`other.md#id`) are marked for the renderers, after the
       // sanitiser (which would drop the mark) and before links to nowhere are unwrapped.
       .use(rehypeCrossReferences)

@@ -22,7 +22,7 @@ export default function remarkUnknownDirectives() {
       const text = start === undefined || end === undefined ? `:${node.name}` : source.slice(start, end)
       if (node.type === 'textDirective') {
         touched.add(parent)
-        parent.children.splice(index, 1, {type: 'text', value: text} as RootContent)
+        parent.children.splice(index, 1, {type: 'text', value: text, position: node.position} as RootContent)
         return [SKIP, index + 1]
       }
       if (node.type === 'leafDirective') {
