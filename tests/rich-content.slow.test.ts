@@ -51,7 +51,7 @@ describe('rich content worksheet', () => {
   })
 
   it('prints callouts, numbered captions, references, citations and contents in words', () => {
-    const text = pages.join('\n')
+    const text = pages.join('\n').replace(/\s+/g, ' ')
     for (const word of ['NOTE', 'TIP', 'IMPORTANT', 'WARNING', 'CAUTION', 'WORKED EXAMPLE', 'CONTENTS']) expect(text).toContain(word)
     expect(text).toContain('Figure 1: Monsoon rainfall by month')
     expect(text).toContain('Table 1: SI units used in this worksheet')
@@ -65,9 +65,14 @@ describe('rich content worksheet', () => {
 
   it('breaks the page where the author wrote \\newpage', () => {
     const before = pages.findIndex((page) => page.includes('SI units used in this worksheet'))
-    const after = pages.findIndex((page) => page.includes('Computing it'))
+    // The last mention: the first is in the contents.
+    const after = pages.findLastIndex((page) => page.includes('Computing it'))
     expect(after).toBe(before + 1)
-    expect(pages[after]!.trimStart().split('\n')[1]).toMatch(/Computing it/)
+    // Its first line after the running head is the heading.
+    const lines = pages[after]!.split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+    expect(lines[1]).toBe('Computing it')
   })
 
   it('highlights code with wrapped lines numbered once', () => {
@@ -86,10 +91,12 @@ describe('rich content worksheet', () => {
     expect(chapter).toContain('<span class="pl-k">def</span>')
   })
 
-  it('passes epubcheck and Ace', () => {
-    const epub = path.join(project, 'dist', 'physics-worksheet.epub')
-    const result = epubcheck(epub)
+  it('passes epubcheck', () => {
+    const result = epubcheck(path.join(project, 'dist', 'physics-worksheet.epub'))
     expect(result, result.output).toMatchObject({fatals: 0, errors: 0, warnings: 0})
-    expect(ace(epub)).toEqual([])
-  }, 240_000)
+  }, 120_000)
+
+  it('passes Ace', () => {
+    expect(ace(path.join(project, 'dist', 'physics-worksheet.epub'))).toEqual([])
+  }, 400_000)
 })

@@ -24,8 +24,10 @@ export interface Options {
 }
 
 const origin = 'handout:citations'
-const group = /\[((?:[^[\]@;]*?@[\p{L}\p{N}_][\p{L}\p{N}_:.#$%&+?<>~/-]*[^[\]@;]*;?\s*)+)\]/gu
-const item = /^\s*(?:[^@]*?)@([\p{L}\p{N}_][\p{L}\p{N}_:.#$%&+?<>~/-]*?)\s*(?:,\s*(.*?))?\s*$/u
+// Linear on any input: brackets holding an `@`, then each `;`-separated item checked alone.
+const group = /\[([^[\]]*@[^[\]]*)\]/g
+// An optional prefix ending in a space (so `a@b.example` is no citation), `@key` (no trailing punctuation), an optional `, locator`.
+const item = /^(?:[^@]*\s)?@([\p{L}\p{N}_](?:[\p{L}\p{N}_:.#$%&+?<>~/-]*[\p{L}\p{N}_])?)\s*(?:,(.*))?$/su
 const locatorLabels: Record<string, string> = {
   p: 'page',
   pp: 'page',
@@ -57,11 +59,15 @@ export default function rehypeCitations(options: Options) {
     const meta = file.data.frontMatter
     if (found.length === 0 || !meta) return
     const place = location(file)
-    const at = (node: Text, offset: number) => (node.position?.start.offset === undefined ? node.position?.start : place.toPoint(node.position.start.offset + offset))
+    // Text split by an earlier plugin (autolinks) has no place: its parent's.
+    const at = (citation: Found) => {
+      const start = citation.node.position?.start
+      return start?.offset === undefined ? (start ?? citation.parent.position?.start) : place.toPoint(start.offset + citation.match.index!)
+    }
     if (!meta.bibliography) {
       const first = found[0]!
       file.message(`Citation \`${first.match[0]}\` but no \`bibliography\` in the front matter: name a BibTeX or CSL-JSON file`, {
-        place: at(first.node, first.match.index!),
+        place: at(first),
         ruleId: 'citation-no-bibliography',
         source: origin
       })
@@ -91,7 +97,7 @@ export default function rehypeCitations(options: Options) {
     const usable = found.filter((citation) => {
       const missing = citation.items.find((entry) => !known.has(entry.id))
       if (missing) {
-        file.message(`Unknown citation key \`@${missing.id}\`: it is not in \`${meta.bibliography}\``, {place: at(citation.node, citation.match.index!), ruleId: 'citation-unknown', source: origin})
+        file.message(`Unknown citation key \`@${missing.id}\`: it is not in \`${meta.bibliography}\``, {place: at(citation), ruleId: 'citation-unknown', source: origin})
         return false
       }
       for (const entry of citation.items) if (!cited.includes(entry.id)) cited.push(entry.id)
@@ -115,12 +121,13 @@ function findCitations(tree: Root): Found[] {
     if (parent.type === 'element' && ['code', 'pre', 'a', 'kbd'].includes(parent.tagName)) return
     for (const match of node.value.matchAll(group)) {
       const items = match[1]!.split(';').map((part) => item.exec(part))
-      if (items.some((entry) => !entry)) continue
+      // `[@fig:x]` is a reference (`rehypeNumbering`), not a citation.
+      if (items.some((entry) => !entry || /^(fig|tbl):/.test(entry[1]!))) continue
       found.push({
         node,
         parent,
         match,
-        items: items.map((entry) => ({id: entry![1]!, ...locatorOf(entry![2])}))
+        items: items.map((entry) => ({id: entry![1]!, ...locatorOf(entry![2]?.trim())}))
       })
     }
   })

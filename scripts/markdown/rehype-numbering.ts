@@ -16,7 +16,7 @@ import {idOf} from './remark-figure-ids.js'
 
 const origin = 'handout:numbering'
 const tableCaption = /^Table:\s*/
-const tableId = /\s*\{#(tbl:[\p{L}\p{N}_-]+)\}\s*$/u
+const tableId = /\{#(tbl:[\p{L}\p{N}_-]+)\}\s*$/u
 const reference = /\[?@((fig|tbl):[\p{L}\p{N}_-]*[\p{L}\p{N}])\]?/gu
 
 /** What a numbered thing is called: the key of its word in `render/labels.ts`. */
@@ -72,7 +72,7 @@ function captionTables(tree: Root, file: VFile, ids: Set<string>): void {
       const last = paragraph.children.at(-1)
       const match = last?.type === 'text' ? tableId.exec(last.value) : null
       if (match && last?.type === 'text') {
-        last.value = last.value.slice(0, match.index)
+        last.value = last.value.slice(0, match.index).trimEnd()
         const id = idOf(match[1]!)
         if (ids.has(id)) file.message(`Duplicate id \`${match[1]}\`: give each table its own label`, {place: paragraph.position, ruleId: 'reference-duplicate', source: origin})
         else node.properties.id = id
@@ -118,7 +118,8 @@ function linkReferences(tree: Root, file: VFile, numbers: Map<string, {kind: Kin
       if (!target) {
         const offset = node.position?.start.offset
         file.message(`Reference \`@${match[1]}\` has no numbered ${match[2] === 'fig' ? 'figure' : 'table'} with that label: add \`{#${match[1]}}\` to its caption`, {
-          place: offset === undefined ? node.position : place.toPoint(offset + match.index),
+          // Text split by an earlier plugin (autolinks) has no place: its paragraph's.
+          place: offset === undefined ? (node.position ?? parent.position) : place.toPoint(offset + match.index),
           ruleId: 'reference-unknown',
           source: origin
         })
