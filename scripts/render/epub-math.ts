@@ -2,7 +2,9 @@
  * Math for the EPUB: KaTeX's HTML rendering (print fonts, inline styles) is
  * dropped and its MathML kept, which EPUB 3 reading systems must accept, with
  * the TeX as `alttext` (read aloud, or shown where MathML is not rendered) and
- * as the `application/x-tex` annotation KaTeX writes.
+ * as the `application/x-tex` annotation KaTeX writes. MathML renderers never
+ * show the annotation; where MathML is flattened to text (Calibre's AZW3 for
+ * older Kindles), the TeX follows the flattened formula, so it stays readable.
  */
 import type {Element, Root} from 'hast'
 import {toString as textOf} from 'hast-util-to-string'
