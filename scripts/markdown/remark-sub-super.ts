@@ -14,6 +14,8 @@ export default function remarkSubSuper() {
   return (tree: Root) => {
     visit(tree, 'text', (node, index, parent) => {
       if (!parent || index === undefined || !pattern.test(node.value)) return
+      // A bare URL made a link (`https://host/~a~b`) keeps its text as written.
+      if (parent.type === 'link' && parent.url.endsWith(node.value)) return
       pattern.lastIndex = 0
       const parts: PhrasingContent[] = []
       let last = 0
