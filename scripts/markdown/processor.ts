@@ -30,6 +30,7 @@ import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
 import remarkCallouts from './remark-callouts.js'
 import remarkCodeMeta from './remark-code-meta.js'
+import remarkFencedCallouts from './remark-fenced-callouts.js'
 import remarkFigureIds from './remark-figure-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
 import remarkPageBreaks from './remark-page-breaks.js'
@@ -68,6 +69,8 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkDirective)
       .use(remarkDefinitionList)
       .use(remarkCodeMeta)
+      // `:::note Title` paragraphs become the container directives `remarkCallouts` reads.
+      .use(remarkFencedCallouts)
       .use(remarkCallouts)
       .use(remarkPageBreaks)
       // After every plugin that uses directives: the rest go back to their text.

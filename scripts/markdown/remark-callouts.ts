@@ -1,6 +1,7 @@
 /**
  * Callouts: GitHub alerts (`> [!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]`,
- * `[!CAUTION]`) and directive containers (`:::note`, `:::warning[Title]`)
+ * `[!CAUTION]`) and directive containers (`:::note`, `:::warning[Title]`, and
+ * `:::warning Title` via `remarkFencedCallouts`)
  * become `<aside class="callout callout-<type>" role="note">` with a title
  * paragraph. An empty title is filled with the localised label by the
  * renderers (`render/fill-labels.ts`), which know the article's language.
