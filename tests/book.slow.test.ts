@@ -160,7 +160,8 @@ describe('book EPUB', () => {
     expect(elNino).toMatch(/<a href="#user-content-fn-noaa"[^>]*epub:type="noteref"[^>]*role="doc-noteref"/)
     expect(elNino).toMatch(/<aside id="user-content-fn-noaa" epub:type="footnote" role="doc-footnote"/)
     expect(elNino).toMatch(/<img src="assets\/[0-9a-f]{16}\.png" alt="Bar chart of June&#x2013;September rainfall/)
-    expect(elNino).toContain('<figcaption>June&#x2013;September rainfall')
+    // Captioned figures are numbered per article (issue 14), in the article's language.
+    expect(elNino).toContain('<figcaption><span class="caption-label">Figure&#xA0;1</span>: June&#x2013;September rainfall')
     const minerals = await zip.file('OEBPS/003-critical-minerals.xhtml')!.async('string')
     expect(minerals).toContain('href="002-el-nino-monsoon.xhtml"')
   })
