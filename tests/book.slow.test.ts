@@ -34,7 +34,8 @@ describe('publication build', () => {
     const messages = [...report.sources, ...report.publications].flatMap((item) => item.file.messages.map(String))
     expect(messages).toEqual([])
     expect(report.ok).toBe(true)
-    expect(report.sources.map((source) => source.name).sort()).toEqual(['critical-minerals', 'el-nino-monsoon', 'is-k-resurgence'])
+    // The rich content worksheet (content/worksheets/) is a handout of its own, in no book.
+    expect(report.sources.map((source) => source.name).sort()).toEqual(['critical-minerals', 'el-nino-monsoon', 'is-k-resurgence', 'physics-worksheet'])
     expect(report.publications.map((book) => [book.name, book.articles, book.outputs.map((output) => output.format)])).toEqual([['explainers-2024-04', 3, ['pdf', 'epub']]])
   })
 })
@@ -175,7 +176,7 @@ describe('book EPUB', () => {
 describe('accessibility (Ace by DAISY)', () => {
   it('reports no violations on the book and on every handout EPUB', () => {
     const epubs = [epub, ...report.sources.map((source) => path.join(project, 'dist', `${source.name}.epub`))]
-    expect(epubs).toHaveLength(4)
+    expect(epubs).toHaveLength(5)
     for (const file of epubs) expect(ace(file), path.basename(file)).toEqual([])
   }, 300_000)
 

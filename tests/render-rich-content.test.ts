@@ -36,7 +36,7 @@ describe('rich content rendering', () => {
     const body = '\n## One\n\n### One.1\n\n#### Deep\n\n## Two\n'
     const on = await documentOf(`---\ntitle: T\ntoc: true\ntocDepth: 3\n---\n${body}`)
     expect(toHtml(contentsList(on)!)).toBe(
-      '<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p><ol><li><a href="#one">One</a><ol><li><a href="#one1">One.1</a></li></ol></li><li><a href="#two">Two</a></li></ol></nav>'
+      '<nav class="contents-list" aria-label="Contents"><p class="contents-list-title">Contents</p><ol><li><a href="#one">One</a><ol><li><a href="#one1">One.1</a></li></ol></li><li><a href="#two">Two</a></li></ol></nav>'
     )
     expect(contentsList(await documentOf(`---\ntitle: T\n---\n${body}`))).toBeUndefined()
   })

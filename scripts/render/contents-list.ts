@@ -6,7 +6,7 @@ import type {Element, ElementContent} from 'hast'
 import type {Document} from '../core/types.js'
 import {labelsFor} from './labels.js'
 
-/** `<nav class="toc">` for `document`, or `undefined` when it asks for none (or has no headings). */
+/** `<nav class="contents-list">` for `document`, or `undefined` when it asks for none (or has no headings). */
 export function contentsList(document: Document): Element | undefined {
   const {meta} = document
   const headings = document.headings.filter((heading) => heading.depth <= meta.tocDepth && heading.id)
@@ -31,8 +31,8 @@ export function contentsList(document: Document): Element | undefined {
   return {
     type: 'element',
     tagName: 'nav',
-    properties: {className: ['toc'], ariaLabel: title},
-    children: [{type: 'element', tagName: 'p', properties: {className: ['toc-title']}, children: [{type: 'text', value: title}]}, root]
+    properties: {className: ['contents-list'], ariaLabel: title},
+    children: [{type: 'element', tagName: 'p', properties: {className: ['contents-list-title']}, children: [{type: 'text', value: title}]}, root]
   }
 }
 
