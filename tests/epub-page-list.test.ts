@@ -26,8 +26,8 @@ async function pdfWith(pageCount: number, dests: Record<string, number>): Promis
 describe('EPUB page-list', () => {
   it('gives top-level blocks probe ids and links, keeping ids they have', () => {
     const tree: Root = {type: 'root', children: [paragraph(undefined, 'a'), paragraph('intro', 'b')]}
-    expect(pageStartProbes(tree)).toEqual(['pb-1', 'intro'])
-    expect(toHtml(tree)).toBe('<p id="pb-1">a</p><p id="intro">b</p><div class="page-probes" aria-hidden="true"><a href="#pb-1"></a><a href="#intro"></a></div>')
+    expect(pageStartProbes(tree)).toEqual(['page-probe-1', 'intro'])
+    expect(toHtml(tree)).toBe('<p id="page-probe-1">a</p><p id="intro">b</p><div class="page-probes" aria-hidden="true"><a href="#page-probe-1"></a><a href="#intro"></a></div>')
   })
 
   it('finds the first block starting on each page; a page inside one long block has none', async () => {

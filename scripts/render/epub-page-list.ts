@@ -58,18 +58,27 @@ export function pageListNav(entries: readonly PageListEntry[], title: string): s
 }
 
 /**
- * The print side's probes: every top-level block of the print tree gets an id
- * (`pb-1`, `pb-2`, … unless it has one) and an empty link to it at the end
- * of the page, because Chromium writes a named destination only for link
- * targets. Returns the ids in document order, for `pageStarts`.
+ * Give every top-level block of `tree` an id (`page-probe-1`, … unless it has
+ * one) and return them in order. The print and EPUB trees of a document have
+ * the same top-level blocks, so both sides get the same ids.
  */
-export function pageStartProbes(tree: Root): string[] {
+export function assignProbeIds(tree: Root): string[] {
   const ids: string[] = []
   for (const node of tree.children) {
     if (node.type !== 'element') continue
-    if (typeof node.properties.id !== 'string') node.properties.id = `pb-${ids.length + 1}`
+    if (typeof node.properties.id !== 'string') node.properties.id = `page-probe-${ids.length + 1}`
     ids.push(node.properties.id as string)
   }
+  return ids
+}
+
+/**
+ * The print side's probes: `assignProbeIds`, and an empty link to each block
+ * at the end of the page, because Chromium writes a named destination only
+ * for link targets. Returns the ids in document order, for `pageStarts`.
+ */
+export function pageStartProbes(tree: Root): string[] {
+  const ids = assignProbeIds(tree)
   tree.children.push({
     type: 'element',
     tagName: 'div',

@@ -10,6 +10,7 @@ import type {Document} from '../core/types.js'
 import {contentsList} from './contents-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {mathForEpub} from './epub-math.js'
+import {addPageMarkers, assignProbeIds, type PageListEntry, type PageStart} from './epub-page-list.js'
 import {fillLabels} from './fill-labels.js'
 import {labelsFor} from './labels.js'
 
@@ -17,7 +18,7 @@ import {labelsFor} from './labels.js'
  * The body of `document` as an XHTML fragment for an EPUB chapter. Links to
  * other articles go where `resolve` says (default: plain text).
  */
-export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined): string {
+export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined, pageList?: EpubPageList): string {
   const tree = structuredClone(document.tree)
   rewriteCrossReferences(tree, document.crossReferences, resolve)
   addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
@@ -25,9 +26,15 @@ export function renderEpubBody(document: Document, resolve: ResolveReference = (
   // (readers paginate), and the contents list when the article asks for one.
   fillLabels(tree, document.meta.lang)
   mathForEpub(tree)
-  removePageBreaks(tree)
   const contents = contentsList(document)
   if (contents) tree.children.unshift(contents)
+  // Markers where the printed pages begin (blocks named as `renderPrint` names them,
+  // so before page breaks go); their nav entries go back to the caller.
+  if (pageList) {
+    assignProbeIds(tree)
+    pageList.entries = addPageMarkers(tree, pageList.starts, pageList.filename)
+  }
+  removePageBreaks(tree)
   return toHtml(tree, {
     // XHTML: every element closed, no named entities.
     closeSelfClosing: true,
@@ -69,6 +76,15 @@ function notesOf(list: Element): ElementContent[] {
     else children.unshift(label)
     return [{type: 'element', tagName: 'aside', properties: {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['footnote']}, children}]
   })
+}
+
+/** Page starts of the print (`pdf/page-starts.ts`) in, the page-list nav's entries out. */
+export interface EpubPageList {
+  starts: PageStart[]
+  /** The chapter's file name, for the nav's hrefs. */
+  filename: string
+  /** Set by `renderEpubBody`: feed them to `pageListNav`. */
+  entries?: PageListEntry[]
 }
 
 function removePageBreaks(tree: Root): void {

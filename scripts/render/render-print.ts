@@ -7,6 +7,7 @@ import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import type {Document} from '../core/types.js'
 import {contentsList} from './contents-list.js'
+import {pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {fillLabels} from './fill-labels.js'
 import {formatDate, labelsFor} from './labels.js'
@@ -16,6 +17,12 @@ import {cssString, type Templates} from './templates.js'
 export interface RenderPrintOptions {
   /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
   pageSize?: PageSize
+  /**
+   * Give every top-level block an id and an empty link to it, so the printed
+   * PDF names where each starts (`pdf/page-starts.ts`, for the EPUB page-list;
+   * default: `false`, the print unchanged).
+   */
+  pageProbes?: boolean
 }
 
 /** The values every template gets about a document. */
@@ -43,6 +50,8 @@ export interface PrintPage {
   html: string
   /** Title, then every heading the page prints, depth-first as Chromium's outline lists them. */
   outline: string[]
+  /** Ids of the top-level blocks, in order, when `pageProbes` is on. */
+  probeIds?: string[]
 }
 
 /** Render the full print HTML of `document`. */
@@ -52,6 +61,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
   // `toc: true`: the contents list before the body (a handout's only; the book has its own).
   const contents = contentsList(document)
   if (contents) tree.children.unshift(contents)
+  const probeIds = options.pageProbes ? pageStartProbes(tree) : undefined
   const body = toHtml(tree)
   const html = templates.print({
     ...templateData(document),
@@ -60,7 +70,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
     hasMath: body.includes('class="katex"'),
     body
   })
-  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
+  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])], ...(probeIds ? {probeIds} : {})}
 }
 
 /**
