@@ -34,7 +34,8 @@ describe('publication build', () => {
     const messages = [...report.sources, ...report.publications].flatMap((item) => item.file.messages.map(String))
     expect(messages).toEqual([])
     expect(report.ok).toBe(true)
-    expect(report.sources.map((source) => source.name).sort()).toEqual(['critical-minerals', 'el-nino-monsoon', 'is-k-resurgence'])
+    // The rich content worksheet (content/worksheets/) is a handout of its own, in no book.
+    expect(report.sources.map((source) => source.name).sort()).toEqual(['critical-minerals', 'el-nino-monsoon', 'is-k-resurgence', 'physics-worksheet'])
     expect(report.publications.map((book) => [book.name, book.articles, book.outputs.map((output) => output.format)])).toEqual([['explainers-2024-04', 3, ['pdf', 'epub']]])
   })
 })
@@ -160,7 +161,8 @@ describe('book EPUB', () => {
     expect(elNino).toMatch(/<a href="#user-content-fn-noaa"[^>]*epub:type="noteref"[^>]*role="doc-noteref"/)
     expect(elNino).toMatch(/<aside id="user-content-fn-noaa" epub:type="footnote" role="doc-footnote"/)
     expect(elNino).toMatch(/<img src="assets\/[0-9a-f]{16}\.png" alt="Bar chart of June&#x2013;September rainfall/)
-    expect(elNino).toContain('<figcaption>June&#x2013;September rainfall')
+    // Captioned figures are numbered per article (issue 14), in the article's language.
+    expect(elNino).toContain('<figcaption><span class="caption-label">Figure&#xA0;1</span>: June&#x2013;September rainfall')
     const minerals = await zip.file('OEBPS/003-critical-minerals.xhtml')!.async('string')
     expect(minerals).toContain('href="002-el-nino-monsoon.xhtml"')
   })
@@ -174,7 +176,7 @@ describe('book EPUB', () => {
 describe('accessibility (Ace by DAISY)', () => {
   it('reports no violations on the book and on every handout EPUB', () => {
     const epubs = [epub, ...report.sources.map((source) => path.join(project, 'dist', `${source.name}.epub`))]
-    expect(epubs).toHaveLength(4)
+    expect(epubs).toHaveLength(5)
     for (const file of epubs) expect(ace(file), path.basename(file)).toEqual([])
   }, 300_000)
 

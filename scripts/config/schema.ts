@@ -46,7 +46,12 @@ export const frontMatterSchema = z.object({
   cover: text(500).optional().describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),
   runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title).'),
   identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from publisher, title, date and file name, so edits keep it).'),
-  pageSize: z.enum(pageSizes).optional().describe('Paper size for this source, overriding `--page-size`.')
+  pageSize: z.enum(pageSizes).optional().describe('Paper size for this source, overriding `--page-size`.'),
+  // Rich content (issue 14).
+  toc: z.boolean().default(false).describe('Print a contents list of the headings after the masthead (and at the top of the EPUB chapter).'),
+  tocDepth: z.number().int().min(2).max(6).default(3).describe('Deepest heading level in the contents: 2 lists `##` questions only, 3 adds `###`.'),
+  bibliography: text(500).optional().describe('Bibliography file (BibTeX `.bib` or CSL-JSON `.json`), relative to the Markdown file, for `[@key]` citations.'),
+  csl: text(500).optional().describe('Citation style: `apa` (default), `vancouver` or `harvard1`, or a `.csl` file relative to the Markdown file.')
 })
 
 /** Validated front matter, defaults applied. */

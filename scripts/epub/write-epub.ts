@@ -129,6 +129,11 @@ class PinnedEPub extends EPub {
       for (const chapter of this.content) chapter.content = chapter.content.split(random).join(image.url)
     }
     this.images = []
+    // It also drops every attribute outside its XHTML list, MathML's namespace,
+    // `display` and `alttext` among them: put our MathML back as we rendered it.
+    this.content.forEach((chapter, index) => {
+      chapter.content = restoreMath(chapter.content, chapters[index]?.content ?? '')
+    })
   }
 
   /** Render, pin zip entry times, and zip. */
@@ -158,6 +163,16 @@ class PinnedEPub extends EPub {
     oebps.file(this.extra.cover.href, this.extra.book.cover.data, {binary: true})
     oebps.file('cover.xhtml', this.extra.coverPage)
   }
+}
+
+const mathElement = /<math[\s>][\s\S]*?<\/math>/g
+
+/** The `<math>` elements of `normalised` replaced, in order, by those of `original`. */
+function restoreMath(normalised: string, original: string): string {
+  const ours = original.match(mathElement)
+  if (!ours) return normalised
+  let index = 0
+  return normalised.replace(mathElement, (found) => ours[index++] ?? found)
 }
 
 function depth(items: NavItem[]): number {

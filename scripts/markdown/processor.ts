@@ -7,22 +7,36 @@ import rehypeRaw from 'rehype-raw'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
 import rehypeStringify, {type Options as StringifyOptions} from 'rehype-stringify'
+import remarkDefinitionList, {defListHastHandlers} from 'remark-definition-list'
+import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
+import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
+import rehypeCitations from './rehype-citations.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
 import rehypeHeadings from './rehype-headings.js'
+import rehypeHighlightCode from './rehype-highlight-code.js'
 import rehypeImages from './rehype-images.js'
 import rehypeLinks from './rehype-links.js'
+import rehypeMath from './rehype-math.js'
+import rehypeNumbering from './rehype-numbering.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
+import remarkCallouts from './remark-callouts.js'
+import remarkCodeMeta from './remark-code-meta.js'
+import remarkFencedCallouts from './remark-fenced-callouts.js'
+import remarkFigureIds from './remark-figure-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
+import remarkPageBreaks from './remark-page-breaks.js'
+import remarkSubSuper from './remark-sub-super.js'
+import remarkUnknownDirectives from './remark-unknown-directives.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
 
 /** Options of `createProcessor`. */
@@ -48,10 +62,27 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
       .use(remarkFrontMatter)
-      .use(remarkGfm)
+      // Single tildes are subscript (`remarkSubSuper`), so only `~~x~~` is strikethrough.
+      .use(remarkGfm, {singleTilde: false})
+      // Rich content (issue 14). Syntax first: `$…$` math is a node of its own, so
+      // smartypants and escapes never touch TeX (`\,` survives).
+      .use(remarkMath)
+      .use(remarkDirective)
+      .use(remarkDefinitionList)
+      .use(remarkCodeMeta)
+      // `:::note Title` paragraphs become the container directives `remarkCallouts` reads.
+      .use(remarkFencedCallouts)
+      .use(remarkCallouts)
+      .use(remarkPageBreaks)
+      // After every plugin that uses directives: the rest go back to their text.
+      .use(remarkUnknownDirectives)
+      .use(remarkFigureIds)
+      // Before smartypants, which would turn the `^`/`~` pairs' neighbours into entities.
+      .use(remarkSubSuper)
+      // End of rich content syntax.
       .use(remarkSmartypants, {dashes: 'oldschool'})
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
-      .use(remarkRehype, {allowDangerousHtml: true})
+      .use(remarkRehype, {allowDangerousHtml: true, handlers: defListHastHandlers})
       .use(rehypeRaw)
       // Images before the sanitiser: it would silently drop `file:`/`data:` sources that
       // deserve a message. What this adds (`assets/…` src, figure, stand-in span) the schema keeps.
@@ -68,6 +99,12 @@ export function createProcessor(options: ProcessorOptions) {
       // Heading ids after the sanitiser, so they stay short and stable; then no id twice.
       .use(rehypeSlug)
       .use(rehypeUniqueIds)
+      // Needs the final ids (adds `fig-…`/`tbl-…` ones) and makes `#…` links that
+      // `rehypeLinks` then checks.
+      .use(rehypeNumbering)
+      // After the sanitiser (citeproc's HTML gets a schema of its own) and numbering
+      // (`[@fig:x]` is a reference, not a citation); its `#ref-…` links are checked next.
+      .use(rehypeCitations, {root: options.root})
       // Links to other articles (`other.md#id`) are marked for the renderers, after the
       // sanitiser (which would drop the mark) and before links to nowhere are unwrapped.
       .use(rehypeCrossReferences)
@@ -75,8 +112,15 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeLinks)
       .use(rehypeTableAlign)
       .use(rehypeTaskList)
-      // Last of the transforms: reads the final ids and text.
+      // Reads the final ids and text.
       .use(rehypeHeadings)
+      // Typeset math and highlighted code, after the sanitiser: this markup is ours, made
+      // from text, so its classes and KaTeX's inline styles need no place in the schema.
+      // After `rehypeHeadings`, so a heading's bookmark shows its TeX once, not the
+      // typeset copy and its MathML twice.
+      .use(rehypeMath)
+      // After math: invalid TeX stays a `code.math-error`, which is not highlighted.
+      .use(rehypeHighlightCode)
       // The end of the chain: HTML text that is also valid XHTML (the EPUB's chapters).
       // Renderers copy and adapt the tree per output first, then call `stringify()`.
       .use(rehypeStringify, stringifyOptions)
@@ -126,6 +170,23 @@ export async function toHtmlTree(processor: Processor, file: VFile, limits: Sour
   }
 }
 
+// Rich content (issue 14): what the Markdown plugins make before the sanitiser,
+// and inline HTML writers use, kept by exact class or role. Math, highlighting
+// and numbering are added after the sanitiser and need nothing here.
+const richTagNames = ['aside', 'mark', 'u', 'abbr']
+const richAttributes: SanitizeSchema['attributes'] = {
+  // Callouts (`remarkCallouts`).
+  aside: [
+    ['className', 'callout', 'callout-note', 'callout-tip', 'callout-important', 'callout-warning', 'callout-caution'],
+    ['role', 'note']
+  ],
+  p: [['className', 'callout-title']],
+  // Page breaks (`remarkPageBreaks`), and `<div class="page-break">` written by hand.
+  div: [...(defaultSchema.attributes?.div ?? []), ['className', 'page-break']],
+  // Definition lists (`remark-definition-list`), GitHub's `dl` attributes kept.
+  dl: [...(defaultSchema.attributes?.dl ?? [])]
+}
+
 // GitHub's schema with image titles kept for figure captions. No id prefix: ids
 // from remark-rehype (footnotes) already carry one, and rendered pages run no
 // script, so DOM clobbering is moot.
@@ -136,7 +197,7 @@ const sanitizeSchema: SanitizeSchema = {
   strip: ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'textarea', 'select', 'title'],
   // Not `strike`/`tt` (obsolete: epubcheck rejects them; their text is kept) nor `source`
   // (its `srcset` loads any URL); figures come from `rehypeImages`.
-  tagNames: [...(defaultSchema.tagNames ?? []).filter((name) => !['strike', 'tt', 'source'].includes(name)), 'figure', 'figcaption'],
+  tagNames: [...(defaultSchema.tagNames ?? []).filter((name) => !['strike', 'tt', 'source'].includes(name)), 'figure', 'figcaption', ...richTagNames],
   // Ruby annotations outside `<ruby>` are invalid XHTML.
   ancestors: {...defaultSchema.ancestors, rp: ['ruby'], rt: ['ruby']},
   attributes: {
@@ -150,6 +211,7 @@ const sanitizeSchema: SanitizeSchema = {
     q: [],
     source: [],
     // The stand-in for an image that could not be used (`rehypeImages`).
-    span: [['className', 'image-missing']]
+    span: [['className', 'image-missing']],
+    ...richAttributes
   }
 }

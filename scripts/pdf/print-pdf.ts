@@ -117,6 +117,15 @@ const fontCache = new Map<string, Resource | undefined>()
 /** `fonts/<package>/<file>` from an installed @fontsource package, or `undefined`. */
 export function fontResource(name: string): Resource | undefined {
   if (fontCache.has(name)) return fontCache.get(name)
+  // KaTeX's stylesheet and the fonts it names (`fonts/KaTeX_*.woff2`, relative to it),
+  // for pages with typeset math (issue 14). Only these two shapes of name are served.
+  const katex = /^fonts\/katex\/(katex\.min\.css|fonts\/KaTeX_[A-Za-z0-9_-]+\.(woff2|woff))$/.exec(name)
+  if (katex) {
+    const file = path.join(path.dirname(require.resolve('katex/package.json')), 'dist', katex[1]!)
+    const resource = fs.existsSync(file) ? {body: fs.readFileSync(file), contentType: katex[2] ? `font/${katex[2]}` : 'text/css; charset=utf-8'} : undefined
+    fontCache.set(name, resource)
+    return resource
+  }
   const match = /^fonts\/([a-z0-9-]+)\/((?:files\/)?[a-z0-9-]+\.(css|woff2|woff))$/.exec(name)
   let resource: Resource | undefined
   if (match && fontPackages.has(match[1]!)) {

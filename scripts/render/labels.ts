@@ -37,3 +37,34 @@ export function formatDate(date: Date, lang: string): string {
     return date.toISOString().slice(0, 10)
   }
 }
+
+// Rich content (issue 14): callout titles, figure and table numbers, the
+// references heading. A table of its own, in the shape of `labels`, so it can
+// move into the editable labels file with them.
+
+/** Words of rich content: callout titles, numbered captions, references. */
+export interface RichLabels {
+  note: string
+  tip: string
+  important: string
+  warning: string
+  caution: string
+  figure: string
+  table: string
+  references: string
+}
+
+const richLabels: Record<string, RichLabels> = {
+  en: {note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution', figure: 'Figure', table: 'Table', references: 'References'},
+  fr: {note: 'Remarque', tip: 'Astuce', important: 'Important', warning: 'Avertissement', caution: 'Attention', figure: 'Figure', table: 'Tableau', references: 'Références'},
+  de: {note: 'Hinweis', tip: 'Tipp', important: 'Wichtig', warning: 'Warnung', caution: 'Vorsicht', figure: 'Abbildung', table: 'Tabelle', references: 'Literatur'},
+  es: {note: 'Nota', tip: 'Consejo', important: 'Importante', warning: 'Advertencia', caution: 'Precaución', figure: 'Figura', table: 'Tabla', references: 'Referencias'},
+  it: {note: 'Nota', tip: 'Suggerimento', important: 'Importante', warning: 'Avviso', caution: 'Attenzione', figure: 'Figura', table: 'Tabella', references: 'Bibliografia'},
+  pt: {note: 'Nota', tip: 'Dica', important: 'Importante', warning: 'Aviso', caution: 'Cuidado', figure: 'Figura', table: 'Tabela', references: 'Referências'},
+  nl: {note: 'Opmerking', tip: 'Tip', important: 'Belangrijk', warning: 'Waarschuwing', caution: 'Let op', figure: 'Figuur', table: 'Tabel', references: 'Literatuur'}
+}
+
+/** Rich content words for a BCP 47 tag, by its primary language; English otherwise. */
+export function richLabelsFor(lang: string): RichLabels {
+  return richLabels[lang.split('-')[0]!.toLowerCase()] ?? richLabels.en!
+}

@@ -71,7 +71,9 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     cover: input.cover,
     // Two digits' worth of placeholder on the first pass keeps the contents the same width.
     toc: articles.map((article) => ({id: article.id, title: article.title, page: input.pages?.get(article.id) ?? '00'})),
-    articles
+    articles,
+    // KaTeX's stylesheet and fonts only when an article has math (`rehypeMath`).
+    hasMath: articles.some((article) => article.body.includes('class="katex"'))
   })
   return {html, outline, articleIds: articles.map((article) => article.id)}
 }

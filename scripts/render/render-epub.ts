@@ -7,17 +7,34 @@ import type {Element, ElementContent, Root} from 'hast'
 import {stringify} from '../markdown/processor.js'
 import {visit} from 'unist-util-visit'
 import type {Document} from '../core/types.js'
+import {contentsList} from './contents-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
+import {mathForEpub} from './epub-math.js'
+import {addPageMarkers, assignProbeIds, type PageListEntry, type PageStart} from './epub-page-list.js'
+import {fillLabels} from './fill-labels.js'
 import {labelsFor} from './labels.js'
 
 /**
  * The body of `document` as an XHTML fragment for an EPUB chapter. Links to
  * other articles go where `resolve` says (default: plain text).
  */
-export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined): string {
+export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined, pageList?: EpubPageList): string {
   const tree = structuredClone(document.tree)
   rewriteCrossReferences(tree, document.crossReferences, resolve)
   addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
+  // Rich content (issue 14): words in the article's language, MathML, no page breaks
+  // (readers paginate), and the contents list when the article asks for one.
+  fillLabels(tree, document.meta.lang)
+  mathForEpub(tree)
+  const contents = contentsList(document)
+  if (contents) tree.children.unshift(contents)
+  // Markers where the printed pages begin (blocks named as `renderPrint` names them,
+  // so before page breaks go); their nav entries go back to the caller.
+  if (pageList) {
+    assignProbeIds(tree)
+    pageList.entries = addPageMarkers(tree, pageList.starts, pageList.filename)
+  }
+  removePageBreaks(tree)
   return stringify(tree)
 }
 
@@ -54,5 +71,23 @@ function notesOf(list: Element): ElementContent[] {
     if (first) first.children.unshift(label)
     else children.unshift(label)
     return [{type: 'element', tagName: 'aside', properties: {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['footnote']}, children}]
+  })
+}
+
+/** Page starts of the print (`pdf/page-starts.ts`) in, the page-list nav's entries out. */
+export interface EpubPageList {
+  starts: PageStart[]
+  /** The chapter's file name, for the nav's hrefs. */
+  filename: string
+  /** Set by `renderEpubBody`: feed them to `pageListNav`. */
+  entries?: PageListEntry[]
+}
+
+function removePageBreaks(tree: Root): void {
+  visit(tree, 'element', (node: Element, index, parent) => {
+    const classes = Array.isArray(node.properties.className) ? node.properties.className : []
+    if (!parent || index === undefined || node.tagName !== 'div' || !classes.includes('page-break')) return
+    parent.children.splice(index, 1)
+    return index
   })
 }

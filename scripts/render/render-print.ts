@@ -6,7 +6,10 @@ import {stringify} from '../markdown/processor.js'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import type {Document} from '../core/types.js'
+import {contentsList} from './contents-list.js'
+import {pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
+import {fillLabels} from './fill-labels.js'
 import {labelsFor} from './labels.js'
 import {articleData} from './template-data.js'
 import type {Templates} from './templates.js'
@@ -15,6 +18,12 @@ import type {Templates} from './templates.js'
 export interface RenderPrintOptions {
   /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
   pageSize?: PageSize
+  /**
+   * Give every top-level block an id and an empty link to it, so the printed
+   * PDF names where each starts (`pdf/page-starts.ts`, for the EPUB page-list;
+   * default: `false`, the print unchanged).
+   */
+  pageProbes?: boolean
 }
 
 /** The print page of a document and its bookmark titles in outline order. */
@@ -22,18 +31,27 @@ export interface PrintPage {
   html: string
   /** Title, then every heading the page prints, depth-first as Chromium's outline lists them. */
   outline: string[]
+  /** Ids of the top-level blocks, in order, when `pageProbes` is on. */
+  probeIds?: string[]
 }
 
 /** Render the full print HTML of `document`. */
 export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
   const notes = labelsFor(document.meta.lang).notes
   const {tree, hasNotes} = printTree(document)
+  // `toc: true`: the contents list before the body (a handout's only; the book has its own).
+  const contents = contentsList(document)
+  if (contents) tree.children.unshift(contents)
+  const probeIds = options.pageProbes ? pageStartProbes(tree) : undefined
+  const body = stringify(tree)
   const html = templates.print({
     ...articleData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
-    body: stringify(tree)
+    // KaTeX's stylesheet and fonts only for pages with math (`rehypeMath`).
+    hasMath: body.includes('class="katex"'),
+    body
   })
-  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
+  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])], ...(probeIds ? {probeIds} : {})}
 }
 
 /**
@@ -44,6 +62,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
   const copy = structuredClone(document.tree)
   rewriteCrossReferences(copy, document.crossReferences, resolve)
+  fillLabels(copy, document.meta.lang)
   const notesLabel = labelsFor(document.meta.lang).notes
   let hasNotes = false
   visit(copy, 'element', (node: Element) => {
@@ -53,6 +72,8 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
       node.children = [{type: 'text', value: '↑'}]
       return SKIP
     }
+    // Paper cannot be clicked open.
+    if (node.tagName === 'details') node.properties.open = true
     if (node.tagName === 'h2' && classes.includes('sr-only')) {
       hasNotes = true
       node.properties.className = ['notes-label']

@@ -1,0 +1,110 @@
+/**
+ * Highlight fenced code at build time with starry-night (GitHub's grammars):
+ * tokens become `<span class="pl-…">` (styled by the print and EPUB
+ * stylesheets), and every line its own `<span class="line">`, so long lines
+ * can wrap with a marker and ```` ```python numbers ```` can number them. Runs
+ * after the sanitiser: the spans are ours, made from the code's text.
+ */
+import {createRequire} from 'node:module'
+import {pathToFileURL} from 'node:url'
+import {common, createStarryNight} from '@wooorm/starry-night'
+import type {Element, ElementContent, Root} from 'hast'
+import {toString as textOf} from 'hast-util-to-string'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+
+type StarryNight = Awaited<ReturnType<typeof createStarryNight>>
+
+const require = createRequire(import.meta.url)
+let starryNight: Promise<StarryNight> | undefined
+
+/** The highlighter, created on first use: its grammars take a while to load. */
+function highlighter(): Promise<StarryNight> {
+  // The WebAssembly regex engine from the installed package: never the default CDN URL.
+  starryNight ??= createStarryNight(common, {getOnigurumaUrlFs: () => pathToFileURL(require.resolve('vscode-oniguruma/release/onig.wasm'))})
+  return starryNight
+}
+
+/** Highlight `pre > code.language-*` blocks; unknown languages are only split into lines. */
+export default function rehypeHighlightCode() {
+  return async (tree: Root, file: VFile) => {
+    const blocks: Array<{pre: Element; code: Element; lang: string | undefined}> = []
+    visit(tree, 'element', (node) => {
+      if (node.tagName !== 'pre') return
+      const code = node.children.find((child): child is Element => child.type === 'element' && child.tagName === 'code')
+      if (!code) return 'skip'
+      const classes = Array.isArray(code.properties.className) ? code.properties.className.map(String) : []
+      if (classes.includes('math-error')) return 'skip'
+      const lang = classes.find((name) => name.startsWith('language-'))?.slice('language-'.length)
+      blocks.push({pre: node, code, lang})
+      return 'skip'
+    })
+    if (blocks.length === 0) return
+    const night = blocks.some((block) => block.lang) ? await highlighter() : undefined
+    for (const {pre, code, lang} of blocks) {
+      const text = textOf(code).replace(/\n$/, '')
+      const scope = lang && night ? night.flagToScope(lang) : undefined
+      const tokens: ElementContent[] = scope && night ? (night.highlight(text, scope).children as ElementContent[]) : [{type: 'text', value: text}]
+      const offset = pre.position?.start.offset
+      const numbered = offset !== undefined && /(^|\s)numbers(\s|$)/.test(file.data.codeMeta?.get(offset) ?? '')
+      const lines = splitLines(tokens)
+      code.children = lines.map(
+        (line, number): Element => ({
+          type: 'element',
+          tagName: 'span',
+          properties: {className: ['line']},
+          children: [
+            ...(numbered ? [lineNumber(number + 1)] : []),
+            ...line,
+            // The line break inside the line: copied text and stylesheet-less readers keep it.
+            ...(number < lines.length - 1 ? [{type: 'text' as const, value: '\n'}] : [])
+          ]
+        })
+      )
+      if (numbered) pre.properties.className = ['numbered']
+    }
+  }
+}
+
+function lineNumber(number: number): Element {
+  return {type: 'element', tagName: 'span', properties: {className: ['line-number'], ariaHidden: 'true'}, children: [{type: 'text', value: String(number)}]}
+}
+
+/** Split highlighted tokens at newlines into lines, reopening the spans a line break cuts. */
+function splitLines(nodes: ElementContent[]): ElementContent[][] {
+  const lines: ElementContent[][] = [[]]
+  const walk = (children: ElementContent[], open: Element[]) => {
+    for (const child of children) {
+      if (child.type === 'text') {
+        child.value.split('\n').forEach((part, index) => {
+          if (index > 0) lines.push([])
+          if (part) append(lines.at(-1)!, open, {type: 'text', value: part})
+        })
+      } else if (child.type === 'element') {
+        walk(child.children, [...open, child])
+      }
+    }
+  }
+  walk(nodes, [])
+  return lines
+}
+
+/** Append `leaf` to `line` inside copies of the `open` spans (reusing the line's last copies). */
+function append(line: ElementContent[], open: Element[], leaf: ElementContent): void {
+  let children = line
+  for (const span of open) {
+    const last = children.at(-1)
+    if (last?.type === 'element' && copies.get(last) === span) {
+      children = last.children
+    } else {
+      const copy: Element = {type: 'element', tagName: span.tagName, properties: {...span.properties}, children: []}
+      copies.set(copy, span)
+      children.push(copy)
+      children = copy.children
+    }
+  }
+  children.push(leaf)
+}
+
+/** Which highlighted span each line's copy stands for. */
+const copies = new WeakMap<Element, Element>()

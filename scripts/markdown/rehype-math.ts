@@ -1,0 +1,49 @@
+/**
+ * Typeset TeX math (`$…$`, `$$…$$` from remark-math, and fenced `math` code)
+ * with KaTeX at build time. Each formula becomes KaTeX's HTML (what the print
+ * page shows, in KaTeX's fonts) beside its MathML with the TeX as annotation
+ * (what the EPUB keeps). Runs after the sanitiser: the markup is ours, made
+ * from the formula's text, with KaTeX's `trust` off (no links, classes, ids or
+ * styles from the source) and its expansion and size limits set.
+ */
+import type {Element, ElementContent, Root} from 'hast'
+import {fromHtml} from 'hast-util-from-html'
+import {toString as textOf} from 'hast-util-to-string'
+import katex from 'katex'
+import {visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+
+const origin = 'handout:math'
+
+/** Replace math code by typeset math; invalid TeX is a warning and stays as code. */
+export default function rehypeMath() {
+  return (tree: Root, file: VFile) => {
+    visit(tree, 'element', (node, index, parent) => {
+      if (!parent || index === undefined) return
+      // Display math is `<pre><code class="language-math">`; inline math is a bare `<code>`.
+      const code = node.tagName === 'pre' && node.children.length === 1 ? node.children[0] : node
+      if (code?.type !== 'element' || !isMath(code)) return
+      const display = code !== node
+      const tex = textOf(code)
+      let html: string
+      try {
+        html = katex.renderToString(tex, {displayMode: display, output: 'htmlAndMathml', throwOnError: true, strict: 'ignore', trust: false, maxExpand: 1000, maxSize: 20})
+      } catch (error) {
+        if (!(error instanceof katex.ParseError)) throw error
+        const start = node.position?.start
+        // Inline math: point at the character KaTeX stopped at (after the opening `$`).
+        const place = start && !display && error.position !== undefined ? {line: start.line, column: start.column + 1 + error.position} : start
+        file.message(`Invalid TeX \`${tex.trim()}\`: ${error.rawMessage}; shown as code`, {place, ruleId: 'math-invalid', source: origin})
+        code.properties.className = ['math-error']
+        return 'skip'
+      }
+      const typeset = fromHtml(html, {fragment: true}).children.filter((child): child is ElementContent => child.type === 'element')
+      parent.children[index] = {type: 'element', tagName: display ? 'div' : 'span', properties: {className: [display ? 'math-display' : 'math-inline']}, children: typeset}
+      return 'skip'
+    })
+  }
+}
+
+function isMath(node: Element): boolean {
+  return node.tagName === 'code' && Array.isArray(node.properties.className) && node.properties.className.includes('language-math')
+}

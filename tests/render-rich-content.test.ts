@@ -1,0 +1,49 @@
+/**
+ * The render side of rich content: words filled in the article's language,
+ * the contents list, math and page breaks in the EPUB.
+ */
+import path from 'node:path'
+import {toHtml} from 'hast-util-to-html'
+import {describe, expect, it} from 'vitest'
+import {VFile} from 'vfile'
+import type {Document} from '../scripts/core/types.js'
+import {createProcessor, toHtmlTree} from '../scripts/markdown/processor.js'
+import {contentsList} from '../scripts/render/contents-list.js'
+import {fillLabels} from '../scripts/render/fill-labels.js'
+import {renderEpubBody} from '../scripts/render/render-epub.js'
+import {repo} from './support/tools.js'
+
+const processor = createProcessor({root: repo})
+
+async function documentOf(markdown: string): Promise<Document> {
+  const file = new VFile({path: path.join(repo, 'tests', 'fixtures', 'markdown', 'doc.md'), value: markdown})
+  const tree = await toHtmlTree(processor, file)
+  return {file, name: 'doc', meta: file.data.frontMatter!, tree, headings: file.data.headings ?? [], crossReferences: [], assets: new Map(), date: new Date(0), id: 'urn:x'}
+}
+
+describe('rich content rendering', () => {
+  it('fills callout titles and numbered labels in the article language', async () => {
+    const document = await documentOf('---\ntitle: T\nlang: fr\n---\n\n> [!WARNING]\n> Chaud.\n\n| a |\n| - |\n| b |\n\nTable: Légende {#tbl:t}\n\nVoir @tbl:t.\n')
+    const tree = structuredClone(document.tree)
+    fillLabels(tree, document.meta.lang)
+    const html = toHtml(tree)
+    expect(html).toContain('<p class="callout-title">Avertissement</p>')
+    expect(html).toContain('<caption><span class="caption-label">Tableau\u00a01</span>: Légende</caption>')
+    expect(html).toContain('<a href="#tbl-t" class="xref-number"><span class="caption-label">Tableau\u00a01</span></a>')
+  })
+
+  it('lists headings down to tocDepth, nested, only when toc is on', async () => {
+    const body = '\n## One\n\n### One.1\n\n#### Deep\n\n## Two\n'
+    const on = await documentOf(`---\ntitle: T\ntoc: true\ntocDepth: 3\n---\n${body}`)
+    expect(toHtml(contentsList(on)!)).toBe(
+      '<nav class="contents-list" aria-label="Contents"><p class="contents-list-title">Contents</p><ol><li><a href="#one">One</a><ol><li><a href="#one1">One.1</a></li></ol></li><li><a href="#two">Two</a></li></ol></nav>'
+    )
+    expect(contentsList(await documentOf(`---\ntitle: T\n---\n${body}`))).toBeUndefined()
+  })
+
+  it('gives the EPUB MathML with alttext and drops page breaks', async () => {
+    const html = renderEpubBody(await documentOf('---\ntitle: T\n---\n\n$x^2$\n\n\\newpage\n\nEnd.\n'))
+    expect(html).toMatch(/^<p><span class="math-inline"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" alttext="x\^2"><semantics>/)
+    expect(html).not.toMatch(/katex|page-break/)
+  })
+})

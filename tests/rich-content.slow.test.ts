@@ -1,0 +1,102 @@
+/**
+ * Slow: the sample worksheet (`content/worksheets/physics-worksheet.md`), which
+ * uses every kind of rich content, through both outputs: built with no
+ * message, its PDF read back as text and fonts (KaTeX's embedded), its EPUB
+ * by its entries, epubcheck and Ace.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import JSZip from 'jszip'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {build, type BuildReport} from '../scripts/index.js'
+import {ace} from './support/ace.js'
+import {browser, environment, epubcheck, pdfText, repo, run, tempProject} from './support/tools.js'
+
+const sample = (name: string) => fs.readFileSync(path.join(repo, 'content', name))
+let project: string
+let report: BuildReport
+let pages: string[]
+let chapter: string
+let opf: string
+
+beforeAll(async () => {
+  project = tempProject({
+    'content/worksheets/physics-worksheet.md': sample('worksheets/physics-worksheet.md'),
+    'content/worksheets/references.bib': sample('worksheets/references.bib'),
+    'content/images/monsoon-rainfall.png': sample('images/monsoon-rainfall.png')
+  })
+  report = await build({root: project, browser}, {}, environment)
+  pages = pdfText(path.join(project, 'dist', 'physics-worksheet.pdf')).split('\f')
+  const zip = await JSZip.loadAsync(fs.readFileSync(path.join(project, 'dist', 'physics-worksheet.epub')))
+  chapter = await zip.file('OEBPS/article.xhtml')!.async('string')
+  opf = await zip.file('OEBPS/content.opf')!.async('string')
+}, 180_000)
+afterAll(() => fs.rmSync(project, {recursive: true, force: true}))
+
+describe('rich content worksheet', () => {
+  it('builds with no message', () => {
+    const source = report.sources.find((item) => item.name === 'physics-worksheet')!
+    expect(source.failed).toBe(false)
+    expect(source.file.messages.map(String)).toEqual([])
+  })
+
+  it('prints typeset math in embedded KaTeX fonts, never its TeX', () => {
+    const fonts = run('pdffonts', [path.join(project, 'dist', 'physics-worksheet.pdf')])
+    const katex = fonts.split('\n').filter((line) => /KaTeX_/.test(line))
+    expect(katex.length).toBeGreaterThan(0)
+    // Columns: name type encoding emb sub uni; every KaTeX font embedded.
+    for (const line of katex) expect(line).toMatch(/\byes\s+yes\s+yes\b/)
+    const text = pages.join('\n')
+    expect(text).not.toMatch(/\\frac|\\int|\$E|mc\^2/)
+  })
+
+  it('prints callouts, numbered captions, references, citations and contents in words', () => {
+    const text = pages.join('\n').replace(/\s+/g, ' ')
+    for (const word of ['NOTE', 'TIP', 'IMPORTANT', 'WARNING', 'CAUTION', 'WORKED EXAMPLE', 'CONTENTS']) expect(text).toContain(word)
+    expect(text).toContain('Figure 1: Monsoon rainfall by month')
+    expect(text).toContain('Table 1: SI units used in this worksheet')
+    expect(text).toMatch(/Figure 1 shows the rainfall; Table 1 lists the units \(Feynman et al\., 1963, p\. 12\)/)
+    expect(text).toContain('References')
+    expect(text).toContain('The Feynman Lectures on Physics')
+    // `<details>` printed open; sub/superscript as text, not tildes.
+    expect(text).toContain('The ball has 9 J of kinetic energy.')
+    expect(text).not.toMatch(/H~2~O|x\^2\^/)
+  })
+
+  it('breaks the page where the author wrote \\newpage', () => {
+    const before = pages.findIndex((page) => page.includes('SI units used in this worksheet'))
+    // The last mention: the first is in the contents.
+    const after = pages.findLastIndex((page) => page.includes('Computing it'))
+    expect(after).toBe(before + 1)
+    // Its first line after the running head is the heading.
+    const lines = pages[after]!.split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+    expect(lines[1]).toBe('Computing it')
+  })
+
+  it('highlights code with wrapped lines numbered once', () => {
+    const text = pages.join('\n')
+    expect(text).toMatch(/1 def kinetic_energy\(mass: float, speed: float\) -> float:/)
+    expect(text).toMatch(/5 print\(kinetic_energy\(2, 3\)\)/)
+  })
+
+  it('gives the EPUB MathML with the TeX as alttext, in a manifest item marked mathml', () => {
+    expect(chapter).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="E = mc^2">')
+    expect(chapter).toContain('<annotation encoding="application/x-tex">a\\,b</annotation>')
+    expect(chapter).not.toContain('katex-html')
+    expect(chapter).not.toContain('page-break')
+    expect(opf).toMatch(/href="article\.xhtml" media-type="application\/xhtml\+xml" properties="mathml"/)
+    expect(chapter).toMatch(/<aside class="callout callout-note" role="note">\s*<p class="callout-title">Note<\/p>/)
+    expect(chapter).toContain('<span class="pl-k">def</span>')
+  })
+
+  it('passes epubcheck', () => {
+    const result = epubcheck(path.join(project, 'dist', 'physics-worksheet.epub'))
+    expect(result, result.output).toMatchObject({fatals: 0, errors: 0, warnings: 0})
+  }, 120_000)
+
+  it('passes Ace', () => {
+    expect(ace(path.join(project, 'dist', 'physics-worksheet.epub'))).toEqual([])
+  }, 400_000)
+})
