@@ -83,7 +83,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
 function chapterOf(document: Document, filename: string, resolve?: ResolveReference): EpubChapter {
   const {meta} = document
   const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
-  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline}}
+  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker ?? labelsFor(meta.lang).kicker, subtitle: meta.subtitle, byline}}
 }
 
 /** The authors as creators; without any, the publisher stands in (with no author role). */

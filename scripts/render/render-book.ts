@@ -12,7 +12,7 @@ import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference} from '../core/types.js'
 import type {Document} from '../core/types.js'
 import {formatDate, labelsFor} from './labels.js'
-import {printTree} from './render-print.js'
+import {printTree, scriptFontsFor} from './render-print.js'
 import {cssString, type Templates} from './templates.js'
 
 /** The book and what it is made of. */
@@ -67,7 +67,10 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
       page: `article-${index + 1}`,
       title: meta.title,
       subtitle: meta.subtitle,
-      kicker: meta.kicker,
+      kicker: meta.kicker ?? labelsFor(meta.lang).kicker,
+      lang: meta.lang,
+      dir: labelsFor(meta.lang).dir,
+      justify: meta.justify,
       byline: [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authors].filter((part): part is string => Boolean(part)),
       runningHead: [input.publisher ?? publication.title, meta.runningHead ?? meta.title].join(' · '),
       body: toHtml(tree)
@@ -75,8 +78,9 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
   })
 
   const authors = publication.author === undefined ? undefined : [publication.author].flat().join(', ')
-  const html = templates.book({
+  const data = {
     lang: publication.lang,
+    dir: labels.dir,
     title: publication.title,
     subtitle: publication.subtitle,
     kicker: undefined,
@@ -92,7 +96,9 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     // Two digits' worth of placeholder on the first pass keeps the contents the same width.
     toc: articles.map((article) => ({id: article.id, title: article.title, page: input.pages?.get(article.id) ?? '00'})),
     articles
-  })
+  }
+  // The other scripts' fonts that some article or the front matter needs.
+  const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
   return {html, outline, articleIds: articles.map((article) => article.id)}
 }
 
