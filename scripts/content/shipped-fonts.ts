@@ -258,7 +258,8 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
   for (const codePoint of codePoints) {
     // Joiners and selectors go with a script that is there anyway: they call for no face of their own.
     if (inRanges(latin, codePoint) || inRanges(keepWithScript, codePoint)) continue
-    const face = candidates.find((candidate) => inRanges(candidate.ranges, codePoint))
+    // The last family whose range has it, as in print (where later faces win): emoji before CJK.
+    const face = candidates.findLast((candidate) => inRanges(candidate.ranges, codePoint))
     if (face) used.add(face)
   }
   return candidates.filter((face) => used.has(face))

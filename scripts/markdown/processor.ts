@@ -10,18 +10,20 @@ import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
-import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
 import rehypeCrossReferences from './rehype-cross-references.js'
+import rehypeDirection from './rehype-direction.js'
 import rehypeHeadings from './rehype-headings.js'
 import rehypeImages from './rehype-images.js'
 import rehypeLinks from './rehype-links.js'
+import rehypeMissingGlyphs from './rehype-missing-glyphs.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
+import remarkSmartQuotes from './remark-smart-quotes.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
 
 /** Options of `createProcessor`. */
@@ -48,7 +50,8 @@ export function createProcessor(options: ProcessorOptions) {
       // Front matter first: a source without valid metadata is not worth transforming.
       .use(remarkFrontMatter)
       .use(remarkGfm)
-      .use(remarkSmartypants, {dashes: 'oldschool'})
+      // Quotes by the front matter's `lang`, in the body and the title (needs the validated front matter).
+      .use(remarkSmartQuotes)
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true})
       .use(rehypeRaw)
@@ -76,6 +79,9 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeTaskList)
       // Last: reads the final ids and text.
       .use(rehypeHeadings)
+      // Scripts and direction (issue 15): read the final text.
+      .use(rehypeDirection)
+      .use(rehypeMissingGlyphs)
   )
 }
 

@@ -1,10 +1,12 @@
 /**
- * Words the templates print, by language, and dates in words. The words live
+ * Words the templates print, by language, and dates in words. (Quotation marks
+ * by language are set in the Markdown stage: `markdown/remark-smart-quotes.ts`.) The words live
  * in `templates/labels.yaml`, which designers edit and extend; the template
  * loader reads it (`parseLabelTable`) and makes it the table in use.
  */
 import {parse} from 'yaml'
 import {z} from 'zod'
+import {rightToLeftLanguages} from '../markdown/rehype-direction.js'
 
 /** Fixed words and typography of the templates, for one language. */
 export interface Labels {
@@ -21,8 +23,6 @@ export interface Labels {
   /** Figure and table caption labels. */
   figure: string
   table: string
-  /** Opening and closing double quotes, opening and closing single quotes. */
-  quotes: readonly [string, string, string, string]
   /** Writing direction of the language. */
   dir: 'ltr' | 'rtl'
 }
@@ -38,7 +38,6 @@ const entrySchema = z
     numbers: z.string().regex(/^[a-z-]+$/, 'expected a CSS counter style name such as `decimal`'),
     figure: z.string(),
     table: z.string(),
-    quotes: z.tuple([z.string(), z.string(), z.string(), z.string()]),
     dir: z.enum(['ltr', 'rtl'])
   })
   .partial()
@@ -56,12 +55,8 @@ const english: Labels = {
   numbers: 'decimal',
   figure: 'Figure',
   table: 'Table',
-  quotes: ['“', '”', '‘', '’'],
   dir: 'ltr'
 }
-
-// Right-to-left languages, whether or not the table has their words.
-const rightToLeft = new Set(['ar', 'he', 'iw', 'fa', 'ur', 'yi', 'ps', 'sd', 'ckb', 'dv', 'ug'])
 
 let current: LabelTable = {en: english}
 
@@ -92,7 +87,7 @@ export function useLabelTable(table: LabelTable): void {
 export function labelsFor(lang: string, table: LabelTable = current): Labels {
   const primary = lang.split('-')[0]!.toLowerCase()
   const labels = {...english, ...table.en, ...table[primary]}
-  if (table[primary]?.dir === undefined) labels.dir = rightToLeft.has(primary) ? 'rtl' : 'ltr'
+  if (table[primary]?.dir === undefined) labels.dir = rightToLeftLanguages.has(primary) ? 'rtl' : 'ltr'
   return labels
 }
 
