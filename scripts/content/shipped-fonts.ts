@@ -50,8 +50,9 @@ interface Family {
 const numbered = (subset: string) => /^\[\d+\]$/.test(subset)
 
 /**
- * The shipped families, in order of precedence. The two Source families are the
- * templates' own (loaded by `partials/fonts.html`); the others extend them.
+ * The shipped families, in order of precedence: a character two families
+ * declare goes to the earlier. The two Source families are the templates' own
+ * (loaded by `partials/fonts.html`); the others extend them.
  */
 const families: Family[] = [
   {package: 'source-serif-4', weights: [400, 600], italic: true, extends: []},
@@ -61,10 +62,11 @@ const families: Family[] = [
   // Naskh is the book hand of Arabic script: for body and headings alike.
   {package: 'noto-naskh-arabic', weights: [400, 700], subsets: (subset) => subset === 'arabic', extends: ['Source Serif 4', 'Source Sans 3']},
   {package: 'noto-sans-hebrew', weights: [400, 700], subsets: (subset) => subset === 'hebrew', extends: ['Source Serif 4', 'Source Sans 3']},
-  // Simplified Chinese in about a hundred numbered subsets of a few hundred characters each.
-  {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']},
   // Monochrome: prints the same on a laser printer.
-  {package: 'noto-emoji', weights: [400], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
+  {package: 'noto-emoji', weights: [400], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']},
+  // Simplified Chinese in about a hundred numbered subsets of a few hundred characters each
+  // (some of which also declare Devanagari, Arabic or symbols: the families above win those).
+  {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
 ]
 
 /** The packages whose files the print page may load. */
@@ -173,10 +175,12 @@ export function scriptFontsCss(codePoints: Iterable<number>): string {
   const wanted = [...new Set(codePoints)].filter((codePoint) => codePoint > 0x7f)
   const all = shippedFaces()
   const rules: string[] = []
-  for (const family of families) {
+  for (const [index, family] of families.entries()) {
     for (const base of family.extends) {
       const baseFaces = all.filter((face) => face.family === base)
-      const latin = baseFaces.flatMap((face) => face.ranges)
+      // The base's own ranges and those of the earlier families that extend it go to them.
+      const earlier = families.slice(0, index).filter((other) => other.extends.includes(base))
+      const latin = [...baseFaces, ...all.filter((face) => earlier.some((other) => other.package === face.package))].flatMap((face) => face.ranges)
       const variants = [...new Map(baseFaces.map((face) => [`${face.weight} ${face.style}`, face])).values()]
       for (const face of all.filter((candidate) => candidate.package === family.package && candidate.weight === family.weights[0])) {
         const ranges = subtract(face.ranges, latin)
@@ -258,8 +262,8 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
   for (const codePoint of codePoints) {
     // Joiners and selectors go with a script that is there anyway: they call for no face of their own.
     if (inRanges(latin, codePoint) || inRanges(keepWithScript, codePoint)) continue
-    // The last family whose range has it, as in print (where later faces win): emoji before CJK.
-    const face = candidates.findLast((candidate) => inRanges(candidate.ranges, codePoint))
+    // The first family whose range has it, in order of precedence, as in print.
+    const face = candidates.find((candidate) => inRanges(candidate.ranges, codePoint))
     if (face) used.add(face)
   }
   return candidates.filter((face) => used.has(face))
