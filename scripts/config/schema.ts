@@ -29,7 +29,7 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 export const frontMatterSchema = z.object({
   title: text(300).describe('Title of the article: masthead, PDF Title, EPUB dc:title. Required.'),
   subtitle: text(300).optional().describe('Line under the title.'),
-  kicker: text(60).default('Explainer').describe('Small label above the title (series or genre).'),
+  kicker: text(60).optional().describe('Small label above the title (series or genre); default: the word for “Explainer” in the article’s language (`templates/labels.yaml`).'),
   date: isoDate.optional().describe('Publication date `YYYY-MM-DD`: printed in words, and pins PDF/EPUB dates (unless `SOURCE_DATE_EPOCH` is set).'),
   publisher: text(200).optional().describe('Publisher or brand: masthead, running head, footer, metadata.'),
   author: z
@@ -40,7 +40,8 @@ export const frontMatterSchema = z.object({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
     .default('en')
-    .describe('Language (BCP 47): date in words, page labels, PDF /Lang, EPUB dc:language.'),
+    .describe('Language (BCP 47): date in words, page labels, quotes, hyphenation, direction (`ar`, `he`, `fa`, `ur` are right-to-left), PDF /Lang, EPUB dc:language.'),
+  justify: z.boolean().default(true).describe('Justify the printed body, hyphenated by language at build time; `false` keeps it ragged-right. EPUB readers choose for themselves.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
   cover: text(500).optional().describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),

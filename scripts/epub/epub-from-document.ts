@@ -9,6 +9,7 @@ import type {ResolveReference} from '../render/cross-references.js'
 import {formatDate, labelsFor} from '../render/labels.js'
 import {renderEpubBody} from '../render/render-epub.js'
 import {generator} from '../core/version.js'
+import {epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 
 type Cover = {data: Uint8Array; mediaType: string}
@@ -17,7 +18,8 @@ type Cover = {data: Uint8Array; mediaType: string}
 export function epubFromDocument(document: Document, cover: Cover): EpubBook {
   const {meta} = document
   const filename = 'article.xhtml'
-  return {
+  const chapter = chapterOf(document, filename)
+  return withScripts({
     id: document.id,
     title: meta.title,
     subtitle: meta.subtitle,
@@ -28,13 +30,24 @@ export function epubFromDocument(document: Document, cover: Cover): EpubBook {
     description: meta.description,
     subjects: meta.tags,
     modified: document.date,
-    chapters: [chapterOf(document, filename)],
+    chapters: [chapter],
     nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
     assets: [...document.assets.values()],
     cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
     generator,
     labels: labelsFor(meta.lang)
-  }
+  })
+}
+
+/** The book's direction (from its language) and the fonts its text needs. */
+function withScripts(book: EpubBook): EpubBook {
+  const texts = [
+    book.title,
+    book.subtitle ?? '',
+    ...book.chapters.flatMap((chapter) => [chapter.title, chapter.html, chapter.article.kicker ?? '', chapter.article.subtitle ?? '', ...chapter.article.byline])
+  ]
+  const fonts = epubFonts(texts)
+  return {...book, dir: book.labels.dir, ...(fonts ? {fonts} : {})}
 }
 
 /** What a publication's book needs besides its articles. */
@@ -59,7 +72,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const asset of document.assets.values()) assets.set(asset.href, asset)
   const subjects = [...new Set(documents.flatMap((document) => document.meta.tags))]
-  return {
+  return withScripts({
     id: publication.identifier ?? uuidFrom(['publication', publication.name, publication.title].join('\n')),
     title: publication.title,
     subtitle: publication.subtitle,
@@ -76,14 +89,15 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
     cover: {...input.cover, alt: `Cover: ${publication.title}${input.publisher ? `, ${input.publisher}` : ''}`},
     generator,
     labels: labelsFor(publication.lang)
-  }
+  })
 }
 
 /** One article as an EPUB chapter. */
 function chapterOf(document: Document, filename: string, resolve?: ResolveReference): EpubChapter {
   const {meta} = document
   const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
-  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline}}
+  const labels = labelsFor(meta.lang)
+  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline, lang: meta.lang, dir: labels.dir}}
 }
 
 /** The authors as creators; without any, the publisher stands in (with no author role). */

@@ -24,7 +24,15 @@ export interface EpubChapter {
   /** Sanitised body HTML. */
   html: string
   /** Masthead values for the chapter template. */
-  article: {kicker: string; subtitle?: string | undefined; byline: string[]}
+  article: {kicker?: string | undefined; subtitle?: string | undefined; byline: string[]; lang?: string; dir?: 'ltr' | 'rtl'}
+}
+
+/** A font file the EPUB embeds (a subset of a shipped font that the text needs). */
+export interface EpubFont {
+  /** Path inside the EPUB, e.g. `fonts/noto-sans-sc-12-400-normal.woff2`. */
+  href: string
+  mediaType: string
+  data: Uint8Array
 }
 
 /** Everything an EPUB is made of. */
@@ -52,6 +60,10 @@ export interface EpubBook {
   cover: {data: Uint8Array; mediaType: string; alt: string}
   generator: string
   labels: Labels
+  /** Writing direction of the book (`rtl`: pages turn the other way). */
+  dir?: 'ltr' | 'rtl'
+  /** Fonts for scripts a reader may lack, and the `@font-face` rules that use them. */
+  fonts?: {files: EpubFont[]; css: string}
 }
 
 const coverExtensions: Record<string, string> = {'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp'}
@@ -66,7 +78,8 @@ export async function writeEpub(templates: Templates, book: EpubBook): Promise<U
     publisher: book.publisher ?? '',
     description: book.description ?? '',
     lang: book.lang,
-    css: templates.epubCss,
+    // The embedded fonts' rules come after the designer's styles.
+    css: book.fonts?.css ? `${templates.epubCss}\n${book.fonts.css}` : templates.epubCss,
     chapterXHTML: templates.epub.chapter,
     contentOPF: templates.epub.contentOpf,
     tocXHTML: templates.epub.tocXhtml,
@@ -91,6 +104,8 @@ export async function writeEpub(templates: Templates, book: EpubBook): Promise<U
       nav: book.nav,
       navDepth,
       labels: book.labels,
+      dir: book.dir ?? 'ltr',
+      fonts: (book.fonts?.files ?? []).map(({href, mediaType}) => ({href, mediaType})),
       accessibilitySummary:
         'Text with headings in reading order, a navigable table of contents' + (book.assets.length > 0 ? ', and text alternatives for images' : '') + '. No flashing, motion or sound.'
     }
@@ -151,7 +166,10 @@ class PinnedEPub extends EPub {
     })
   }
 
-  protected override async downloadAllFonts(): Promise<void> {}
+  protected override async downloadAllFonts(): Promise<void> {
+    const oebps = this.zip.folder('OEBPS')!
+    for (const font of this.extra.book.fonts?.files ?? []) oebps.file(font.href, font.data, {binary: true})
+  }
 
   protected override async downloadAllImages(): Promise<void> {
     const oebps = this.zip.folder('OEBPS')!

@@ -14,16 +14,17 @@ import remarkGfm from 'remark-gfm'
 import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
-import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
 import rehypeCitations from './rehype-citations.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
+import rehypeDirection from './rehype-direction.js'
 import rehypeHeadings from './rehype-headings.js'
 import rehypeHighlightCode from './rehype-highlight-code.js'
 import rehypeImages from './rehype-images.js'
 import rehypeLinks from './rehype-links.js'
 import rehypeMath from './rehype-math.js'
+import rehypeMissingGlyphs from './rehype-missing-glyphs.js'
 import rehypeNumbering from './rehype-numbering.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
@@ -35,6 +36,7 @@ import remarkFencedCallouts from './remark-fenced-callouts.js'
 import remarkFigureIds from './remark-figure-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
 import remarkPageBreaks from './remark-page-breaks.js'
+import remarkSmartQuotes from './remark-smart-quotes.js'
 import remarkSubSuper from './remark-sub-super.js'
 import remarkUnknownDirectives from './remark-unknown-directives.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
@@ -77,10 +79,11 @@ export function createProcessor(options: ProcessorOptions) {
       // After every plugin that uses directives: the rest go back to their text.
       .use(remarkUnknownDirectives)
       .use(remarkFigureIds)
-      // Before smartypants, which would turn the `^`/`~` pairs' neighbours into entities.
+      // Before smart quotes, which would turn the `^`/`~` pairs' neighbours into entities.
       .use(remarkSubSuper)
       // End of rich content syntax.
-      .use(remarkSmartypants, {dashes: 'oldschool'})
+      // Quotes by the front matter's `lang`, in the body and the title (needs the validated front matter).
+      .use(remarkSmartQuotes)
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true, handlers: defListHastHandlers})
       .use(rehypeRaw)
@@ -114,6 +117,10 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeTaskList)
       // Reads the final ids and text.
       .use(rehypeHeadings)
+      // Scripts and direction (issue 15): read the final text, before math and code are
+      // typeset (KaTeX's and the highlighter's markup is ours, in fonts of its own).
+      .use(rehypeDirection)
+      .use(rehypeMissingGlyphs)
       // Typeset math and highlighted code, after the sanitiser: this markup is ours, made
       // from text, so its classes and KaTeX's inline styles need no place in the schema.
       // After `rehypeHeadings`, so a heading's bookmark shows its TeX once, not the

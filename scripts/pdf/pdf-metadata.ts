@@ -1,9 +1,10 @@
 /**
  * Finish a PDF that Chromium printed: our info dictionary (Chromium writes its
- * user agent as Creator and "now" as dates), the document language, and
- * bookmark titles with their spaces intact.
+ * user agent as Creator and "now" as dates), the document language,
+ * bookmark titles with their spaces intact, and no soft hyphens in its text.
  */
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
+import {dropSoftHyphenText} from './soft-hyphen-text.js'
 
 /** Metadata to write into a PDF. */
 export interface PdfMetadata {
@@ -46,6 +47,8 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
   if (metadata.outline) fixOutlineTitles(document, metadata.outline)
   renumberStructureIds(document)
+  // Print hyphenation's soft hyphens must not reach extracted or searched text.
+  dropSoftHyphenText(document)
   const pdf = await document.save({useObjectStreams: true, objectsPerTick: Infinity})
   return {pdf, pages: document.getPageCount()}
 }

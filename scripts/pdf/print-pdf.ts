@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+import {shippedFontPackages} from '../content/shipped-fonts.js'
 import type {Asset} from '../core/types.js'
 import type {Page} from 'puppeteer-core'
 import {origin, type BrowserSession, type Resource, type Site} from './browser.js'
@@ -110,8 +111,9 @@ function siteFor(job: PrintJob): Site {
 }
 
 const require = createRequire(import.meta.url)
-// Font packages the templates may use, and the files inside them they may load.
-const fontPackages = new Set(['source-serif-4', 'source-sans-3'])
+// Font packages the templates may use (the shipped fonts of every script), and the files
+// inside them they may load.
+const fontPackages = shippedFontPackages
 const fontCache = new Map<string, Resource | undefined>()
 
 /** `fonts/<package>/<file>` from an installed @fontsource package, or `undefined`. */

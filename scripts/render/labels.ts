@@ -1,28 +1,99 @@
 /**
- * Words the templates print, by language, and dates in words.
+ * Words the templates print, by language, and dates in words. (Quotation marks
+ * by language are set in the Markdown stage: `markdown/remark-smart-quotes.ts`.) The words live
+ * in `templates/labels.yaml`, which designers edit and extend; the template
+ * loader reads it (`parseLabelTable`) and makes it the table in use.
  */
+import {parse} from 'yaml'
+import {z} from 'zod'
+import {rightToLeftLanguages} from '../markdown/rehype-direction.js'
 
-/** Fixed words of the templates. */
+/** Fixed words and typography of the templates, for one language. */
 export interface Labels {
   page: string
   of: string
   contents: string
   notes: string
+  /** Small label above the title when the source sets no `kicker`. */
+  kicker: string
+  /** Footer text with `{page}` and `{pages}` for the counters. */
+  pageOf: string
+  /** CSS counter style of page numbers. */
+  numbers: string
+  /** Figure and table caption labels. */
+  figure: string
+  table: string
+  /** Writing direction of the language. */
+  dir: 'ltr' | 'rtl'
 }
 
-const labels: Record<string, Labels> = {
-  en: {page: 'Page', of: 'of', contents: 'Contents', notes: 'Notes'},
-  fr: {page: 'Page', of: 'sur', contents: 'Sommaire', notes: 'Notes'},
-  de: {page: 'Seite', of: 'von', contents: 'Inhalt', notes: 'Anmerkungen'},
-  es: {page: 'Página', of: 'de', contents: 'Índice', notes: 'Notas'},
-  it: {page: 'Pagina', of: 'di', contents: 'Indice', notes: 'Note'},
-  pt: {page: 'Página', of: 'de', contents: 'Sumário', notes: 'Notas'},
-  nl: {page: 'Pagina', of: 'van', contents: 'Inhoud', notes: 'Noten'}
+const entrySchema = z
+  .object({
+    page: z.string(),
+    of: z.string(),
+    contents: z.string(),
+    notes: z.string(),
+    kicker: z.string(),
+    pageOf: z.string(),
+    numbers: z.string().regex(/^[a-z-]+$/, 'expected a CSS counter style name such as `decimal`'),
+    figure: z.string(),
+    table: z.string(),
+    dir: z.enum(['ltr', 'rtl'])
+  })
+  .partial()
+
+/** Labels by primary language subtag, as `templates/labels.yaml` gives them (each key optional but in `en`). */
+export type LabelTable = Record<string, Partial<Labels>>
+
+const english: Labels = {
+  page: 'Page',
+  of: 'of',
+  contents: 'Contents',
+  notes: 'Notes',
+  kicker: 'Explainer',
+  pageOf: 'Page {page} of {pages}',
+  numbers: 'decimal',
+  figure: 'Figure',
+  table: 'Table',
+  dir: 'ltr'
 }
 
-/** Labels for a BCP 47 tag, by its primary language; English otherwise. */
-export function labelsFor(lang: string): Labels {
-  return labels[lang.split('-')[0]!.toLowerCase()] ?? labels.en!
+let current: LabelTable = {en: english}
+
+/**
+ * Parse `labels.yaml`; throws naming the language and key of a wrong entry.
+ * `file` is for the message.
+ */
+export function parseLabelTable(source: string, file = 'labels.yaml'): LabelTable {
+  const data: unknown = parse(source)
+  const table: LabelTable = {}
+  for (const [lang, entry] of Object.entries(z.record(z.string(), z.unknown()).parse(data ?? {}))) {
+    const result = entrySchema.safeParse(entry)
+    if (!result.success) {
+      const issue = result.error.issues[0]
+      throw new Error(`\`${file}\`: \`${lang}.${issue?.path.join('.') ?? ''}\`: ${issue?.message ?? 'invalid value'}`)
+    }
+    table[lang.toLowerCase()] = result.data as Partial<Labels>
+  }
+  return table
+}
+
+/** Make `table` the one `labelsFor` uses by default (the template loader does this). */
+export function useLabelTable(table: LabelTable): void {
+  current = table
+}
+
+/** Labels for a BCP 47 tag, by its primary language; English for what the table lacks. */
+export function labelsFor(lang: string, table: LabelTable = current): Labels {
+  const primary = lang.split('-')[0]!.toLowerCase()
+  const labels = {...english, ...table.en, ...table[primary]}
+  if (table[primary]?.dir === undefined) labels.dir = rightToLeftLanguages.has(primary) ? 'rtl' : 'ltr'
+  return labels
+}
+
+/** `rtl` for a right-to-left language (`ar`, `he`, `fa`, `ur`…), else `ltr`. */
+export function directionOf(lang: string): 'ltr' | 'rtl' {
+  return labelsFor(lang).dir
 }
 
 /**

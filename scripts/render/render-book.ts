@@ -12,7 +12,7 @@ import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference} from '../core/types.js'
 import type {Document} from '../core/types.js'
 import {labelsFor} from './labels.js'
-import {printTree} from './render-print.js'
+import {printTree, scriptFontsFor} from './render-print.js'
 import {articleData, publicationData} from './template-data.js'
 import type {Templates} from './templates.js'
 
@@ -64,7 +64,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: stringify(tree)}
   })
 
-  const html = templates.book({
+  const data = {
     ...publicationData(publication, input.date, input.publisher),
     pageSize: input.pageSize,
     blankBefore: input.blankBefore ?? new Set(),
@@ -74,7 +74,9 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     articles,
     // KaTeX's stylesheet and fonts only when an article has math (`rehypeMath`).
     hasMath: articles.some((article) => article.body.includes('class="katex"'))
-  })
+  }
+  // The other scripts' fonts that some article or the front matter needs.
+  const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
   return {html, outline, articleIds: articles.map((article) => article.id)}
 }
 

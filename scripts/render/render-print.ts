@@ -5,11 +5,13 @@ import type {Element, Root} from 'hast'
 import {stringify} from '../markdown/processor.js'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
+import {scriptFontsCss} from '../content/shipped-fonts.js'
 import type {Document} from '../core/types.js'
 import {contentsList} from './contents-list.js'
 import {pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {fillLabels} from './fill-labels.js'
+import {hyphenateTree} from './hyphenate-print.js'
 import {labelsFor} from './labels.js'
 import {articleData} from './template-data.js'
 import type {Templates} from './templates.js'
@@ -24,6 +26,16 @@ export interface RenderPrintOptions {
    * default: `false`, the print unchanged).
    */
   pageProbes?: boolean
+}
+
+/**
+ * The `@font-face` rules of the shipped fonts for the scripts in `values`
+ * (template data: every string in it is text the page may print).
+ */
+export function scriptFontsFor(...values: unknown[]): string {
+  const codePoints = new Set<number>()
+  for (const char of JSON.stringify(values)) codePoints.add(char.codePointAt(0)!)
+  return scriptFontsCss(codePoints)
 }
 
 /** The print page of a document and its bookmark titles in outline order. */
@@ -44,20 +56,23 @@ export function renderPrint(templates: Templates, document: Document, options: R
   if (contents) tree.children.unshift(contents)
   const probeIds = options.pageProbes ? pageStartProbes(tree) : undefined
   const body = stringify(tree)
-  const html = templates.print({
+  const data = {
     ...articleData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
     // KaTeX's stylesheet and fonts only for pages with math (`rehypeMath`).
     hasMath: body.includes('class="katex"'),
     body
-  })
+  }
+  // The other scripts' fonts that the page's text needs (issue 15).
+  const html = templates.print({...data, scriptFonts: scriptFontsFor(data)})
   return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])], ...(probeIds ? {probeIds} : {})}
 }
 
 /**
  * A print copy of a document's tree: footnote back-links show an arrow the
- * print fonts have, the notes' label (hidden on the web) is a visible heading, and links
- * to other articles go where `resolve` says (in a standalone handout: text).
+ * print fonts have, the notes' label (hidden on the web) is a visible heading, links
+ * to other articles go where `resolve` says (in a standalone handout: text), and
+ * running text gets soft hyphens when the body is justified.
  */
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
   const copy = structuredClone(document.tree)
@@ -80,5 +95,7 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
       node.children = [{type: 'text', value: notesLabel}]
     }
   })
+  // Justified print text is hyphenated here, at build time (Chromium cannot): the EPUB never is.
+  if (document.meta.justify) hyphenateTree(copy, document.meta.lang)
   return {tree: copy, hasNotes}
 }

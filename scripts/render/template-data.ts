@@ -11,6 +11,10 @@ import {cssString} from './templates.js'
 /** What every template gets about the article or publication it shows. */
 export interface TemplateData {
   lang: string
+  /** `ltr` or `rtl`, from the language (`labels.yaml`). */
+  dir: string
+  /** Justify and hyphenate the print body (articles; front matter `justify`). */
+  justify: boolean | undefined
   title: string
   subtitle: string | undefined
   /** Small label above the title (series or genre). */
@@ -41,8 +45,11 @@ export function articleData(document: Document, lead: string | undefined = docum
   const {meta} = document
   const authorList = meta.author === undefined ? [] : [meta.author].flat()
   const dateText = meta.date ? formatDate(document.date, meta.lang) : undefined
+  const labels = labelsFor(meta.lang)
   return {
     lang: meta.lang,
+    dir: labels.dir,
+    justify: meta.justify,
     title: meta.title,
     subtitle: meta.subtitle,
     kicker: meta.kicker,
@@ -53,7 +60,7 @@ export function articleData(document: Document, lead: string | undefined = docum
     period: undefined,
     runningHead: [lead, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
     byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
-    labels: labelsFor(meta.lang),
+    labels,
     cssString
   }
 }
@@ -62,8 +69,11 @@ export function articleData(document: Document, lead: string | undefined = docum
 export function publicationData(publication: Publication, date: Date, publisher: string | undefined): TemplateData {
   const authorList = publication.author === undefined ? [] : [publication.author].flat()
   const dateText = publication.date ? formatDate(date, publication.lang) : undefined
+  const labels = labelsFor(publication.lang)
   return {
     lang: publication.lang,
+    dir: labels.dir,
+    justify: undefined,
     title: publication.title,
     subtitle: publication.subtitle,
     kicker: undefined,
@@ -74,7 +84,7 @@ export function publicationData(publication: Publication, date: Date, publisher:
     period: publication.period,
     runningHead: [publisher ?? publication.title, publication.title].join(' · '),
     byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
-    labels: labelsFor(publication.lang),
+    labels,
     cssString
   }
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import ejs from 'ejs'
+import {type LabelTable, parseLabelTable, useLabelTable} from './labels.js'
 
 /** The files of a template folder, read once per build or watch session. */
 export interface Templates {
@@ -25,6 +26,8 @@ export interface Templates {
   epubCss: string
   /** EPUB templates handed to epub-gen-memory (EJS sources). */
   epub: {chapter: string; contentOpf: string; tocXhtml: string; tocNcx: string; cover: ejs.TemplateFunction}
+  /** Words by language (`labels.yaml`; English alone when the folder has none). */
+  labels: LabelTable
 }
 
 /** Read and compile every template in `dir`; throws naming the missing file. */
@@ -51,7 +54,26 @@ export async function loadTemplates(dir: string): Promise<Templates> {
   const tocXhtml = await read('epub/toc.xhtml.ejs')
   const tocNcx = await read('epub/toc.ncx.ejs')
   const epubCover = await compileWith(read, dir, 'epub/cover.xhtml.ejs')
-  return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}}
+  const labels = await readLabels(dir)
+  // The table every `labelsFor()` call uses from now on (renderers without the templates at hand).
+  useLabelTable(labels)
+  return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}, labels}
+}
+
+/** `labels.yaml` of a template folder; optional, so an older copied folder keeps working (in English). */
+async function readLabels(dir: string): Promise<LabelTable> {
+  const file = path.join(dir, 'labels.yaml')
+  let source: string
+  try {
+    source = await fs.readFile(file, 'utf8')
+  } catch {
+    return {}
+  }
+  try {
+    return parseLabelTable(source, file)
+  } catch (error) {
+    throw new Error(`Template \`labels.yaml\` has an error: ${(error as Error).message}`, {cause: error})
+  }
 }
 
 async function compileWith(read: (name: string) => Promise<string>, dir: string, name: string): Promise<ejs.TemplateFunction> {

@@ -1,0 +1,270 @@
+/**
+ * The fonts the project ships (npm `@fontsource`) for every script its readers
+ * write: which font files exist, which characters each may set (its
+ * `unicode-range`), and which characters none of them has (checked in the
+ * files' cmaps with fontkit, cached).
+ *
+ * Print keeps the two text families of the templates ("Source Serif 4" for the
+ * body, "Source Sans 3" for headings and small type) and extends them: the
+ * Devanagari, Arabic, Hebrew, Chinese and emoji faces below are declared under
+ * those family names too, each limited to its script's `unicode-range` minus
+ * what the Latin faces declare. So every rule of `print.css` sets Hindi or
+ * Chinese without naming a font, Latin letters and digits stay Source, and
+ * Chromium loads only the subsets a page uses (it embeds only glyphs it sets).
+ */
+import fs from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+
+/** A range of code points, both ends included. */
+export type CodePointRange = readonly [number, number]
+
+/** One font file of a shipped family: a weight and style of one subset. */
+export interface ShippedFace {
+  /** Family name the package gives it, e.g. `Noto Sans SC`. */
+  family: string
+  /** Package under `@fontsource/`, e.g. `noto-sans-sc`. */
+  package: string
+  /** Subset name: `latin`, `devanagari`, `[12]`. */
+  subset: string
+  weight: number
+  style: 'normal' | 'italic'
+  /** WOFF2 file inside the package, e.g. `files/noto-sans-sc-12-400-normal.woff2`. */
+  file: string
+  /** Code points the face is declared for (its `unicode-range`). */
+  ranges: CodePointRange[]
+}
+
+interface Family {
+  package: string
+  /** Weights to load (each file serves the weights nearest it). */
+  weights: number[]
+  /** Whether the package's italics are loaded too (the templates use them). */
+  italic?: boolean
+  /** Subsets to use (`undefined`: all), e.g. only `devanagari`. */
+  subsets?: (subset: string) => boolean
+  /** Template families this one extends in print (as `unicode-range` faces). */
+  extends: Array<'Source Serif 4' | 'Source Sans 3'>
+}
+
+const numbered = (subset: string) => /^\[\d+\]$/.test(subset)
+
+/**
+ * The shipped families, in order of precedence: a character two families
+ * declare goes to the earlier. The two Source families are the templates' own
+ * (loaded by `partials/fonts.html`); the others extend them.
+ */
+const families: Family[] = [
+  {package: 'source-serif-4', weights: [400, 600], italic: true, extends: []},
+  {package: 'source-sans-3', weights: [400, 600, 700], extends: []},
+  {package: 'noto-serif-devanagari', weights: [400, 700], subsets: (subset) => subset === 'devanagari', extends: ['Source Serif 4']},
+  {package: 'noto-sans-devanagari', weights: [400, 700], subsets: (subset) => subset === 'devanagari', extends: ['Source Sans 3']},
+  // Naskh is the book hand of Arabic script: for body and headings alike.
+  {package: 'noto-naskh-arabic', weights: [400, 700], subsets: (subset) => subset === 'arabic', extends: ['Source Serif 4', 'Source Sans 3']},
+  {package: 'noto-sans-hebrew', weights: [400, 700], subsets: (subset) => subset === 'hebrew', extends: ['Source Serif 4', 'Source Sans 3']},
+  // Monochrome: prints the same on a laser printer.
+  {package: 'noto-emoji', weights: [400], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']},
+  // Simplified Chinese in about a hundred numbered subsets of a few hundred characters each
+  // (some of which also declare Devanagari, Arabic or symbols: the families above win those).
+  {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
+]
+
+/** The packages whose files the print page may load. */
+export const shippedFontPackages: ReadonlySet<string> = new Set(families.map((family) => family.package))
+
+const require = createRequire(import.meta.url)
+
+/** Folder of an installed `@fontsource` package; throws with the fix when it is missing. */
+export function fontPackageDir(name: string): string {
+  try {
+    return path.dirname(require.resolve(`@fontsource/${name}/package.json`))
+  } catch (error) {
+    throw new Error(`Font package \`@fontsource/${name}\` is not installed: run \`npm install\``, {cause: error})
+  }
+}
+
+let faces: ShippedFace[] | undefined
+
+/** Every shipped face (read once from the packages' CSS). */
+export function shippedFaces(): ShippedFace[] {
+  faces ??= families.flatMap((family) =>
+    family.weights.flatMap((weight) =>
+      [`${weight}.css`, ...(family.italic ? [`${weight}-italic.css`] : [])].flatMap((name) => {
+        const css = fs.readFileSync(path.join(fontPackageDir(family.package), name), 'utf8')
+        return parseFaces(css, family.package).filter((face) => family.subsets?.(face.subset) ?? true)
+      })
+    )
+  )
+  return faces
+}
+
+/** The `@font-face` rules of a fontsource CSS file. */
+function parseFaces(css: string, pkg: string): ShippedFace[] {
+  const result: ShippedFace[] = []
+  for (const match of css.matchAll(/\/\* (\S+) \*\/\s*@font-face\s*\{([^}]*)\}/g)) {
+    const [, name, body] = match as unknown as [string, string, string]
+    const family = /font-family:\s*'([^']+)'/.exec(body)?.[1]
+    const file = /url\(\.\/(files\/[^)]+\.woff2)\)/.exec(body)?.[1]
+    const weight = Number(/font-weight:\s*(\d+)/.exec(body)?.[1])
+    const style = /font-style:\s*italic/.test(body) ? 'italic' : 'normal'
+    // `noto-sans-sc-[12]-400-normal` → `[12]`
+    const subset = name.slice(pkg.length + 1).replace(/-\d+-(normal|italic)$/, '')
+    if (!family || !file) continue
+    const range = /unicode-range:\s*([^;]+);/.exec(body)?.[1]
+    result.push({family, package: pkg, subset, weight, style, file, ranges: range ? parseRanges(range) : [[0, 0x10ffff]]})
+  }
+  return result
+}
+
+/** `U+0041-005A,U+00E9` → ranges. */
+export function parseRanges(value: string): CodePointRange[] {
+  return value.split(',').map((part) => {
+    const [start, end] = part.trim().replace(/^U\+/i, '').split('-')
+    return [Number.parseInt(start!, 16), Number.parseInt(end ?? start!, 16)] as const
+  })
+}
+
+function inRanges(ranges: readonly CodePointRange[], codePoint: number): boolean {
+  return ranges.some(([start, end]) => codePoint >= start && codePoint <= end)
+}
+
+// Joiners and variation selectors belong with the script around them: never taken from the Latin face.
+const keepWithScript: CodePointRange[] = [
+  [0x200c, 0x200d],
+  [0xfe00, 0xfe0f]
+]
+
+/** `ranges` minus `minus` (except the joiners the script's shaping needs). */
+function subtract(ranges: readonly CodePointRange[], minus: readonly CodePointRange[]): CodePointRange[] {
+  let result: CodePointRange[] = [...ranges]
+  for (const [cutStart, cutEnd] of minus) {
+    result = result.flatMap(([start, end]): CodePointRange[] => {
+      if (cutEnd < start || cutStart > end) return [[start, end]]
+      const parts: CodePointRange[] = []
+      if (start < cutStart) parts.push([start, cutStart - 1])
+      if (end > cutEnd) parts.push([cutEnd + 1, end])
+      for (const [keepStart, keepEnd] of keepWithScript) {
+        const from = Math.max(start, cutStart, keepStart)
+        const to = Math.min(end, cutEnd, keepEnd)
+        if (from <= to) parts.push([from, to])
+      }
+      return parts
+    })
+  }
+  return result.sort((a, b) => a[0] - b[0])
+}
+
+const hex = (codePoint: number) => codePoint.toString(16).toUpperCase().padStart(4, '0')
+const rangeCss = (ranges: readonly CodePointRange[]) => ranges.map(([start, end]) => (start === end ? `U+${hex(start)}` : `U+${hex(start)}-${hex(end)}`)).join(',')
+
+/** A file's URL on the print page, as `print-pdf.ts` serves it. */
+export function fontHref(face: ShippedFace): string {
+  return `fonts/${face.package}/${face.file}`
+}
+
+/**
+ * The `@font-face` rules that extend the templates' Source families with the
+ * other scripts, for the print page: only the subsets whose ranges include one
+ * of `codePoints` (the document's characters), so a page parses a few rules and
+ * loads a few files. Chromium composes a family only from faces whose weight
+ * and style descriptors are exactly alike, so each script face is declared once
+ * for every weight and style of the Source face it extends (nearest weight;
+ * Devanagari has no italic, and a missing style must not fall to a system font).
+ */
+export function scriptFontsCss(codePoints: Iterable<number>): string {
+  const wanted = [...new Set(codePoints)].filter((codePoint) => codePoint > 0x7f)
+  const all = shippedFaces()
+  const rules: string[] = []
+  for (const [index, family] of families.entries()) {
+    for (const base of family.extends) {
+      const baseFaces = all.filter((face) => face.family === base)
+      // The base's own ranges and those of the earlier families that extend it go to them.
+      const earlier = families.slice(0, index).filter((other) => other.extends.includes(base))
+      const latin = [...baseFaces, ...all.filter((face) => earlier.some((other) => other.package === face.package))].flatMap((face) => face.ranges)
+      const variants = [...new Map(baseFaces.map((face) => [`${face.weight} ${face.style}`, face])).values()]
+      for (const face of all.filter((candidate) => candidate.package === family.package && candidate.weight === family.weights[0])) {
+        const ranges = subtract(face.ranges, latin)
+        if (!wanted.some((codePoint) => inRanges(ranges, codePoint) && !inRanges(keepWithScript, codePoint))) continue
+        for (const variant of variants) {
+          const file = nearest(all, face, family.weights, variant.weight)
+          rules.push(
+            `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; }`
+          )
+        }
+      }
+    }
+  }
+  return rules.join('\n')
+}
+
+/** The face of `face`'s subset in the shipped weight nearest `weight` (ties go bolder). */
+function nearest(all: ShippedFace[], face: ShippedFace, weights: readonly number[], weight: number): ShippedFace {
+  const best = [...weights].sort((a, b) => Math.abs(a - weight) - Math.abs(b - weight) || b - a)[0]!
+  return all.find((candidate) => candidate.package === face.package && candidate.subset === face.subset && candidate.weight === best && candidate.style === 'normal') ?? face
+}
+
+/** Loads a font file's cmap (fontkit is loaded on first use); `undefined` for an unreadable file. */
+export type CmapLoader = (face: ShippedFace) => Promise<((codePoint: number) => boolean) | undefined>
+
+const cmaps = new Map<string, Promise<((codePoint: number) => boolean) | undefined>>()
+
+const loadCmap: CmapLoader = (face) => {
+  const key = `${face.package}/${face.file}`
+  let cmap = cmaps.get(key)
+  if (!cmap) {
+    cmap = (async () => {
+      const fontkit = await import('fontkit')
+      try {
+        const font = fontkit.create(fs.readFileSync(path.join(fontPackageDir(face.package), face.file)))
+        return 'hasGlyphForCodePoint' in font ? (codePoint: number) => font.hasGlyphForCodePoint(codePoint) : undefined
+      } catch {
+        return undefined
+      }
+    })()
+    cmaps.set(key, cmap)
+  }
+  return cmap
+}
+
+const covered = new Map<number, boolean>()
+
+/**
+ * Whether some shipped face has a glyph for `codePoint` (cached per code
+ * point). Only the files whose `unicode-range` includes it are opened.
+ */
+export async function hasShippedGlyph(codePoint: number): Promise<boolean> {
+  const known = covered.get(codePoint)
+  if (known !== undefined) return known
+  let found = false
+  for (const face of shippedFaces()) {
+    if (face.weight !== 400 || face.style !== 'normal' || !inRanges(face.ranges, codePoint)) continue
+    const cmap = await loadCmap(face)
+    if (cmap?.(codePoint)) {
+      found = true
+      break
+    }
+  }
+  covered.set(codePoint, found)
+  return found
+}
+
+/**
+ * The regular faces of the other scripts whose ranges include some of
+ * `codePoints`, for an EPUB to embed (Latin is left to the reader's fonts).
+ * One face per family and subset: readers synthesise bold.
+ */
+export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
+  const all = shippedFaces()
+  const latin = all.filter((face) => face.package === 'source-serif-4' || face.package === 'source-sans-3').flatMap((face) => face.ranges)
+  // Serif Devanagari for reading; the sans twin is for print headings only.
+  const candidates = all.filter((face) => face.weight === 400 && face.style === 'normal' && !['source-serif-4', 'source-sans-3', 'noto-sans-devanagari'].includes(face.package))
+  const used = new Set<ShippedFace>()
+  for (const codePoint of codePoints) {
+    // Joiners and selectors go with a script that is there anyway: they call for no face of their own.
+    if (inRanges(latin, codePoint) || inRanges(keepWithScript, codePoint)) continue
+    // The first family whose range has it, in order of precedence, as in print.
+    const face = candidates.find((candidate) => inRanges(candidate.ranges, codePoint))
+    if (face) used.add(face)
+  }
+  return candidates.filter((face) => used.has(face))
+}

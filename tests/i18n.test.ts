@@ -1,0 +1,134 @@
+/**
+ * Languages and scripts without a browser: labels by language, direction,
+ * hyphenation of the print tree only where it belongs, the script fonts a
+ * page declares, quotes in titles, and the fonts an EPUB embeds.
+ */
+import path from 'node:path'
+import type {Root} from 'hast'
+import {toHtml} from 'hast-util-to-html'
+import {describe, expect, it} from 'vitest'
+import {scriptFontsCss} from '../scripts/content/shipped-fonts.js'
+import {epubFonts} from '../scripts/epub/epub-fonts.js'
+import {createProcessor} from '../scripts/markdown/processor.js'
+import {parseDocument} from '../scripts/parse/parse-document.js'
+import {hyphenateTree} from '../scripts/render/hyphenate-print.js'
+import {labelsFor, parseLabelTable} from '../scripts/render/labels.js'
+import {renderPrint} from '../scripts/render/render-print.js'
+import {loadTemplates} from '../scripts/render/templates.js'
+import {repo} from './support/tools.js'
+
+const SHY = '\u00AD'
+const templates = await loadTemplates(path.join(repo, 'templates'))
+const processor = createProcessor({root: repo})
+
+describe('labels', () => {
+  it('come from templates/labels.yaml, by primary language, English for the rest', () => {
+    expect(labelsFor('hi').pageOf).toBe('पृष्ठ {page} / {pages}')
+    expect(labelsFor('fr-CA').contents).toBe('Sommaire')
+    expect(labelsFor('ar').numbers).toBe('arabic-indic')
+    expect(labelsFor('zh').kicker).toBe('解读')
+    expect(labelsFor('hi').numbers).toBe('decimal')
+    expect(labelsFor('xx').kicker).toBe('Explainer')
+    for (const lang of ['en', 'hi', 'fr', 'de', 'es', 'ar', 'he', 'zh']) {
+      const labels = labelsFor(lang)
+      expect(Object.keys(templates.labels[lang] ?? {}), lang).toEqual(expect.arrayContaining(['kicker', 'pageOf', 'contents', 'notes', 'figure', 'table']))
+      expect(labels.pageOf, lang).toMatch(/\{page\}.*\{pages\}/)
+    }
+  })
+
+  it('make ar, he, fa, ur right-to-left, listed or not', () => {
+    for (const lang of ['ar', 'he-IL', 'fa', 'ur']) expect(labelsFor(lang).dir, lang).toBe('rtl')
+    for (const lang of ['en', 'hi', 'zh']) expect(labelsFor(lang).dir, lang).toBe('ltr')
+  })
+
+  it('name the language and key of a wrong entry', () => {
+    expect(() => parseLabelTable('fr:\n  numbers: "x; y"\n')).toThrow(/`fr\.numbers`/)
+  })
+})
+
+describe('hyphenation for print', () => {
+  const tree = (): Root => ({
+    type: 'root',
+    children: [
+      {type: 'element', tagName: 'h2', properties: {}, children: [{type: 'text', value: 'Bundesverfassungsgericht'}]},
+      {
+        type: 'element',
+        tagName: 'p',
+        properties: {},
+        children: [
+          {type: 'text', value: 'Das Bundesverfassungsgericht prüft '},
+          {type: 'element', tagName: 'code', properties: {}, children: [{type: 'text', value: 'Verfassungsbeschwerde'}]},
+          {type: 'text', value: ' unter https://www.bundesverfassungsgericht.de '},
+          {type: 'element', tagName: 'a', properties: {href: 'https://example.org'}, children: [{type: 'text', value: 'Verfassungsbeschwerde'}]}
+        ]
+      }
+    ]
+  })
+
+  it('puts soft hyphens in running text only: not headings, code, links or URLs', () => {
+    const german = tree()
+    hyphenateTree(german, 'de')
+    const html = toHtml(german)
+    expect(html).toContain(`Bun${SHY}des${SHY}ver${SHY}fas${SHY}sungs${SHY}ge${SHY}richt prüft`)
+    expect(html).toContain('<h2>Bundesverfassungsgericht</h2>')
+    expect(html).toContain('<code>Verfassungsbeschwerde</code>')
+    expect(html).toContain('https://www.bundesverfassungsgericht.de')
+    expect(html).toContain('>Verfassungsbeschwerde</a>')
+  })
+
+  it('leaves languages without patterns alone', () => {
+    const hindi = tree()
+    hyphenateTree(hindi, 'hi')
+    expect(toHtml(hindi)).not.toContain(SHY)
+  })
+})
+
+describe('print page', () => {
+  const document = async (name: string) => {
+    const folder = path.join(repo, 'tests', 'fixtures', 'scripts', name)
+    const {document} = await parseDocument(processor, {path: path.join(folder, 'input.md'), name}, {cwd: folder})
+    return document!
+  }
+
+  it('is right-to-left for Hebrew, with the running head and footer sides swapped', async () => {
+    const {html} = renderPrint(templates, await document('hebrew'))
+    expect(html).toContain('<html lang="he" dir="rtl">')
+    expect(html).toContain('@top-right { content:')
+    expect(html).toMatch(/@bottom-left \{ content: "\\5e2 [^;]*counter\(page, decimal\)/)
+    expect(html).toContain("font-family: 'Source Serif 4'")
+    expect(html).toContain('noto-sans-hebrew-hebrew-400-normal.woff2')
+    expect(html).not.toContain('noto-sans-sc')
+  })
+
+  it('is justified and hyphenated in German, ragged and unhyphenated with `justify: false`', async () => {
+    const german = await document('german')
+    const justified = renderPrint(templates, german).html
+    expect(justified).toContain('class="body justified"')
+    expect(justified).toContain(SHY)
+    // The title has German quotes.
+    expect(german.meta.title).toBe('Die ‚Energiewende‘ und ihre Grenzen')
+    const ragged = renderPrint(templates, {...german, meta: {...german.meta, justify: false}}).html
+    expect(ragged).toContain('class="body"')
+    expect(ragged).not.toContain(SHY)
+    // Latin text declares no other script's font.
+    expect(ragged).not.toContain('@font-face')
+  })
+})
+
+describe('fonts by script', () => {
+  it('declares only the subsets the text uses, under the template families', () => {
+    const css = scriptFontsCss([...'中文 and हिन्दी'].map((char) => char.codePointAt(0)!))
+    expect(css).toContain('noto-serif-devanagari-devanagari-400-normal.woff2')
+    expect(css).toContain('noto-sans-devanagari-devanagari-700-normal.woff2')
+    expect(css).not.toContain('noto-naskh-arabic')
+    expect(css.match(/noto-sans-sc-\d+-400/g)?.length).toBeGreaterThan(0)
+    expect(scriptFontsCss([...'plain English, “quoted” – 5 €'].map((char) => char.codePointAt(0)!))).toBe('')
+  })
+
+  it('embeds in an EPUB only what its text needs', () => {
+    expect(epubFonts(['Plain English, “quoted”.'])).toBeUndefined()
+    const hebrew = epubFonts(['שלום עולם'])!
+    expect(hebrew.files.map((file) => file.href)).toEqual(['fonts/noto-sans-hebrew-hebrew-400-normal.woff2'])
+    expect(hebrew.css).toContain('unicode-range:')
+  })
+})
