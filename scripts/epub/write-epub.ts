@@ -24,7 +24,7 @@ export interface EpubChapter {
   /** Sanitised body HTML. */
   html: string
   /** Masthead values for the chapter template. */
-  article: {kicker: string; subtitle?: string | undefined; byline: string[]}
+  article: {kicker?: string | undefined; subtitle?: string | undefined; byline: string[]}
 }
 
 /** Everything an EPUB is made of. */

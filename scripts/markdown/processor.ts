@@ -22,6 +22,7 @@ import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
+import remarkTitleFromHeading from './remark-title-from-heading.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
 
 /** Options of `createProcessor`. */
@@ -32,6 +33,8 @@ export interface ProcessorOptions {
   maxImageBytes?: number
   /** Most pixels of a raster image (default: 50 million). */
   maxImagePixels?: number
+  /** Language of sources whose front matter sets no `lang`, BCP 47 (default: `'en'`). */
+  lang?: string
 }
 
 /**
@@ -46,7 +49,9 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkParse)
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
-      .use(remarkFrontMatter)
+      .use(remarkFrontMatter, options.lang === undefined ? {} : {lang: options.lang})
+      // Before anything reads headings: the title heading leaves the body.
+      .use(remarkTitleFromHeading)
       .use(remarkGfm)
       .use(remarkSmartypants, {dashes: 'oldschool'})
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.

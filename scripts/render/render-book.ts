@@ -68,7 +68,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
       title: meta.title,
       subtitle: meta.subtitle,
       kicker: meta.kicker,
-      byline: [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authors].filter((part): part is string => Boolean(part)),
+      byline: [formatDate(document.date, meta.lang), ...authors].filter((part): part is string => Boolean(part)),
       runningHead: [input.publisher ?? publication.title, meta.runningHead ?? meta.title].join(' · '),
       body: toHtml(tree)
     }

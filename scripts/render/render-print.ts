@@ -28,9 +28,9 @@ export function templateData(document: Document) {
     publisher: meta.publisher,
     authors,
     runningHead: [meta.publisher, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
-    // The date in words only when the source states one.
-    dateText: meta.date ? formatDate(document.date, meta.lang) : undefined,
-    dateIso: meta.date,
+    // The resolved date (front matter, SOURCE_DATE_EPOCH, last commit or mtime), in words.
+    dateText: formatDate(document.date, meta.lang),
+    dateIso: document.date.toISOString().slice(0, 10),
     labels: labelsFor(meta.lang),
     cssString
   }
