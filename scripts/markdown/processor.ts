@@ -13,10 +13,13 @@ import remarkRehype from 'remark-rehype'
 import remarkSmartypants from 'remark-smartypants'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
+import rehypeBalanceRaw from './rehype-balance-raw.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
+import rehypeEmptyHeadings from './rehype-empty-headings.js'
 import rehypeHeadings from './rehype-headings.js'
 import rehypeImages from './rehype-images.js'
 import rehypeLinks from './rehype-links.js'
+import rehypePhrasingContent from './rehype-phrasing-content.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
@@ -56,6 +59,8 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkSmartypants, {dashes: 'oldschool'})
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true})
+      // Raw HTML balanced per block first, so a tag left open ends with its paragraph or cell.
+      .use(rehypeBalanceRaw)
       .use(rehypeRaw)
       // Images before the sanitiser: it would silently drop `file:`/`data:` sources that
       // deserve a message. What this adds (`assets/…` src, figure, stand-in span) the schema keeps.
@@ -69,6 +74,10 @@ export function createProcessor(options: ProcessorOptions) {
       // …and remove it: GitHub's schema (no scripts, handlers, styles, iframes; only
       // http(s)/mailto links), tightened below.
       .use(rehypeSanitize, sanitizeSchema)
+      // On the sanitised elements: blocks out of phrasing-only parents, then headings with no
+      // text out (before `rehype-slug` would give them an empty id).
+      .use(rehypePhrasingContent)
+      .use(rehypeEmptyHeadings)
       // Heading ids after the sanitiser, so they stay short and stable; then no id twice.
       .use(rehypeSlug)
       .use(rehypeUniqueIds)
