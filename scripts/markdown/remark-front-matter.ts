@@ -76,9 +76,11 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
 }
 
 /**
- * `document` with a Pandoc-style closing `...` line of its front matter
- * written as `---` (same length). Only when that line comes before any `---`
- * line: otherwise the front matter already ends there. Linear time.
+ * `document` as remark-frontmatter should read it, positions kept: a
+ * Pandoc-style closing `...` line is written `---`, and a block between `---`
+ * lines that holds no `key: value` line (`---`, `Foo`, `---` is a thematic
+ * break and a heading in CommonMark) opens with `***` instead, a thematic break
+ * too, so it stays Markdown. Linear time.
  */
 export function pandocEndAsDashes(document: string): string {
   if (!/^---[ \t]*\n/.test(document)) return document
@@ -86,8 +88,12 @@ export function pandocEndAsDashes(document: string): string {
   while (start > 0 && start < document.length) {
     const end = document.indexOf('\n', start)
     const line = document.slice(start, end === -1 ? undefined : end)
-    if (/^---[ \t]*$/.test(line)) return document
-    if (/^\.\.\.[ \t]*$/.test(line)) return `${document.slice(0, start)}---${document.slice(start + 3)}`
+    const closing = /^(?:---|\.\.\.)[ \t]*$/.test(line)
+    if (closing) {
+      const yaml = document.slice(document.indexOf('\n') + 1, start)
+      const result = line.startsWith('.') ? `${document.slice(0, start)}---${document.slice(start + 3)}` : document
+      return yaml.trim() === '' || /^\s*\{|^["']?[^\s:#"'][^:\n]*["']?[ \t]*:(?:[ \t]|$)/m.test(yaml) ? result : `***${result.slice(3)}`
+    }
     start = end + 1
   }
   return document
