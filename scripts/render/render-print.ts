@@ -5,7 +5,7 @@ import type {Element, Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
-import type {Document} from '../core/types.js'
+import type {Document, OutlineEntry} from '../core/types.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {formatDate, labelsFor} from './labels.js'
 import {cssString, type Templates} from './templates.js'
@@ -36,11 +36,11 @@ export function templateData(document: Document) {
   }
 }
 
-/** The print page of a document and its bookmark titles in outline order. */
+/** The print page of a document and its bookmarks in outline order. */
 export interface PrintPage {
   html: string
-  /** Title, then every heading the page prints, depth-first as Chromium's outline lists them. */
-  outline: string[]
+  /** Title, then every heading the page prints nested under it, depth-first as Chromium's outline lists them. */
+  outline: OutlineEntry[]
 }
 
 /** Render the full print HTML of `document`. */
@@ -52,7 +52,17 @@ export function renderPrint(templates: Templates, document: Document, options: R
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
     body: toHtml(tree)
   })
-  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])]}
+  return {html, outline: [{title: document.meta.title, level: 0}, ...articleOutline(document, hasNotes ? notes : undefined, 0)]}
+}
+
+/**
+ * Bookmarks of an article's body under its title (at `level`): every heading
+ * one level per depth below it (`#` included: Chromium would make body `h1`s
+ * siblings of the title), then the notes.
+ */
+export function articleOutline(document: Document, notes: string | undefined, level: number): OutlineEntry[] {
+  const entries = document.headings.map((heading) => ({title: heading.text, level: level + heading.depth}))
+  return notes === undefined ? entries : [...entries, {title: notes, level: level + 1}]
 }
 
 /**
