@@ -147,8 +147,8 @@ const thematicBreak = /^[ \t>]*([*_-])(?:[ \t]*\1)*[ \t]*$/
  * Cut every line whose container prefix could nest more than `maxLevels`
  * deep, where it might. micromark opens nested containers in quadratic time,
  * so this keeps its parse linear. Upper bound of a prefix's levels: one per
- * `>`, one per list marker, one per two columns of indentation (a list item
- * continues only under two or more). A level takes at most 7 of these units
+ * `>`, one per list marker, one per two columns of indentation before a
+ * marker (a list item continues only under two or more). A level takes at most 7 of these units
  * (`123456789.` and four spaces), so cutting past `7 × (limit + 1)` units keeps
  * every level up to one past the limit. The rest of a line never changes the
  * block structure of the others; a thematic break is kept whole.
@@ -159,24 +159,27 @@ export function boundContainerPrefixes(text: string, maxLevels: number): string 
     let levels = 0
     let columns = 0
     let index = 0
+    // Spaces after a list marker set where its content starts; they continue no item.
+    let afterMarker = false
     while (index < line.length) {
       const char = line[index]!
       if (char === ' ' || char === '\t') {
         const width = char === '\t' ? 4 - (index % 4) : 1
-        levels += Math.floor((columns + width) / 2) - Math.floor(columns / 2)
+        if (!afterMarker) levels += Math.floor((columns + width) / 2) - Math.floor(columns / 2)
         columns += width
         index++
       } else if (char === '>') {
         levels++
         index++
+        afterMarker = false
       } else {
         const marker = /^(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)/.exec(line.slice(index, index + 11))
         // Content: no container starts after it on this line.
         if (!marker) return line
         levels++
         index += marker[0].length
+        afterMarker = true
       }
-      // ` x`: content after the cut, so a cut after `-` is not read as a thematic break.
       if (levels > maxLevels) return `${line.slice(0, index)} x`
     }
     return line
