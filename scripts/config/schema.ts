@@ -87,7 +87,7 @@ export const buildOptionsSchema = z.object({
         .default(20 * 1024 * 1024)
         .describe('Largest image file, in bytes.'),
       imagePixels: z.number().int().positive().default(50_000_000).describe('Most pixels a raster image may have (its header is checked before decoding).'),
-      inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph.'),
+      inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph, heading or table cell.'),
       blockDepth: z.number().int().positive().default(32).describe('Deepest nesting of block quotes and lists.'),
       treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.')
     })
