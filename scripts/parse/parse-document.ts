@@ -69,7 +69,7 @@ export async function buildDocument(processor: Processor, source: SourceEntry, o
     }
     cover = loaded.asset
   }
-  // Issue 12: front matter, else SOURCE_DATE_EPOCH, else the last git commit, else the mtime.
+  // SOURCE_DATE_EPOCH pins every output; else front matter, the file's last git commit, its mtime.
   const date = options.sourceDateEpoch === undefined ? await sourceDate(source.path, {date: meta.date}) : new Date(options.sourceDateEpoch * 1000)
 
   return {
