@@ -36,6 +36,10 @@ describe('source limits', () => {
     expect(outcome(`[a]: <b\n${markers(1001)}`)).toBe('too-many-markers 1:1')
     // A real fence: its content is code, not markers.
     expect(outcome(`\`\`\`\n${markers(1001)}\n\`\`\`\n`)).toBe('ok')
+    // Under the marker count, but backtick runs of growing length: the run over 32 is refused.
+    expect(outcome(Array.from({length: 1000}, (_, index) => `e${'`'.repeat(index + 1)}`).join(''))).toBe('too-many-markers 1:562')
+    // A fence of 40 backticks is no code span.
+    expect(outcome(`${'`'.repeat(40)}\ncode\n${'`'.repeat(40)}\n`)).toBe('ok')
     // Escaped markers are text.
     expect(outcome('\\*'.repeat(2000))).toBe('ok')
   })

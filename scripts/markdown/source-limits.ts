@@ -57,9 +57,12 @@ export function checkSourceLimits(file: VFile, limits: SourceLimits = {}): void 
 /**
  * True when no limit can be exceeded, without parsing: no run of lines
  * between blank lines (which end every paragraph, heading and table) has more
- * marker runs than the limit, and no line's prefix can nest deeper than the limit.
+ * marker runs than the limit, no backtick run is over 32, and no line's
+ * prefix can nest deeper than the limit.
  */
 function withinUpperBounds(value: string, maxInlineMarkers: number, maxBlockDepth: number): boolean {
+  // A long backtick run may be a fence (fine) or a code span opener (checked where it is).
+  if (value.includes('`'.repeat(33))) return false
   for (const chunk of value.split(/\n[ \t]*\n/)) {
     if ((chunk.match(/([*_~`])\1*|[[\]]/g)?.length ?? 0) > maxInlineMarkers) return false
   }
