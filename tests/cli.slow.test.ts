@@ -103,7 +103,7 @@ describe('handout build', () => {
     expect(cli(['build', '--format', 'pdf']).status).toBe(0)
     const shallow = cli(['build', '--format', 'pdf', '--limit', 'blockDepth=2'])
     expect(shallow.status).toBe(1)
-    expect(shallow.stderr).toMatch(/nest about 3 levels deep here, over the limit of 2/)
+    expect(shallow.stderr).toMatch(/nest 3 levels deep here, over the limit of 2/)
     expect(cli(['build', '--limit', 'speed=9']).status).toBe(2)
   })
 

@@ -27,10 +27,12 @@ const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 
 /** Front matter of one source (YAML, core schema). */
 export const frontMatterSchema = z.object({
-  title: text(300).describe('Title of the article: masthead, PDF Title, EPUB dc:title. Required.'),
+  title: text(300).optional().describe('Title of the article: masthead, PDF Title, EPUB dc:title (default: the first `#` heading, which then is not repeated in the body, else the file name).'),
   subtitle: text(300).optional().describe('Line under the title.'),
-  kicker: text(60).optional().describe('Small label above the title (series or genre); default: the word for “Explainer” in the article’s language (`templates/labels.yaml`).'),
-  date: isoDate.optional().describe('Publication date `YYYY-MM-DD`: printed in words, and pins PDF/EPUB dates (unless `SOURCE_DATE_EPOCH` is set).'),
+  kicker: text(60).optional().describe('Small label above the title (series or genre); none unless set.'),
+  date: isoDate
+    .optional()
+    .describe('Publication date `YYYY-MM-DD`: printed in words, and pins PDF/EPUB dates unless `SOURCE_DATE_EPOCH` is set (default: the last git commit of the file, else its modification time).'),
   publisher: text(200).optional().describe('Publisher or brand: masthead, running head, footer, metadata.'),
   author: z
     .union([text(200), z.array(text(200)).min(1).max(20)])
@@ -39,8 +41,10 @@ export const frontMatterSchema = z.object({
   lang: z
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
-    .default('en')
-    .describe('Language (BCP 47): date in words, page labels, quotes, hyphenation, direction (`ar`, `he`, `fa`, `ur` are right-to-left), PDF /Lang, EPUB dc:language.'),
+    .optional()
+    .describe(
+      "Language (BCP 47): date in words, page labels, quotes, hyphenation, direction (`ar`, `he`, `fa`, `ur` are right-to-left), PDF /Lang, EPUB dc:language (default: the build's language, `en`)."
+    ),
   justify: z.boolean().default(true).describe('Justify the printed body, hyphenated by language at build time; `false` keeps it ragged-right. EPUB readers choose for themselves.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
@@ -55,8 +59,14 @@ export const frontMatterSchema = z.object({
   csl: text(500).optional().describe('Citation style: `apa` (default), `vancouver` or `harvard1`, or a `.csl` file relative to the Markdown file.')
 })
 
-/** Validated front matter, defaults applied. */
-export type FrontMatter = z.output<typeof frontMatterSchema>
+/** Front matter as written and validated, defaults applied (title and language may be missing). */
+export type WrittenFrontMatter = z.output<typeof frontMatterSchema>
+
+/**
+ * Front matter of a parsed source: title and language always resolved (from
+ * the first `#` heading or the file name, and from the build's language).
+ */
+export type FrontMatter = Omit<WrittenFrontMatter, 'title' | 'lang'> & {title: string; lang: string}
 
 /** Options of one build: the CLI's flags and the API's argument. */
 export const buildOptionsSchema = z.object({
@@ -91,7 +101,7 @@ export const buildOptionsSchema = z.object({
         .default(20 * 1024 * 1024)
         .describe('Largest image file, in bytes.'),
       imagePixels: z.number().int().positive().default(50_000_000).describe('Most pixels a raster image may have (its header is checked before decoding).'),
-      inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph.'),
+      inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph, heading or table cell.'),
       blockDepth: z.number().int().positive().default(32).describe('Deepest nesting of block quotes and lists.'),
       treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.')
     })

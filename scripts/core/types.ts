@@ -40,6 +40,14 @@ export interface Heading {
   id: string
 }
 
+/** A bookmark of a printed PDF: its title and its level in the outline (0 is the top). */
+export interface OutlineEntry {
+  /** Title with its spaces intact (Chromium drops the one at a wrap). */
+  title: string
+  /** Nesting level: an entry is the child of the nearest earlier entry of a lower level. */
+  level: number
+}
+
 /** One parsed source. */
 export interface Document {
   /** The source file, carrying its messages. */

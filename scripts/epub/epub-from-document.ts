@@ -26,7 +26,7 @@ export function epubFromDocument(document: Document, cover: Cover): EpubBook {
     lang: meta.lang,
     ...creatorsOf(meta.author, meta.publisher),
     publisher: meta.publisher,
-    date: meta.date,
+    date: meta.date ?? document.date.toISOString().slice(0, 10),
     description: meta.description,
     subjects: meta.tags,
     modified: document.date,
@@ -95,7 +95,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
 /** One article as an EPUB chapter. */
 function chapterOf(document: Document, filename: string, resolve?: ResolveReference): EpubChapter {
   const {meta} = document
-  const byline = [meta.date ? formatDate(document.date, meta.lang) : undefined, ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
+  const byline = [formatDate(document.date, meta.lang), ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
   const labels = labelsFor(meta.lang)
   return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline, lang: meta.lang, dir: labels.dir}}
 }

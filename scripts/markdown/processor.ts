@@ -16,9 +16,11 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
+import rehypeBalanceRaw from './rehype-balance-raw.js'
 import rehypeCitations from './rehype-citations.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
 import rehypeDirection from './rehype-direction.js'
+import rehypeEmptyHeadings from './rehype-empty-headings.js'
 import rehypeHeadings from './rehype-headings.js'
 import rehypeHighlightCode from './rehype-highlight-code.js'
 import rehypeImages from './rehype-images.js'
@@ -26,6 +28,7 @@ import rehypeLinks from './rehype-links.js'
 import rehypeMath from './rehype-math.js'
 import rehypeMissingGlyphs from './rehype-missing-glyphs.js'
 import rehypeNumbering from './rehype-numbering.js'
+import rehypePhrasingContent from './rehype-phrasing-content.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
@@ -39,6 +42,7 @@ import remarkPageBreaks from './remark-page-breaks.js'
 import remarkSmartQuotes from './remark-smart-quotes.js'
 import remarkSubSuper from './remark-sub-super.js'
 import remarkUnknownDirectives from './remark-unknown-directives.js'
+import remarkTitleFromHeading from './remark-title-from-heading.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
 
 /** Options of `createProcessor`. */
@@ -49,6 +53,8 @@ export interface ProcessorOptions {
   maxImageBytes?: number
   /** Most pixels of a raster image (default: 50 million). */
   maxImagePixels?: number
+  /** Language of sources whose front matter sets no `lang`, BCP 47 (default: `'en'`). */
+  lang?: string
 }
 
 /**
@@ -63,7 +69,9 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkParse)
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
-      .use(remarkFrontMatter)
+      .use(remarkFrontMatter, options.lang === undefined ? {} : {lang: options.lang})
+      // Before anything reads headings (and before smart quotes set the title's): the title heading leaves the body.
+      .use(remarkTitleFromHeading)
       // Single tildes are subscript (`remarkSubSuper`), so only `~~x~~` is strikethrough.
       .use(remarkGfm, {singleTilde: false})
       // Rich content (issue 14). Syntax first: `$…$` math is a node of its own, so
@@ -86,6 +94,8 @@ export function createProcessor(options: ProcessorOptions) {
       .use(remarkSmartQuotes)
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true, handlers: defListHastHandlers})
+      // Raw HTML balanced per block first, so a tag left open ends with its paragraph or cell.
+      .use(rehypeBalanceRaw)
       .use(rehypeRaw)
       // Images before the sanitiser: it would silently drop `file:`/`data:` sources that
       // deserve a message. What this adds (`assets/…` src, figure, stand-in span) the schema keeps.
@@ -99,6 +109,10 @@ export function createProcessor(options: ProcessorOptions) {
       // …and remove it: GitHub's schema (no scripts, handlers, styles, iframes; only
       // http(s)/mailto links), tightened below.
       .use(rehypeSanitize, sanitizeSchema)
+      // On the sanitised elements: blocks out of phrasing-only parents, then headings with no
+      // text out (before `rehype-slug` would give them an empty id).
+      .use(rehypePhrasingContent)
+      .use(rehypeEmptyHeadings)
       // Heading ids after the sanitiser, so they stay short and stable; then no id twice.
       .use(rehypeSlug)
       .use(rehypeUniqueIds)

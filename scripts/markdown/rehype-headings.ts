@@ -23,11 +23,10 @@ export default function rehypeHeadings() {
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return 'skip'
       const match = /^h([1-6])$/.exec(node.tagName)
       if (!match) return
-      headings.push({
-        depth: Number(match[1]),
-        text: textOf(node).replace(/\s+/g, ' ').trim(),
-        id: String(node.properties.id ?? '')
-      })
+      const text = textOf(node).replace(/\s+/g, ' ').trim()
+      const id = String(node.properties.id ?? '')
+      // No empty entry and no link to nowhere in the navigation (epubcheck rejects both).
+      if (text !== '' && id !== '') headings.push({depth: Number(match[1]), text, id})
       return 'skip'
     })
     file.data.headings = headings

@@ -20,10 +20,12 @@ export default function rehypeLinks() {
       if (node.tagName !== 'a' || typeof href !== 'string') return
       // Links to other articles: the renderers resolve them (`rehypeCrossReferences`).
       if (node.properties.dataXref !== undefined) return
-      // The sanitiser kept only http(s), mailto and similar schemes: those stay.
-      if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return
       let reason: string | undefined
-      if (href.startsWith('#')) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href)) {
+        // The sanitiser kept only http(s), mailto and similar schemes: those stay when readers can parse them.
+        if (parsableUrl(href)) return
+        reason = `Link to \`${href.length > 60 ? `${href.slice(0, 60)}…` : href}\` is not a valid URL (its host cannot be parsed): the link was removed, its text kept; check the address`
+      } else if (href.startsWith('#')) {
         let target = href.slice(1)
         try {
           target = decodeURIComponent(target)
@@ -39,4 +41,24 @@ export default function rehypeLinks() {
       file.message(reason, {place: node.position, ruleId: 'link-target', source: 'handout:html'})
     })
   }
+}
+
+// A host name: letters, digits, `-` and `_` in non-empty dot-separated labels (IDNs are
+// punycode after `new URL`), an IPv4 address or a bracketed IPv6 one.
+const hostName = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*\.?$|^\[[0-9a-f:.]+\]$/i
+
+/**
+ * Whether e-readers (and epubcheck, RSC-023) can parse `href`: WHATWG URL
+ * parsing accepts hosts such as `foo.bar.%60baz` or `..` that stricter
+ * parsers reject, so URLs with an authority also need a well-formed host.
+ */
+export function parsableUrl(href: string): boolean {
+  let url: URL
+  try {
+    url = new URL(href)
+  } catch {
+    return false
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(href)) return true
+  return hostName.test(url.hostname) && !/[\s<>"`{}|\\^]/.test(href)
 }

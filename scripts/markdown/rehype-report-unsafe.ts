@@ -35,7 +35,13 @@ const why: Record<string, string> = {
   form: 'handouts have no forms',
   button: 'handouts have no forms',
   textarea: 'handouts have no forms',
-  select: 'handouts have no forms'
+  select: 'handouts have no forms',
+  // GFM's tag filter: elements that would swallow the rest of a page as raw text.
+  title: 'the title comes from front matter or the first heading',
+  xmp: 'it is obsolete: use a code block',
+  plaintext: 'it is obsolete: use a code block',
+  noembed: 'other documents are not embedded: link to them instead',
+  noframes: 'other documents are not embedded: link to them instead'
 }
 
 // Attributes that load something (the sanitiser drops them), by hast property name.

@@ -1,17 +1,28 @@
 /**
  * Parse and validate the YAML front matter found by remark-frontmatter, and
  * remove it from the tree: the templates render title, date and publisher.
+ * Front matter is optional; a Pandoc-style `...` line closes it like `---`.
  */
 import type {Root, Yaml} from 'mdast'
+import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
-import {frontMatterSchema, type FrontMatter} from '../config/schema.js'
+import {type FrontMatter, frontMatterSchema} from '../config/schema.js'
 import {readYaml} from '../config/safe-yaml.js'
 
 declare module 'vfile' {
   interface DataMap {
-    /** Validated front matter (set by `remarkFrontMatter`). */
+    /**
+     * Validated front matter (set by `remarkFrontMatter`). Its `title` is `''`
+     * until `remarkTitleFromHeading` resolves one.
+     */
     frontMatter: FrontMatter
   }
+}
+
+/** Options of `remarkFrontMatter`. */
+export interface RemarkFrontMatterOptions {
+  /** Language of a source whose front matter sets no `lang` (default: `'en'`). */
+  lang?: string
 }
 
 /** Largest front matter block accepted, in characters. */
@@ -19,8 +30,17 @@ export const maxFrontMatterLength = 64 * 1024
 
 const origin = 'handout:front-matter'
 
-/** Parse, validate and remove the front matter; fail the file if it is unusable. */
-export default function remarkFrontMatter() {
+/**
+ * Parse, validate and remove the front matter; fail the file if it is
+ * unusable. Must come after `remark-parse` and `remark-frontmatter`.
+ */
+export default function remarkFrontMatter(this: Processor, options: RemarkFrontMatterOptions = {}) {
+  const lang = options.lang ?? 'en'
+  // remark-frontmatter closes YAML only at `---`; Pandoc also at `...`. Both are three
+  // characters, so rewriting the closing line before parsing keeps every position.
+  const parser = this.parser
+  if (parser) this.parser = (document, file) => parser(pandocEndAsDashes(document), file)
+
   return (tree: Root, file: VFile) => {
     // `---js`, `---javascript`, `---coffee`…: gray-matter runs these as code. We never do,
     // and silently treating them as text would hide the author's mistake.
@@ -35,11 +55,8 @@ export default function remarkFrontMatter() {
 
     const node = tree.children[0]
     if (node?.type !== 'yaml') {
-      file.fail('Missing front matter: start the file with `---`, a line `title: …`, and `---`', {
-        place: {line: 1, column: 1},
-        ruleId: 'front-matter-missing',
-        source: origin
-      })
+      file.data.frontMatter = {...frontMatterSchema.parse({}), title: '', lang}
+      return
     }
     tree.children.shift()
 
@@ -53,6 +70,31 @@ export default function remarkFrontMatter() {
       })
     }
 
-    file.data.frontMatter = readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'})
+    const written = readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'})
+    file.data.frontMatter = {...written, title: written.title ?? '', lang: written.lang ?? lang}
   }
+}
+
+/**
+ * `document` as remark-frontmatter should read it, positions kept: a
+ * Pandoc-style closing `...` line is written `---`, and a block between `---`
+ * lines that holds no `key: value` line (`---`, `Foo`, `---` is a thematic
+ * break and a heading in CommonMark) opens with `***` instead, a thematic break
+ * too, so it stays Markdown. Linear time.
+ */
+export function pandocEndAsDashes(document: string): string {
+  if (!/^---[ \t]*\n/.test(document)) return document
+  let start = document.indexOf('\n') + 1
+  while (start > 0 && start < document.length) {
+    const end = document.indexOf('\n', start)
+    const line = document.slice(start, end === -1 ? undefined : end)
+    const closing = /^(?:---|\.\.\.)[ \t]*$/.test(line)
+    if (closing) {
+      const yaml = document.slice(document.indexOf('\n') + 1, start)
+      const result = line.startsWith('.') ? `${document.slice(0, start)}---${document.slice(start + 3)}` : document
+      return yaml.trim() === '' || /^\s*\{|^["']?[^\s:#"'][^:\n]*["']?[ \t]*:(?:[ \t]|$)/m.test(yaml) ? result : `***${result.slice(3)}`
+    }
+    start = end + 1
+  }
+  return document
 }

@@ -1,18 +1,24 @@
 /**
- * Limits checked on the Markdown text before parsing, in one linear pass.
- * micromark is superlinear on a few shapes (cmark's pathological tests):
- * thousands of unmatched `*a_`, `a]` or backtick runs in one paragraph, and
- * list items nested hundreds of levels deep take from seconds to hours, and a
- * parse cannot be interrupted. No real handout comes near these numbers.
+ * Limits checked on the Markdown text before the full parse, on the block
+ * structure micromark itself finds: a parse with its inline constructs
+ * (emphasis, links, code spans…) turned off is linear, and its events say
+ * where each paragraph, heading and table cell is and how deeply block quotes
+ * and lists nest. No hand-written reading of Markdown to drift from the
+ * parser's. The parse stage's worker bounds time and memory whatever the
+ * input; these checks give common mistakes a precise `file:line` message.
  */
+import {frontmatter} from 'micromark-extension-frontmatter'
+import {gfm} from 'micromark-extension-gfm'
+import {parse, postprocess, preprocess} from 'micromark'
+import type {Event} from 'micromark-util-types'
 import type {VFile} from 'vfile'
+import {pandocEndAsDashes} from './remark-front-matter.js'
 
 /** Limits of one source. Every default is written down. */
 export interface SourceLimits {
   /**
    * Most emphasis, strikethrough and code runs (`*`, `_`, `~`, `` ` ``) plus
-   * brackets (`[`, `]`) in one paragraph, outside fenced code and link
-   * reference definitions (default: `1000`).
+   * brackets (`[`, `]`) in one paragraph, heading or table cell (default: `1000`).
    */
   maxInlineMarkers?: number
   /** Deepest nesting of block quotes and list items (default: `32`). */
@@ -26,71 +32,161 @@ export const defaultSourceLimits: Required<SourceLimits> = {maxInlineMarkers: 10
 
 const origin = 'handout:limits'
 
-/** Fail `file` (a located message) when its text exceeds a limit. */
+// Constructs inside paragraphs, headings and cells: off for the structure-only parse.
+const inline = [
+  ...['attention', 'autolink', 'characterEscape', 'characterReference', 'codeText', 'hardBreakEscape', 'htmlText', 'labelEnd', 'labelStartImage', 'labelStartLink'],
+  ...['wwwAutolink', 'protocolAutolink', 'emailAutolink', 'gfmFootnoteCall', 'gfmPotentialFootnoteCall', 'strikethrough', 'tasklistCheck']
+]
+const extensions = [gfm(), frontmatter(['yaml']), {disable: {null: inline}}]
+const containers = new Set(['blockQuote', 'listOrdered', 'listUnordered'])
+const inlineContainers = new Set(['paragraph', 'atxHeadingText', 'setextHeadingText', 'tableContent'])
+
+/** Fail `file` (a located message) when its text exceeds a limit. Linear in the text. */
 export function checkSourceLimits(file: VFile, limits: SourceLimits = {}): void {
   const {maxInlineMarkers, maxBlockDepth} = {...defaultSourceLimits, ...limits}
-  const lines = String(file.value).split('\n')
-  let fence: string | undefined
-  let markers = 0
-  let paragraphStart = 1
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!
-    const lineNumber = index + 1
+  // Read front matter as the processor does (`...` closes it too).
+  const value = pandocEndAsDashes(String(file.value))
+  if (withinUpperBounds(value, maxInlineMarkers, maxBlockDepth)) return
+  // Cut deep prefixes tight first (cheap, and enough for one or two columns a level);
+  // only when that cut lines and found nothing, again at the bound wide levels need.
+  const tight = boundContainerPrefixes(value, maxBlockDepth + 2)
+  checkStructure(file, tight, maxInlineMarkers, maxBlockDepth)
+  if (tight !== value) checkStructure(file, boundContainerPrefixes(value, 7 * (maxBlockDepth + 1)), maxInlineMarkers, maxBlockDepth)
+}
 
-    // Block depth: `>` markers, and for a list item its indentation counted as list
-    // levels (two columns each, the least a nested item needs).
-    const prefix = /^[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$))?/.exec(line)![0]
-    if (fence === undefined && prefix.length > maxBlockDepth) {
-      const quotes = prefix.split('>').length - 1
-      const item = /[*+\-.)]$/.test(prefix)
-      const columns = prefix.replace(/\t/g, '    ').replace(/>/g, '').length
-      const depth = quotes + (item ? Math.floor(columns / 2) + 1 : 0)
+/**
+ * True when no limit can be exceeded, without parsing: no run of lines
+ * between blank lines (which end every paragraph, heading and table) has more
+ * marker runs than the limit, no backtick run is over 32, and no line's
+ * prefix can nest deeper than the limit.
+ */
+function withinUpperBounds(value: string, maxInlineMarkers: number, maxBlockDepth: number): boolean {
+  // A long backtick run may be a fence (fine) or a code span opener (checked where it is).
+  if (value.includes('`'.repeat(33))) return false
+  for (const chunk of value.split(/\n[ \t]*\n/)) {
+    if ((chunk.match(/([*_~`])\1*|[[\]]/g)?.length ?? 0) > maxInlineMarkers) return false
+  }
+  return boundContainerPrefixes(value, maxBlockDepth) === value
+}
+
+/** Check depth and markers on the events of micromark's structure-only parse of `text`. */
+function checkStructure(file: VFile, text: string, maxInlineMarkers: number, maxBlockDepth: number): void {
+  const events = postprocess(
+    parse({extensions})
+      .document()
+      .write(preprocess()(text, undefined, true))
+  )
+  let depth = 0
+  let delimiterRow = false
+  for (const [kind, token] of events as Event[]) {
+    // `tableContent` also spans the cells of a delimiter row (`|---|`): no markers there.
+    if (String(token.type) === 'tableDelimiterRow') delimiterRow = kind === 'enter'
+    if (containers.has(token.type)) {
+      depth += kind === 'enter' ? 1 : -1
       if (depth > maxBlockDepth) {
-        file.fail(`Block quotes and lists nest about ${depth} levels deep here, over the limit of ${maxBlockDepth}: flatten the structure`, {
-          place: {line: lineNumber, column: 1},
+        file.fail(`Block quotes and lists nest ${depth} levels deep here, over the limit of ${maxBlockDepth}: flatten the structure (or raise \`--limit blockDepth=N\`)`, {
+          place: {line: token.start.line, column: token.start.column},
           ruleId: 'nesting-too-deep',
           source: origin
         })
       }
-    }
-
-    const fenceMatch = /^[ \t>]*(`{3,}|~{3,})/.exec(line)
-    if (fence !== undefined) {
-      if (fenceMatch && fenceMatch[1]!.startsWith(fence)) fence = undefined
-      continue
-    }
-    if (fenceMatch) {
-      fence = fenceMatch[1]!
-      continue
-    }
-    if (line.trim() === '') {
-      markers = 0
-      paragraphStart = lineNumber + 1
-      continue
-    }
-    // Link reference definitions (`[id]: url`) are parsed in linear time.
-    if (/^[ \t>]*\[[^\]]+\]:/.test(line)) continue
-    // A run of `*`, `_`, `~` or backticks is one delimiter; every bracket is one.
-    const runs = line.match(/[*_~`]+|[[\]]/g) ?? []
-    markers += runs.length
-    // micromark looks for a closing run of the same length for every backtick run: long,
-    // varied runs make that quadratic. No code span needs more than a few.
-    const ticks = runs.find((run) => /`{33}/.test(run))
-    if (ticks !== undefined) {
-      file.fail(`Run of ${ticks.length} backticks: a code span needs at most a few (the limit is 32)`, {
-        place: {line: lineNumber, column: line.indexOf(ticks) + 1},
-        ruleId: 'too-many-markers',
-        source: origin
-      })
-    }
-    if (markers > maxInlineMarkers) {
-      file.fail(`Paragraph has over ${maxInlineMarkers} emphasis, code or bracket markers (\`*\`, \`_\`, \`~\`, \`\` \` \`\`, \`[\`, \`]\`): split it or escape them with \`\\\``, {
-        place: {line: paragraphStart, column: 1},
-        ruleId: 'too-many-markers',
-        source: origin
-      })
+    } else if (kind === 'enter' && !delimiterRow && inlineContainers.has(token.type)) {
+      checkInlineMarkers(file, text, token, maxInlineMarkers)
     }
   }
+}
+
+/** Count the markers of one paragraph, heading or table cell (`\`-escaped ones are text). */
+function checkInlineMarkers(file: VFile, text: string, token: Event[1], maxInlineMarkers: number): void {
+  const what = token.type === 'paragraph' ? 'Paragraph' : String(token.type) === 'tableContent' ? 'Table cell' : 'Heading'
+  let markers = 0
+  let index = token.start.offset
+  const end = token.end.offset
+  while (index < end) {
+    const char = text.charCodeAt(index)
+    if (char === 92 /* \ */) {
+      index += 2
+      continue
+    }
+    const run = runAt(text, index, end)
+    if (run === 0) {
+      index++
+      continue
+    }
+    markers++
+    if (char === 96 /* ` */ && run > 32) fail(file, text, index, `Run of ${run} backticks: a code span needs at most a few (the limit is 32)`)
+    if (markers > maxInlineMarkers) {
+      fail(
+        file,
+        text,
+        token.start.offset,
+        `${what} has over ${maxInlineMarkers} emphasis, code or bracket markers (\`*\`, \`_\`, \`~\`, \`\` \` \`\`, \`[\`, \`]\`): split it or escape them with \`\\\` (or raise \`--limit inlineMarkers=N\`)`
+      )
+    }
+    index += run
+  }
+}
+
+/** Length of the marker run at `index`: a run of one of `*_~\`` or a single bracket; 0 for other text. */
+function runAt(text: string, index: number, end: number): number {
+  const char = text[index]!
+  if (char === '[' || char === ']') return 1
+  if (!'*_~`'.includes(char)) return 0
+  let next = index + 1
+  while (next < end && text[next] === char) next++
+  return next - index
+}
+
+function fail(file: VFile, text: string, offset: number, reason: string): never {
+  const before = text.slice(0, offset)
+  const line = before.split('\n').length
+  file.fail(reason, {place: {line, column: offset - before.lastIndexOf('\n')}, ruleId: 'too-many-markers', source: origin})
+}
+
+// A thematic break (`- - - -`, `***`): one marker character and spaces after the quotes.
+const thematicBreak = /^[ \t>]*([*_-])(?:[ \t]*\1)*[ \t]*$/
+
+/**
+ * Cut every line whose container prefix could nest more than `maxLevels`
+ * deep, where it might. micromark opens nested containers in quadratic time,
+ * so this keeps its parse linear. Upper bound of a prefix's levels: one per
+ * `>`, one per list marker, one per two columns of indentation before a
+ * marker (a list item continues only under two or more). A level takes at most 7 of these units
+ * (`123456789.` and four spaces), so cutting past `7 × (limit + 1)` units keeps
+ * every level up to one past the limit. The rest of a line never changes the
+ * block structure of the others; a thematic break is kept whole.
+ */
+export function boundContainerPrefixes(text: string, maxLevels: number): string {
+  return text.replace(/^[^\n]*/gm, (line) => {
+    if (line.length * 2 <= maxLevels || thematicBreak.test(line)) return line
+    let levels = 0
+    let columns = 0
+    let index = 0
+    // Spaces after a list marker set where its content starts; they continue no item.
+    let afterMarker = false
+    while (index < line.length) {
+      const char = line[index]!
+      if (char === ' ' || char === '\t') {
+        const width = char === '\t' ? 4 - (index % 4) : 1
+        if (!afterMarker) levels += Math.floor((columns + width) / 2) - Math.floor(columns / 2)
+        columns += width
+        index++
+      } else if (char === '>') {
+        levels++
+        index++
+        afterMarker = false
+      } else {
+        const marker = /^(?:[*+-]|\d{1,9}[.)])(?=[ \t]|$)/.exec(line.slice(index, index + 11))
+        // Content: no container starts after it on this line.
+        if (!marker) return line
+        levels++
+        index += marker[0].length
+        afterMarker = true
+      }
+      if (levels > maxLevels) return `${line.slice(0, index)} x`
+    }
+    return line
+  })
 }
 
 /** Fail `file` when `tree` nests deeper than `maxTreeDepth` (an iterative walk: no recursion to overflow). */

@@ -3,7 +3,6 @@
  * stable id and date every output carries.
  */
 import {createHash} from 'node:crypto'
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
@@ -11,6 +10,7 @@ import type {BuildOptions} from '../config/schema.js'
 import type {SourceEntry} from '../content/find-sources.js'
 import {loadImage} from '../content/load-image.js'
 import {readSource} from '../content/read-source.js'
+import {sourceDate} from '../content/source-date.js'
 import {toHtmlTree, type Processor} from '../markdown/processor.js'
 import type {Root} from 'hast'
 import type {Asset, Document} from '../core/types.js'
@@ -69,7 +69,8 @@ export async function parseDocument(processor: Processor, source: SourceEntry, o
     }
     cover = loaded.asset
   }
-  const date = options.sourceDateEpoch === undefined ? (meta.date ? new Date(meta.date + 'T00:00:00Z') : await modifiedSecond(source.path)) : new Date(options.sourceDateEpoch * 1000)
+  // SOURCE_DATE_EPOCH pins every output; else front matter, the file's last git commit, its mtime.
+  const date = options.sourceDateEpoch === undefined ? await sourceDate(source.path, {date: meta.date}) : new Date(options.sourceDateEpoch * 1000)
 
   return {
     file,
@@ -99,9 +100,4 @@ export function uuidFrom(value: string): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80
   const hex = bytes.toString('hex')
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
-
-async function modifiedSecond(filePath: string): Promise<Date> {
-  const stat = await fs.stat(filePath)
-  return new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
 }

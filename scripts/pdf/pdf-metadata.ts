@@ -3,7 +3,8 @@
  * user agent as Creator and "now" as dates), the document language,
  * bookmark titles with their spaces intact, and no soft hyphens in its text.
  */
-import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
+import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFString} from 'pdf-lib'
+import type {OutlineEntry} from '../core/types.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 
 /** Metadata to write into a PDF. */
@@ -19,10 +20,11 @@ export interface PdfMetadata {
   /** BCP 47 language of the text. */
   lang: string
   /**
-   * Bookmark titles in outline order (depth-first). Chromium drops the space
-   * where a heading wraps; when the count matches, these replace its titles.
+   * Bookmarks in outline order (depth-first). Chromium drops the space where a
+   * heading wraps and nests by tag name only (a body `h1` beside the title);
+   * when the count matches, these titles and levels replace its own.
    */
-  outline?: readonly string[]
+  outline?: readonly OutlineEntry[]
 }
 
 /** A finished PDF and its page count. */
@@ -45,7 +47,7 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.setCreationDate(metadata.date)
   document.setModificationDate(metadata.date)
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
-  if (metadata.outline) fixOutlineTitles(document, metadata.outline)
+  if (metadata.outline) fixOutline(document, metadata.outline)
   renumberStructureIds(document)
   // Print hyphenation's soft hyphens must not reach extracted or searched text.
   dropSoftHyphenText(document)
@@ -55,16 +57,62 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
 
 /** Outline titles in depth-first order. */
 export function readOutlineTitles(document: PDFDocument): string[] {
-  return outlineItems(document).map((item) => {
-    const title = item.lookup(PDFName.of('Title'))
+  return outlineItems(document).map(({dict}) => {
+    const title = dict.lookup(PDFName.of('Title'))
     return title instanceof PDFString || title instanceof PDFHexString ? title.decodeText() : ''
   })
 }
 
-function fixOutlineTitles(document: PDFDocument, titles: readonly string[]): void {
+function fixOutline(document: PDFDocument, entries: readonly OutlineEntry[]): void {
   const items = outlineItems(document)
-  if (items.length !== titles.length) return
-  for (const [index, item] of items.entries()) item.set(PDFName.of('Title'), PDFHexString.fromText(titles[index]!))
+  const rootRef = document.catalog.get(PDFName.of('Outlines')) as PDFRef | undefined
+  const root = document.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)
+  if (items.length !== entries.length || !root || !rootRef) return
+  for (const [index, item] of items.entries()) item.dict.set(PDFName.of('Title'), PDFHexString.fromText(entries[index]!.title))
+  relink(root, rootRef, items, entries)
+}
+
+type OutlineNode = {ref: PDFRef; dict: PDFDict; children: OutlineNode[]}
+
+/** Rebuild the outline tree (Parent, First, Last, Prev, Next, Count) from the entries' levels; every item open. */
+function relink(root: PDFDict, rootRef: PDFRef, items: ReturnType<typeof outlineItems>, entries: readonly OutlineEntry[]): void {
+  const top: OutlineNode = {ref: rootRef, dict: root, children: []}
+  const stack: Array<{level: number; node: OutlineNode}> = [{level: -1, node: top}]
+  for (const [index, item] of items.entries()) {
+    const level = entries[index]!.level
+    while (stack.length > 1 && stack[stack.length - 1]!.level >= level) stack.pop()
+    const node: OutlineNode = {...item, children: []}
+    stack[stack.length - 1]!.node.children.push(node)
+    stack.push({level, node})
+  }
+  // Deepest first, so each node's count includes its children's.
+  const order: OutlineNode[] = []
+  const pending = [top]
+  while (pending.length > 0) {
+    const node = pending.pop()!
+    order.push(node)
+    pending.push(...node.children)
+  }
+  const counts = new Map<OutlineNode, number>()
+  for (const node of order.reverse()) {
+    const {dict, children} = node
+    for (const key of ['First', 'Last', 'Count']) dict.delete(PDFName.of(key))
+    children.forEach((child, index) => {
+      child.dict.set(PDFName.of('Parent'), node.ref)
+      const previous = children[index - 1]
+      const next = children[index + 1]
+      if (previous) child.dict.set(PDFName.of('Prev'), previous.ref)
+      else child.dict.delete(PDFName.of('Prev'))
+      if (next) child.dict.set(PDFName.of('Next'), next.ref)
+      else child.dict.delete(PDFName.of('Next'))
+    })
+    if (children.length === 0) continue
+    dict.set(PDFName.of('First'), children[0]!.ref)
+    dict.set(PDFName.of('Last'), children[children.length - 1]!.ref)
+    const count = children.reduce((sum, child) => sum + 1 + (counts.get(child) ?? 0), 0)
+    counts.set(node, count)
+    dict.set(PDFName.of('Count'), PDFNumber.of(count))
+  }
 }
 
 /**
@@ -106,18 +154,20 @@ function renumberStructureIds(document: PDFDocument): void {
   }
 }
 
-function outlineItems(document: PDFDocument): PDFDict[] {
+function outlineItems(document: PDFDocument): Array<{ref: PDFRef; dict: PDFDict}> {
   const root = document.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)
-  const items: PDFDict[] = []
-  const walk = (first: PDFDict | undefined, depth: number) => {
-    let item = first
+  const items: Array<{ref: PDFRef; dict: PDFDict}> = []
+  const walk = (first: PDFRef | undefined, depth: number) => {
+    let ref = first
     let guard = 0
-    while (item && guard++ < 100_000 && depth < 64) {
-      items.push(item)
-      walk(item.lookupMaybe(PDFName.of('First'), PDFDict), depth + 1)
-      item = item.lookupMaybe(PDFName.of('Next'), PDFDict)
+    while (ref && guard++ < 100_000 && depth < 64) {
+      const dict = document.context.lookupMaybe(ref, PDFDict)
+      if (!dict) return
+      items.push({ref, dict})
+      walk(dict.get(PDFName.of('First')) as PDFRef | undefined, depth + 1)
+      ref = dict.get(PDFName.of('Next')) as PDFRef | undefined
     }
   }
-  walk(root?.lookupMaybe(PDFName.of('First'), PDFDict), 0)
+  walk(root?.get(PDFName.of('First')) as PDFRef | undefined, 0)
   return items
 }

@@ -8,7 +8,7 @@ import path from 'node:path'
 import type {VFile} from 'vfile'
 import type {BuildOptions, Format} from '../config/schema.js'
 import {timed, type PhaseTimings} from '../core/phase-timings.js'
-import type {Asset, Document} from '../core/types.js'
+import type {Asset, Document, OutlineEntry} from '../core/types.js'
 import {generator} from '../core/version.js'
 import type {CoverCache} from '../cover/cover-cache.js'
 import type {CoverData} from '../cover/render-cover.js'
@@ -44,8 +44,8 @@ export interface ProduceContext {
 /** A printed PDF before its metadata is written. */
 export interface Printed {
   pdf: Uint8Array
-  /** Bookmark titles, depth-first (Chromium loses spaces where a heading wraps). */
-  outline: string[]
+  /** Bookmarks, depth-first with their levels (Chromium loses spaces where a heading wraps, and nests `#` wrongly). */
+  outline: OutlineEntry[]
   /** URLs the page asked for that were refused. */
   blocked: string[]
   /** 1-based page where each article starts (books). */

@@ -9,10 +9,9 @@ import type {Element, Root} from 'hast'
 import {stringify} from '../markdown/processor.js'
 import {visit} from 'unist-util-visit'
 import type {PageSize, Publication} from '../config/schema.js'
-import type {CrossReference} from '../core/types.js'
-import type {Document} from '../core/types.js'
+import type {CrossReference, Document, OutlineEntry} from '../core/types.js'
 import {labelsFor} from './labels.js'
-import {printTree, scriptFontsFor} from './render-print.js'
+import {articleOutline, printTree, scriptFontsFor} from './render-print.js'
 import {articleData, publicationData} from './template-data.js'
 import type {Templates} from './templates.js'
 
@@ -35,7 +34,7 @@ export interface BookInput {
 /** The book page and its expected bookmark titles, depth-first. */
 export interface BookPage {
   html: string
-  outline: string[]
+  outline: OutlineEntry[]
   /** Element id of each article, in order. */
   articleIds: string[]
 }
@@ -50,7 +49,10 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
   const {publication, documents} = input
   const labels = labelsFor(publication.lang)
   const indexByPath = new Map(documents.map((document, index) => [document.file.path, index]))
-  const outline: string[] = [publication.title, labels.contents]
+  const outline: OutlineEntry[] = [
+    {title: publication.title, level: 0},
+    {title: labels.contents, level: 1}
+  ]
   const articles = documents.map((document, index) => {
     const id = articleId(index)
     const {tree, hasNotes} = printTree(document, (reference: CrossReference) => {
@@ -60,7 +62,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     })
     prefixIds(tree, id)
     shiftHeadings(tree)
-    outline.push(document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [labels.notes] : []))
+    outline.push({title: document.meta.title, level: 1}, ...articleOutline(document, hasNotes ? labels.notes : undefined, 1))
     return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: stringify(tree)}
   })
 

@@ -6,7 +6,7 @@ import {stringify} from '../markdown/processor.js'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import {scriptFontsCss} from '../content/shipped-fonts.js'
-import type {Document} from '../core/types.js'
+import type {Document, OutlineEntry} from '../core/types.js'
 import {contentsList} from './contents-list.js'
 import {pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
@@ -38,11 +38,11 @@ export function scriptFontsFor(...values: unknown[]): string {
   return scriptFontsCss(codePoints)
 }
 
-/** The print page of a document and its bookmark titles in outline order. */
+/** The print page of a document and its bookmarks in outline order. */
 export interface PrintPage {
   html: string
-  /** Title, then every heading the page prints, depth-first as Chromium's outline lists them. */
-  outline: string[]
+  /** Title, then every heading the page prints nested under it, depth-first as Chromium's outline lists them. */
+  outline: OutlineEntry[]
   /** Ids of the top-level blocks, in order, when `pageProbes` is on. */
   probeIds?: string[]
 }
@@ -65,7 +65,17 @@ export function renderPrint(templates: Templates, document: Document, options: R
   }
   // The other scripts' fonts that the page's text needs (issue 15).
   const html = templates.print({...data, scriptFonts: scriptFontsFor(data)})
-  return {html, outline: [document.meta.title, ...document.headings.map((heading) => heading.text), ...(hasNotes ? [notes] : [])], ...(probeIds ? {probeIds} : {})}
+  return {html, outline: [{title: document.meta.title, level: 0}, ...articleOutline(document, hasNotes ? notes : undefined, 0)], ...(probeIds ? {probeIds} : {})}
+}
+
+/**
+ * Bookmarks of an article's body under its title (at `level`): every heading
+ * one level per depth below it (`#` included: Chromium would make body `h1`s
+ * siblings of the title), then the notes.
+ */
+export function articleOutline(document: Document, notes: string | undefined, level: number): OutlineEntry[] {
+  const entries = document.headings.map((heading) => ({title: heading.text, level: level + heading.depth}))
+  return notes === undefined ? entries : [...entries, {title: notes, level: level + 1}]
 }
 
 /**

@@ -44,7 +44,8 @@ export interface TemplateData {
 export function articleData(document: Document, lead: string | undefined = document.meta.publisher): TemplateData {
   const {meta} = document
   const authorList = meta.author === undefined ? [] : [meta.author].flat()
-  const dateText = meta.date ? formatDate(document.date, meta.lang) : undefined
+  // The resolved date (front matter, SOURCE_DATE_EPOCH, last commit or mtime), in words.
+  const dateText = formatDate(document.date, meta.lang)
   const labels = labelsFor(meta.lang)
   return {
     lang: meta.lang,
@@ -56,7 +57,7 @@ export function articleData(document: Document, lead: string | undefined = docum
     publisher: meta.publisher,
     authors: authorList.length > 0 ? authorList.join(', ') : undefined,
     dateText,
-    dateIso: meta.date,
+    dateIso: document.date.toISOString().slice(0, 10),
     period: undefined,
     runningHead: [lead, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
     byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
