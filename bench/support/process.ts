@@ -47,7 +47,7 @@ export function compileSnapshot(notes: string[]): string {
   fs.copyFileSync(path.join(root, 'bin', 'handout.js'), path.join(dir, 'bin', 'handout.js'))
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
   const compiled = run(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(dir, 'lib'), '--declaration', 'false', '--sourceMap', 'false'])
-  if (!fs.existsSync(path.join(dir, 'lib', 'cli.js'))) throw new Error(`Cannot compile the CLI: ${compiled.out.slice(0, 500)}`)
+  if (!fs.existsSync(path.join(dir, 'lib', 'cli', 'main.js'))) throw new Error(`Cannot compile the CLI: ${compiled.out.slice(0, 500)}`)
   if (!compiled.ok) notes.push(`\`tsc\` reported errors while compiling the snapshot (emitted anyway): ${compiled.out.split('\n')[0]}`)
   bundleSnapshot(dir)
   const bin = path.join(dir, 'bin', 'handout.js')
