@@ -1,0 +1,72 @@
+/**
+ * (c) The same articles as one compiled book (`build --publication`, via a
+ * generated `handout.config.yaml`) at a quarter, half and the full count, to
+ * show how the cost grows; beside the floor printing the full book's HTML
+ * (the pipeline's final pass) once, with its stylesheet and cover.
+ */
+import path from 'node:path'
+import {type Bench, log, node, outDir, root, scratch, writeProject} from '../support/bench.js'
+import type {BenchCase} from '../support/case.js'
+import {floor, floorPages} from '../support/ours.js'
+import {run} from '../support/process.js'
+import {mib} from '../support/stats.js'
+import {header, lines, ratioToFloor, row} from '../support/table.js'
+import {runCase, type Tool, tool, wall} from '../support/tool.js'
+
+const bookConfig = (size: number) => [
+  'publications:',
+  '  - name: bench-book',
+  `    title: Bench corpus, ${size} articles`,
+  '    publisher: Bench Institute',
+  '    sources: content/*.md',
+  '    sort: name',
+  '    outputs: [book]'
+]
+
+/** The book of the first `size` articles: a project of its own; templates are the repository's. */
+function bookTool(bench: Bench, size: number, project: string): Tool {
+  writeProject(project, bench.corpus.files.slice(0, size), bookConfig(size))
+  return tool(`ours: book of ${size} articles (PDF+EPUB)`, (n) => {
+    const dir = outDir(`book-${size}`, n)
+    const timings = path.join(dir, 'timings.json')
+    const args = [bench.bin, 'build', '--publication', 'bench-book', '--templates', path.join(root, 'templates'), '--out', dir, '--timings', timings]
+    return {command: node, args, cwd: project, timings}
+  })
+}
+
+function report(bench: Bench, sizes: number[], books: Tool[], bookFloor: Tool | undefined): string[] {
+  const {articles} = bench
+  const full = books[books.length - 1]
+  const peak = full && full.measures.length > 0 ? Math.max(...full.measures.map((m) => m.treeKb)) : undefined
+  return [
+    '## (c) The compiled book',
+    '',
+    ...(books.length > 0 ? [header, ...[...books, ...(bookFloor ? [bookFloor] : [])].map((entry) => row(entry, full)), ''] : []),
+    ...(books.length > 1 && books.every((entry) => entry.measures.length > 0)
+      ? [`- Time per article: ${books.map((entry, i) => `${sizes[i]} → ${Math.round(wall(entry) / sizes[i]!)} ms`).join(', ')} (flat means linear growth).`]
+      : []),
+    ...(bookFloor && full ? lines([ratioToFloor(full, bookFloor, `Ours ${articles}-article book, PDF+EPUB / floor printing its HTML once (print only)`, 1.2, true)]) : []),
+    ...(peak !== undefined ? [`- Peak memory of the ${articles}-article book, highest of its runs: ${mib(peak)} (target < 1.5 GB = 1431 MiB: ${peak * 1024 < 1.5e9 ? 'met' : 'not met'})`] : []),
+    '',
+    `One process per book (\`build --publication\`), ${sizes.join(' / ')} articles: parse is summed over the articles (two at a time); print is the book's passes (a draft to find where articles land, then the final one: two at least); package is reading page numbers back, PDF metadata, the cover and the EPUB. The floor prints the book's HTML once, with the final pass's options, in a browser already started.`,
+    ''
+  ]
+}
+
+export const caseC: BenchCase = {
+  id: 'c',
+  summary: 'the articles as one book (build --publication) at 1/4, 1/2 and all of --articles; floor printing the book HTML once',
+  async run(bench) {
+    const {articles} = bench
+    if (!/--publication/.test(run(node, [bench.bin, '--help']).out))
+      return {lines: ['## (c) The compiled book', '', '(c) compiled book: not available yet (no `--publication` in the CLI).', ''], failures: []}
+    log('\n(c) compiled book')
+    const sizes = [...new Set([Math.max(1, Math.round(articles / 4)), Math.max(1, Math.round(articles / 2)), articles])]
+    const books = sizes.map((size) => bookTool(bench, size, path.join(scratch, `book-${size}`)))
+    // The floor: Chromium printing the full book's HTML once, in a warm browser.
+    const html = await floorPages({root: path.join(scratch, `book-${articles}`), publication: 'bench-book', formats: ['pdf']}, path.join(scratch, 'html', `book-${articles}`))
+    const bookFloor = floor(bench, `floor: the ${articles}-article book printed once in a warm browser`, html)
+    await runCase('(c)', [...books, bookFloor], bench.batchRuns)
+    return {lines: report(bench, sizes, books, bookFloor), failures: books.filter((entry) => entry.failed)}
+  }
+}

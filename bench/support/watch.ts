@@ -1,0 +1,61 @@
+/** Edit-to-output in `handout watch`: the CLI's own watch command, timed from the outside. */
+import {spawn} from 'node:child_process'
+import fs from 'node:fs'
+import {log, node} from './bench.js'
+
+/** What to watch and edit. */
+export interface EditSpec {
+  /** The compiled CLI's `bin/handout.js`. */
+  bin: string
+  cwd: string
+  /** Arguments after `watch`. */
+  args: string[]
+  /** The file edited (a sentence is appended). */
+  source: string
+  /** Files that must all be replaced after each edit. */
+  outputs: string[]
+  count: number
+  /** Most ms to wait for the first build and for each rebuild (default 60 s). */
+  initialLimit?: number
+  /** Called once the first build is written and the watcher is ready. */
+  onReady?: () => void
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const mtime = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)
+
+/**
+ * Start `handout watch` in `cwd`, edit `source` `count` times, and time each
+ * edit until every one of `outputs` has been replaced.
+ */
+export async function editToOutput(spec: EditSpec): Promise<number[]> {
+  const {source, outputs, count} = spec
+  const child = spawn(node, [spec.bin, 'watch', ...spec.args], {cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe']})
+  let stderr = ''
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const waitFor = async (test: () => boolean, what: string, limit = 60_000) => {
+    const until = performance.now() + limit
+    while (!test()) {
+      if (performance.now() > until || child.exitCode !== null) throw new Error(`${what}: ${stderr.trim().split('\n').slice(-2).join(' / ')}`)
+      await pause(5)
+    }
+  }
+  const times: number[] = []
+  try {
+    await waitFor(() => outputs.every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
+    spec.onReady?.()
+    for (let n = 0; n < count; n++) {
+      await pause(300)
+      const before = outputs.map(mtime)
+      const editedAt = performance.now()
+      fs.appendFileSync(source, `\nEdit number ${n + 1} for the benchmark.\n`)
+      await waitFor(() => outputs.every((file, i) => mtime(file) > before[i]!), 'no rebuild after an edit', spec.initialLimit)
+      times.push(performance.now() - editedAt)
+      log(`  (d) edit ${n + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms`)
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((resolve) => child.once('close', resolve))
+  }
+  return times
+}
