@@ -111,14 +111,18 @@ describe('CommonMark and GFM spec examples', () => {
 
   it('prints the text of every example', () => {
     // Layout mode: the raw mode joins a line ending in `-` to the next (dehyphenation).
-    const printed = books.map((name) => squeeze(pdfText(path.join(root, 'dist', `${name}.pdf`)))).join('')
+    const texts = books.map((name) => pdfText(path.join(root, 'dist', `${name}.pdf`)))
+    const printed = texts.map(squeeze).join('')
+    // The justified print breaks long words with a hyphen at a line end: look in the text
+    // with those breaks joined too (a real hyphen at a line end stays found in `printed`).
+    const joined = texts.map((text) => squeeze(text.replace(/-\n\s*/g, ''))).join('')
     const missing: string[] = []
     let found = 0
     for (const example of examples) {
       if (refused.has(example.id) || trimmed.has(example.id) || example.id in unprintable) continue
       const lost = textUnits(example.html)
         .map(squeeze)
-        .filter((unit) => !printed.includes(unit))
+        .filter((unit) => !printed.includes(unit) && !joined.includes(unit))
       if (lost.length === 0) found++
       else missing.push(`${example.id} (${example.section}): ${JSON.stringify(lost[0]!.slice(0, 80))}`)
     }

@@ -4,7 +4,7 @@
  * crash, closed in `finally` by the caller.
  */
 import os from 'node:os'
-import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
+import type {Browser, BrowserContext, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
@@ -97,6 +97,13 @@ export function runningAsRoot(): boolean {
 }
 
 interface PooledPage {
+  /**
+   * Its own browser context, so its own renderer process: Chromium names a PDF's
+   * structure elements after DOM node numbers, which count on across everything a
+   * renderer ever showed. A fresh renderer for each document makes its PDF the same
+   * whatever was printed before (the book's passes share one page on purpose).
+   */
+  context: BrowserContext
   page: Page
   site: Site
   blocked: string[]
@@ -187,8 +194,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   }
 
   const newPage = async (): Promise<PooledPage> => {
-    const page = await (await getBrowser()).newPage()
-    const pooled: PooledPage = {page, site: () => undefined, blocked: []}
+    const context = await (await getBrowser()).createBrowserContext()
+    const page = await context.newPage()
+    const pooled: PooledPage = {context, page, site: () => undefined, blocked: []}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
     await page.setJavaScriptEnabled(false)
@@ -217,8 +225,17 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     busy--
     pooled.site = () => undefined
     pooled.blocked = []
-    if (healthy && !closed && browser?.connected && !pooled.page.isClosed()) idle.push(pooled)
-    else void pooled.page.close().catch(() => {})
+    // Never reused (see `PooledPage.context`): a fresh page is made ready for the next document.
+    void pooled.context.close().catch(() => {})
+    if (healthy && !closed && browser?.connected && idle.length < poolSize) {
+      newPage().then(
+        (fresh) => {
+          if (closed || idle.length >= poolSize) void fresh.context.close().catch(() => {})
+          else idle.push(fresh)
+        },
+        () => {}
+      )
+    }
     waiting.shift()?.()
   }
 
@@ -243,7 +260,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     .then(() => newPage())
     .then(
       (pooled) => {
-        if (closed) void pooled.page.close().catch(() => {})
+        if (closed) void pooled.context.close().catch(() => {})
         else idle.push(pooled)
       },
       () => {}
@@ -277,7 +294,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       idle = []
       if (remote) {
         // Someone else's browser: close only our pages, then let go of it.
-        await Promise.all(pages.map((pooled) => pooled.page.close().catch(() => {})))
+        await Promise.all(pages.map((pooled) => pooled.context.close().catch(() => {})))
         await current?.disconnect().catch(() => {})
         return
       }

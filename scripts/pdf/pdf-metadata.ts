@@ -5,6 +5,7 @@
  */
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFString} from 'pdf-lib'
 import type {OutlineEntry} from '../core/types.js'
+import {canonicalStructure} from './canonical-structure.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 
 /** Metadata to write into a PDF. */
@@ -49,6 +50,8 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
   if (metadata.outline) fixOutline(document, metadata.outline)
   renumberStructureIds(document)
+  // Children in page order, then object numbers and ids in that order: the same bytes every time.
+  canonicalStructure(document)
   // Print hyphenation's soft hyphens must not reach extracted or searched text.
   dropSoftHyphenText(document)
   const pdf = await document.save({useObjectStreams: true, objectsPerTick: Infinity})

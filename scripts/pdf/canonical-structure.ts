@@ -1,0 +1,157 @@
+/**
+ * The structure tree of a tagged PDF in one canonical form. Chromium numbers
+ * structure elements after DOM node ids, which it hands out lazily and in an
+ * order that depends on timing (a busy machine, what the renderer showed
+ * before): table header cells, for one, came out in either order. Here the
+ * children of every element are put in the order their content appears on
+ * the pages, then the elements get object numbers and `node…` ids in that
+ * order, so the same document always gives the same bytes.
+ */
+import {PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
+
+type Key = [page: number, mcid: number]
+
+/** Put the structure tree of `document` in canonical order (a no-op for an untagged PDF). */
+export function canonicalStructure(document: PDFDocument): void {
+  const context = document.context
+  const rootRef = document.catalog.get(PDFName.of('StructTreeRoot'))
+  const root = document.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
+  if (!root || !(rootRef instanceof PDFRef)) return
+  const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index]))
+  const keys = new Map<PDFRef, Key>()
+  const infinity: Key = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+  const less = (a: Key, b: Key) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])
+
+  /** Sort the kids of `element` by where their content starts; returns where its own starts. */
+  const order = (element: PDFDict, page: number, depth: number): Key => {
+    const pg = element.get(PDFName.of('Pg'))
+    const here = pg instanceof PDFRef ? (pageIndex.get(pg.toString()) ?? page) : page
+    const kids = element.get(PDFName.of('K'))
+    const kidKey = (kid: unknown): Key => {
+      if (kid instanceof PDFNumber) return [here, kid.asNumber()]
+      if (kid instanceof PDFRef) {
+        const dict = context.lookupMaybe(kid, PDFDict)
+        if (!dict || depth > 256) return infinity
+        if (dict.get(PDFName.of('S'))) {
+          const key = order(dict, here, depth + 1)
+          keys.set(kid, key)
+          return key
+        }
+        return markedContentKey(dict, here)
+      }
+      if (kid instanceof PDFDict) return markedContentKey(kid, here)
+      return infinity
+    }
+    const markedContentKey = (dict: PDFDict, fallback: number): Key => {
+      const mcid = dict.get(PDFName.of('MCID'))
+      const mcPage = dict.get(PDFName.of('Pg'))
+      const at = mcPage instanceof PDFRef ? (pageIndex.get(mcPage.toString()) ?? fallback) : fallback
+      return mcid instanceof PDFNumber ? [at, mcid.asNumber()] : infinity
+    }
+    if (kids instanceof PDFArray) {
+      const entries = kids.asArray().map((kid, index) => ({kid, key: kidKey(kid), index}))
+      entries.sort((a, b) => (less(a.key, b.key) ? -1 : less(b.key, a.key) ? 1 : a.index - b.index))
+      element.set(PDFName.of('K'), context.obj(entries.map((entry) => entry.kid)))
+      return entries.reduce<Key>((min, entry) => (less(entry.key, min) ? entry.key : min), infinity)
+    }
+    return kids === undefined ? infinity : kidKey(kids)
+  }
+  order(root, 0, 0)
+
+  // Elements in canonical reading order take the same set of object numbers, in order.
+  const elements: PDFRef[] = []
+  const collect = (holder: PDFDict) => {
+    const kids = holder.get(PDFName.of('K'))
+    for (const kid of kids instanceof PDFArray ? kids.asArray() : [kids]) {
+      if (kid instanceof PDFRef && keys.has(kid) && !elements.includes(kid)) {
+        elements.push(kid)
+        collect(context.lookup(kid, PDFDict))
+      }
+    }
+  }
+  collect(root)
+  const numbers = [...elements].sort((a, b) => a.objectNumber - b.objectNumber)
+  const moved = new Map(elements.map((ref, index) => [ref, numbers[index]!]))
+  const objects = elements.map((ref) => context.lookup(ref))
+  for (const [index, ref] of numbers.entries()) context.assign(ref, objects[index]!)
+  for (const [, object] of context.enumerateIndirectObjects()) rewriteRefs(object, moved, new Set())
+
+  // Element ids in the same order (wherever they are used: the id tree, table headers),
+  // and the id tree sorted again.
+  const ids = new Map<string, string>()
+  let next = 1
+  for (const ref of elements) {
+    const id = context.lookup(moved.get(ref)!, PDFDict).get(PDFName.of('ID'))
+    if (id instanceof PDFString || id instanceof PDFHexString) ids.set(id.decodeText(), `node${String(next++).padStart(8, '0')}`)
+  }
+  for (const [, object] of context.enumerateIndirectObjects()) renameStrings(object, ids, new Set())
+  sortIdTree(root.lookupMaybe(PDFName.of('IDTree'), PDFDict), context)
+}
+
+/** Replace every string whose text is a key of `ids` (dicts and arrays, deeply). */
+function renameStrings(object: unknown, ids: ReadonlyMap<string, string>, seen: Set<unknown>): void {
+  if (seen.has(object)) return
+  seen.add(object)
+  const renamed = (value: unknown) => {
+    if (!(value instanceof PDFString || value instanceof PDFHexString)) return undefined
+    const to = ids.get(value.decodeText())
+    return to === undefined ? undefined : PDFString.of(to)
+  }
+  if (object instanceof PDFDict) {
+    for (const [key, value] of object.entries()) {
+      const to = renamed(value)
+      if (to) object.set(key, to)
+      else renameStrings(value, ids, seen)
+    }
+  } else if (object instanceof PDFArray) {
+    for (let index = 0; index < object.size(); index++) {
+      const value = object.get(index)
+      const to = renamed(value)
+      if (to) object.set(index, to)
+      else renameStrings(value, ids, seen)
+    }
+  }
+}
+
+/** Replace every reference in `moved` inside `object` (dicts and arrays, deeply). */
+function rewriteRefs(object: unknown, moved: ReadonlyMap<PDFRef, PDFRef>, seen: Set<unknown>): void {
+  if (seen.has(object)) return
+  seen.add(object)
+  if (object instanceof PDFDict) {
+    for (const [key, value] of object.entries()) {
+      if (value instanceof PDFRef) {
+        const to = moved.get(value)
+        if (to) object.set(key, to)
+      } else rewriteRefs(value, moved, seen)
+    }
+  } else if (object instanceof PDFArray) {
+    for (let index = 0; index < object.size(); index++) {
+      const value = object.get(index)
+      if (value instanceof PDFRef) {
+        const to = moved.get(value)
+        if (to) object.set(index, to)
+      } else rewriteRefs(value, moved, seen)
+    }
+  }
+}
+
+/** Sort each `/Names` array of a (flat or nested) name tree again, and its limits. */
+function sortIdTree(tree: PDFDict | undefined, context: PDFDocument['context']): void {
+  if (!tree) return
+  const names = tree.lookupMaybe(PDFName.of('Names'), PDFArray)
+  if (names) {
+    const pairs: Array<[string, unknown]> = []
+    for (let index = 0; index + 1 < names.size(); index += 2) {
+      const name = names.lookup(index)
+      const text = name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : ''
+      pairs.push([text, names.get(index + 1)])
+    }
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    tree.set(PDFName.of('Names'), context.obj(pairs.flatMap(([name, value]) => [PDFString.of(name), value as PDFRef])))
+    const first = pairs[0]?.[0]
+    const last = pairs.at(-1)?.[0]
+    if (first !== undefined && last !== undefined && tree.get(PDFName.of('Limits'))) tree.set(PDFName.of('Limits'), context.obj([PDFString.of(first), PDFString.of(last)]))
+  }
+  const kids = tree.lookupMaybe(PDFName.of('Kids'), PDFArray)
+  for (let index = 0; kids && index < kids.size(); index++) sortIdTree(kids.lookupMaybe(index, PDFDict), context)
+}
