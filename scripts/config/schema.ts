@@ -4,7 +4,9 @@
  * defaults and the documentation (every field's `.describe()` text is what
  * `README.md` lists).
  */
+import path from 'node:path'
 import {z} from 'zod'
+import {findProjectRoot} from './project-root.js'
 
 /** Paper sizes the print template knows. */
 export const pageSizes = ['A4', 'A5', 'Letter'] as const
@@ -54,12 +56,15 @@ export type FrontMatter = z.output<typeof frontMatterSchema>
 
 /** Options of one build: the CLI's flags and the API's argument. */
 export const buildOptionsSchema = z.object({
-  root: z.string().default('.').describe('Project root: sources, images and fonts must stay inside it.'),
+  root: z
+    .string()
+    .default(() => findProjectRoot(path.resolve('.')))
+    .describe('Project root: sources, images and fonts must stay inside it (default: the folder of the nearest `handout.config.yaml` at or above the working directory, else the working directory).'),
   inputs: z.array(z.string()).default([]).describe('Files or folders to build (default: `content/`). Folders are searched for `*.md`.'),
   outDir: z.string().default('dist').describe('Where outputs are written.'),
   formats: z.array(z.enum(formats)).min(1).default(['pdf', 'epub']).describe('Which outputs to make.'),
   pageSize: z.enum(pageSizes).default('A4').describe('Default paper size of the PDF.'),
-  templates: z.string().default('templates').describe('Folder with the print and EPUB templates.'),
+  templates: z.string().default('templates').describe("Folder of the project's own templates, relative to the root: each file in it overrides the package's file of the same name."),
   browser: z.string().optional().describe("Chromium/Chrome executable (default: `HANDOUT_BROWSER`, `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, then system paths)."),
   sourceDateEpoch: z.number().int().nonnegative().optional().describe("Seconds since 1970 to use as every output's date (the CLI reads `SOURCE_DATE_EPOCH`)."),
   browserWSEndpoint: z
