@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {browser, epubcheck, pdfInfo, pdfText, repo} from './support/tools.js'
+import {browser, epubcheck, pdfInfo, pdfText, repo, run} from './support/tools.js'
 
 const article = '---\ntitle: Hello from a project\ndate: 2024-04-05\n---\n\n## What is this?\n\nA plain article with a picture next to it.\n\n![A red square](red.png)\n'
 const png = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
@@ -88,12 +88,23 @@ describe('the packed package', () => {
     expect(check.errors + check.fatals, check.output).toBe(0)
   })
 
-  it('finds the project root from a subfolder, and a project templates/print.css alone changes the PDF', () => {
+  it('finds the project root from a subfolder, and a project templates/print.css alone changes the PDF, its logo.png served from there', () => {
     fs.writeFileSync(path.join(project, 'handout.config.yaml'), 'publications: []\n')
     fs.mkdirSync(path.join(project, 'templates'))
-    fs.writeFileSync(path.join(project, 'templates', 'print.css'), `${fs.readFileSync(path.join(repo, 'templates', 'print.css'), 'utf8')}\nh2::before { content: "Overridden: "; }\n`)
+    fs.writeFileSync(
+      path.join(project, 'templates', 'print.css'),
+      `${fs.readFileSync(path.join(repo, 'templates', 'print.css'), 'utf8')}\nh2::before { content: "Overridden: "; }\n.masthead { background: url(logo.png) no-repeat right top; }\n`
+    )
+    fs.writeFileSync(path.join(project, 'templates', 'logo.png'), png)
     const result = handout(['build', '--format', 'pdf'], path.join(project, 'content'))
     expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).not.toMatch(/refused|request-blocked/)
+    // The article's picture and the logo.
+    expect(
+      run('pdfimages', ['-list', path.join(project, 'dist', 'hello.pdf')])
+        .trim()
+        .split('\n').length - 2
+    ).toBe(2)
     expect(fs.existsSync(path.join(project, 'content', 'dist'))).toBe(false)
     expect(pdfText(path.join(project, 'dist', 'hello.pdf'))).toMatch(/Overridden: What is this\?/)
   })

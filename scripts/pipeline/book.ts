@@ -137,6 +137,7 @@ async function printBookPdf(
     rectoStart: publication.rectoStart,
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss},
     assets,
+    templateFiles: context.templates.dir,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
   return {pdf: printed.pdf, outline: printed.page.outline, blocked: printed.blocked, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}

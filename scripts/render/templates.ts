@@ -51,7 +51,9 @@ export async function loadTemplates(dir: string, defaults: string = packageTempl
     }
   }
   // `include('partials/x')` from either layer is looked up in the layers again, project first.
-  const includer = (_original: string, resolved: string) => {
+  // ejs passes no resolved path when the file is missing beside the including one: then it is relative to the folder.
+  const includer = (original: string, resolved: string | undefined) => {
+    if (resolved === undefined) return {filename: locate(original)}
     const layer = layers.find((candidate) => !path.relative(candidate, resolved).startsWith('..'))
     return {filename: layer === undefined ? resolved : locate(path.relative(layer, resolved))}
   }
