@@ -104,7 +104,7 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
 function checkKeys(node: unknown, schema: z.ZodType, keyPath: string[], unknown: (key: string, keyPath: string[], known: string[], node: unknown) => void): void {
   const inner = unwrap(schema)
   if (isSeq(node) && inner instanceof ZodArray) {
-    node.items.forEach((item, index) => checkKeys(item, inner.element as z.ZodType, [...keyPath, String(index)], unknown))
+    for (const [index, item] of node.items.entries()) checkKeys(item, inner.element as z.ZodType, [...keyPath, String(index)], unknown)
   }
   if (!isMap(node) || !(inner instanceof ZodObject)) return
   const shape = inner.shape as Record<string, z.ZodType>
