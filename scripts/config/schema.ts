@@ -10,8 +10,8 @@ import {findProjectRoot} from './project-root.js'
 
 /** Paper sizes the print template knows. */
 export const pageSizes = ['A4', 'A5', 'Letter'] as const
-/** A paper size. */
-export type PageSize = (typeof pageSizes)[number]
+/** A paper size: one the templates know, or any CSS page size from the config's `theme.pageSize`. */
+export type PageSize = (typeof pageSizes)[number] | (string & {})
 /** Output formats. */
 export const formats = ['pdf', 'epub'] as const
 /** An output format. */
@@ -159,9 +159,41 @@ export const publicationSchema = z.object({
 /** A validated publication. */
 export type Publication = z.output<typeof publicationSchema>
 
+// --- The config's `theme`: the look of every PDF, without copying a template. ---
+
+const cssLength = String.raw`(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px))`
+const namedPageSize = String.raw`(?:A[0-9]|A10|B[0-9]|B10|C[0-9]|JIS-B[0-9]|JIS-B10|letter|legal|ledger)`
+
+/** The project's theme (`theme:` in the config). Paths are relative to the config file and stay inside the root. */
+export const themeSchema = z.object({
+  pageSize: z
+    .string()
+    .regex(new RegExp(String.raw`^(?:${namedPageSize}(?: (?:portrait|landscape))?|${cssLength} ${cssLength})$`, 'i'), 'expected a CSS page size such as `A4`, `B5`, `A3 landscape` or `176mm 250mm`')
+    .optional()
+    .describe('Paper size of every PDF: any CSS page size (`A3`, `B5`, `letter`, `A4 landscape`, `176mm 250mm`); front matter, a publication and `--page-size` win.'),
+  margins: z
+    .string()
+    .regex(new RegExp(String.raw`^${cssLength}(?: ${cssLength}){0,3}$`), 'expected one to four CSS lengths such as `20mm` or `15mm 25mm 18mm`')
+    .optional()
+    .describe('Page margins, as in CSS (`top right bottom left`, e.g. `15mm 25mm 18mm`).'),
+  brandColor: z
+    .string()
+    .regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20})$/, 'expected a colour such as `#1c4a7a` or `teal`')
+    .optional()
+    .describe('Colour of the title, the questions and the masthead rule.'),
+  logo: z.string().max(500).optional().describe('Logo (PNG, JPEG, GIF, WebP or SVG) printed at the top right of the masthead.'),
+  stylesheet: z.string().max(500).optional().describe("A CSS file appended after the templates' print CSS."),
+  bodyFont: text(100).optional().describe('Font family of the body text (a shipped family, or one your stylesheet declares with `@font-face`).'),
+  headingFont: text(100).optional().describe('Font family of the title and questions.')
+})
+
+/** A validated theme. */
+export type Theme = z.output<typeof themeSchema>
+
 /** The project config file, `handout.config.yaml` at the project root. */
 export const configSchema = z.object({
-  publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.')
+  publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.'),
+  theme: themeSchema.optional().describe('The look of every PDF: page size, margins, colour, fonts, a logo, an extra stylesheet.')
 })
 
 /** A validated project config. */

@@ -8,7 +8,7 @@
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
-import {type BuildOptions, type BuildOptionsInput, resolveBuildOptions} from '../config/schema.js'
+import {type BuildOptions, type BuildOptionsInput, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
@@ -20,6 +20,7 @@ import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
+import {loadTheme} from './theme.js'
 import {type OutputReport, type ProduceContext, produce} from './produce.js'
 
 /** What happened to one source. */
@@ -147,6 +148,8 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   }
   const state = {
     options,
+    // `--page-size` (or the API's `pageSize`) wins over the config's theme.
+    pageSizeGiven: input.pageSize !== undefined,
     root,
     templates,
     parser,
@@ -156,7 +159,9 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   return {
     options,
     async run(plan, hooks = {}, parsed = new Map()) {
-      const report = await runPlan({...state, timings: hooks.timings}, plan, hooks, parsed)
+      const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
+      if (state.pageSizeGiven) theme.pageSize = undefined
+      const report = await runPlan({...state, theme, timings: hooks.timings}, plan, hooks, parsed)
       if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
       return report
     },
@@ -221,7 +226,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
       const index = next++
       const source = plan.sources[index]!
       const handout = plan.handouts.get(source.path)
-      const report = await runSource(context, source, handout ? (handout.pageSize ?? context.options.pageSize) : undefined, partOf.get(source.path) ?? [])
+      const report = await runSource(context, source, handout ? (handout.pageSize ?? context.theme.pageSize ?? context.options.pageSize) : undefined, partOf.get(source.path) ?? [])
       if (report.document) parsed.set(source.path, report.document)
       else parsed.delete(source.path)
       reports[index] = report
@@ -242,7 +247,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
 }
 
 /** Parse one source; make its handout when `pageSize` says it gets one. */
-async function runSource(context: RunContext, source: SourceEntry, pageSize: BuildOptions['pageSize'] | undefined, partOf: string[]): Promise<SourceReport> {
+async function runSource(context: RunContext, source: SourceEntry, pageSize: PageSize | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
     context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})

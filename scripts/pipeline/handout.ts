@@ -23,7 +23,13 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
       const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
-        printPdf(session, {html: page.html, styles: {'print.css': context.templates.printCss}, assets: document.assets, templateFiles: context.templates.dir, timeout: context.options.timeout})
+        printPdf(session, {
+          html: page.html,
+          styles: {'print.css': context.templates.printCss + context.theme.css},
+          assets: new Map([...document.assets, ...context.theme.assets]),
+          templateFiles: context.templates.dir,
+          timeout: context.options.timeout
+        })
       )
       return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked}
     },

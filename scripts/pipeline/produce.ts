@@ -19,6 +19,7 @@ import {BrowserError} from '../pdf/find-browser.js'
 import type {PdfMetadata} from '../pdf/pdf-metadata.js'
 import type {Templates} from '../render/templates.js'
 import type {EpubBook} from '../epub/write-epub.js'
+import type {ThemeFiles} from './theme.js'
 
 /** One written output. */
 export interface OutputReport {
@@ -39,6 +40,8 @@ export interface ProduceContext {
   /** Generated covers by their SVG (shared by every product of a session). */
   covers: CoverCache
   timings?: PhaseTimings | undefined
+  /** The config's theme, read for this run. */
+  theme: ThemeFiles
 }
 
 /** A printed PDF before its metadata is written. */
