@@ -5,6 +5,7 @@
  * article, a book of many; `build` runs a whole plan, `watch` the part of it
  * a change touches, through the same builder.
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
@@ -15,7 +16,7 @@ import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
-import {loadTemplates, type Templates} from '../render/templates.js'
+import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser} from './launch.js'
@@ -139,9 +140,11 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await (await closing?.catch(() => undefined))?.close()
   }
   const templatesDir = path.resolve(root, options.templates)
+  // A folder asked for by name must exist (a typo would silently print with the package's templates).
+  const defaults = input.templates !== undefined && !existsSync(templatesDir) ? templatesDir : packageTemplatesDir
   let templates: Templates
   try {
-    templates = await loadTemplates(templatesDir)
+    templates = await loadTemplates(templatesDir, defaults)
   } catch (error) {
     await close()
     throw error
@@ -166,7 +169,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       return report
     },
     async reloadTemplates() {
-      state.templates = await loadTemplates(templatesDir)
+      state.templates = await loadTemplates(templatesDir, defaults)
     },
     interrupt: () => parser.close(),
     close
