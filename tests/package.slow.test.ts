@@ -108,4 +108,16 @@ describe('the packed package', () => {
     expect(fs.existsSync(path.join(project, 'content', 'dist'))).toBe(false)
     expect(pdfText(path.join(project, 'dist', 'hello.pdf'))).toMatch(/Overridden: What is this\?/)
   })
+
+  it('`handout init` writes a project that builds, and prints the next command', () => {
+    const init = handout(['init', 'starter'])
+    expect(init.status, init.stderr).toBe(0)
+    expect(init.stderr).toMatch(/Next: cd starter && npx handout build/)
+    const starter = path.join(project, 'starter')
+    expect(fs.readFileSync(path.join(starter, '.gitignore'), 'utf8')).toMatch(/^dist\/$/m)
+    const result = handout(['build'], starter)
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.readdirSync(path.join(starter, 'dist')).sort()).toEqual(['what-is-a-handout.epub', 'what-is-a-handout.pdf'])
+    expect(handout(['init', 'starter']).stderr).toMatch(/kept handout\.config\.yaml \(it exists\)/)
+  })
 })

@@ -55,6 +55,7 @@ export function helpText(): string {
   })
   return `Usage: ${toolName} build [paths...] [options]
        ${toolName} watch [paths...] [options] [--serve [--port N]]
+       ${toolName} init [dir]
        ${toolName} setup-browser
 
 Build Markdown articles into printable PDF handouts and EPUB 3 books.
@@ -64,6 +65,10 @@ touches until Ctrl-C.
 
 Options:
 ${lines.join('\n')}
+
+init writes a small working project into dir (default: here): an example
+article, a commented handout.config.yaml and a .gitignore; it never
+overwrites a file.
 
 setup-browser finds a browser, or gets one: Puppeteer's download of
 chrome-headless-shell where the network allows it, else (Debian/Ubuntu, as
@@ -84,6 +89,7 @@ export type Command =
   | {command: 'help'; browser: string | undefined}
   | {command: 'version'; browser: string | undefined}
   | {command: 'setup-browser'; browser: string | undefined}
+  | {command: 'init'; dir: string}
   | {command: 'build' | 'watch'; options: BuildOptionsInput; quiet: boolean; timings: string | undefined; serve: boolean; port: number | undefined}
 
 /** Bad usage: the message says what to do; the CLI exits 2. */
@@ -118,8 +124,12 @@ export function parseCommandLine(argv: string[], environment: Environment): Comm
   if (values.version) return {command: 'version', browser}
   const [command = 'build', ...paths] = parsed.positionals
   if (command === 'setup-browser') return {command, browser}
+  if (command === 'init') {
+    if (paths.length > 1) throw new UsageError('`init` takes one folder at most')
+    return {command, dir: path.resolve(environment.cwd, paths[0] ?? '.')}
+  }
   if (command !== 'build' && command !== 'watch') {
-    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'setup-browser'])}`)
+    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\`, \`init\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'init', 'setup-browser'])}`)
   }
   const root = string('root') === undefined ? findProjectRoot(environment.cwd) : path.resolve(environment.cwd, string('root')!)
   // Paths on the command line are relative to the working directory; the build takes them relative to the root.
