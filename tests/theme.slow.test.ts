@@ -32,9 +32,9 @@ describe('theme', () => {
     const report = await build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)
     expect(report.ok, report.sources.flatMap((source) => source.file.messages.map(String)).join('\n')).toBe(true)
     const [width, height] = pageSize(path.join(project, 'dist', 'b5.pdf'))
-    // B5 is 176 × 250 mm = 498.9 × 708.7 pt; Chromium rounds to its pixel grid.
-    expect(Math.abs(width! - 498.9)).toBeLessThan(0.5)
-    expect(Math.abs(height! - 708.7)).toBeLessThan(0.5)
+    // B5 is 176 × 250 mm = 498.9 × 708.7 pt, set exactly (Chromium alone rounds to 1/300 inch).
+    expect(width!.toFixed(1)).toBe('498.9')
+    expect(height!.toFixed(1)).toBe('708.7')
     expect(pdfText(path.join(project, 'dist', 'b5.pdf'))).toContain('Styled: A question?')
     expect(
       run('pdfimages', ['-list', path.join(project, 'dist', 'b5.pdf')])

@@ -3,6 +3,7 @@
  * user agent as Creator and "now" as dates), the document language, and
  * bookmark titles with their spaces intact.
  */
+import type {PageBox} from './page-box.js'
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
 
 /** Metadata to write into a PDF. */
@@ -22,6 +23,8 @@ export interface PdfMetadata {
    * where a heading wraps; when the count matches, these replace its titles.
    */
   outline?: readonly string[]
+  /** Exact page size to set on every page's MediaBox, keeping the top left corner (see `page-box.ts`). */
+  pageBox?: PageBox | undefined
 }
 
 /** A finished PDF and its page count. */
@@ -45,6 +48,13 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.setModificationDate(metadata.date)
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
   if (metadata.outline) fixOutlineTitles(document, metadata.outline)
+  if (metadata.pageBox) {
+    const {width, height} = metadata.pageBox
+    for (const page of document.getPages()) {
+      const box = page.getMediaBox()
+      page.setMediaBox(box.x, box.y + box.height - height, width, height)
+    }
+  }
   renumberStructureIds(document)
   const pdf = await document.save({useObjectStreams: true, objectsPerTick: Infinity})
   return {pdf, pages: document.getPageCount()}

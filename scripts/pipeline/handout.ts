@@ -10,6 +10,7 @@ import {printPdf} from '../pdf/print-pdf.js'
 import {renderPrint} from '../render/render-print.js'
 import {articleData} from '../render/template-data.js'
 import {pdfInfo, type Product} from './produce.js'
+import {pageBoxOf} from '../pdf/page-box.js'
 
 /** The handout of `document`, printed on `pageSize` unless its front matter sets one. */
 export function handoutProduct(document: Document, pageSize: PageSize): Product {
@@ -31,7 +32,7 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
           timeout: context.options.timeout
         })
       )
-      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked}
+      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked, pageBox: pageBoxOf(document.meta.pageSize ?? pageSize)}
     },
     package: (cover) => epubFromDocument(document, cover)
   }
