@@ -6,12 +6,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {helpText} from '../scripts/cli/args.js'
-import {frontMatterSchema} from '../scripts/config/schema.js'
+import {frontMatterSchema, themeSchema} from '../scripts/config/schema.js'
 import {repo} from './support/tools.js'
 
 const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
 
 describe('README', () => {
+  it('lists every theme key of the config with its schema description', () => {
+    for (const [key, schema] of Object.entries(themeSchema.shape)) {
+      expect(readme, key).toContain(`| \`${key}\` | ${schema.description} |`)
+    }
+  })
+
   it('lists every front matter key with its schema description', () => {
     for (const [key, schema] of Object.entries(frontMatterSchema.shape)) {
       expect(readme, key).toContain(`| \`${key}\` | ${schema.description} |`)

@@ -4,7 +4,9 @@
  * the API's docs and the README say the same thing. Unknown flags get a
  * "did you mean".
  */
+import path from 'node:path'
 import {type ParseArgsConfig, parseArgs} from 'node:util'
+import {findProjectRoot} from '../config/project-root.js'
 import {closest} from '../config/safe-yaml.js'
 import {type BuildOptionsInput, buildOptionsSchema, type Format, formats, pageSizes} from '../config/schema.js'
 import {parseShard} from '../content/find-sources.js'
@@ -29,6 +31,7 @@ const flags: Record<string, Flag> = {
   'page-size': {value: 'SIZE', key: 'pageSize', help: `Default paper size of the PDF: ${pageSizes.join(', ')} (a source's \`pageSize\` wins).`},
   publication: {value: 'NAME', key: 'publication'},
   limit: {value: 'NAME=N', key: 'limits', multiple: true},
+  root: {value: 'DIR', key: 'root'},
   templates: {value: 'DIR', key: 'templates'},
   browser: {value: 'PATH', key: 'browser'},
   concurrency: {value: 'N', key: 'concurrency'},
@@ -52,6 +55,7 @@ export function helpText(): string {
   })
   return `Usage: ${toolName} build [paths...] [options]
        ${toolName} watch [paths...] [options] [--serve [--port N]]
+       ${toolName} init [dir]
        ${toolName} setup-browser
 
 Build Markdown articles into printable PDF handouts and EPUB 3 books.
@@ -61,6 +65,10 @@ touches until Ctrl-C.
 
 Options:
 ${lines.join('\n')}
+
+init writes a small working project into dir (default: here): an example
+article, a commented handout.config.yaml and a .gitignore; it never
+overwrites a file.
 
 setup-browser finds a browser, or gets one: Puppeteer's download of
 chrome-headless-shell where the network allows it, else (Debian/Ubuntu, as
@@ -81,6 +89,7 @@ export type Command =
   | {command: 'help'; browser: string | undefined}
   | {command: 'version'; browser: string | undefined}
   | {command: 'setup-browser'; browser: string | undefined}
+  | {command: 'init'; dir: string}
   | {command: 'build' | 'watch'; options: BuildOptionsInput; quiet: boolean; timings: string | undefined; serve: boolean; port: number | undefined}
 
 /** Bad usage: the message says what to do; the CLI exits 2. */
@@ -115,14 +124,21 @@ export function parseCommandLine(argv: string[], environment: Environment): Comm
   if (values.version) return {command: 'version', browser}
   const [command = 'build', ...paths] = parsed.positionals
   if (command === 'setup-browser') return {command, browser}
-  if (command !== 'build' && command !== 'watch') {
-    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'setup-browser'])}`)
+  if (command === 'init') {
+    if (paths.length > 1) throw new UsageError('`init` takes one folder at most')
+    return {command, dir: path.resolve(environment.cwd, paths[0] ?? '.')}
   }
+  if (command !== 'build' && command !== 'watch') {
+    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\`, \`init\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'init', 'setup-browser'])}`)
+  }
+  const root = string('root') === undefined ? findProjectRoot(environment.cwd) : path.resolve(environment.cwd, string('root')!)
+  // Paths on the command line are relative to the working directory; the build takes them relative to the root.
+  const fromCwd = (value: string) => path.relative(root, path.resolve(environment.cwd, value)) || '.'
   const port = string('port') === undefined ? undefined : Number(string('port'))
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not \`${string('port')}\``)
   return {
     command,
-    options: {root: environment.cwd, inputs: paths, browser, ...buildOptions(string, values.limit as string[] | undefined, environment)},
+    options: {root, inputs: paths.map(fromCwd), browser, ...buildOptions(string, fromCwd, values.limit as string[] | undefined, environment)},
     quiet: values.quiet === true,
     timings: string('timings'),
     serve: values.serve === true,
@@ -130,7 +146,7 @@ export function parseCommandLine(argv: string[], environment: Environment): Comm
   }
 }
 
-function buildOptions(string: (name: string) => string | undefined, limitValues: string[] | undefined, environment: Environment): BuildOptionsInput {
+function buildOptions(string: (name: string) => string | undefined, fromCwd: (value: string) => string, limitValues: string[] | undefined, environment: Environment): BuildOptionsInput {
   const format = string('format') ?? 'all'
   if (format !== 'all' && !(formats as readonly string[]).includes(format)) throw new UsageError(`Unknown --format \`${format}\`: use pdf, epub or all`)
   const pageSize = string('page-size')
@@ -150,9 +166,9 @@ function buildOptions(string: (name: string) => string | undefined, limitValues:
   const number = (name: string) => (string(name) === undefined ? {} : {[name]: Number(string(name))})
   return {
     formats: format === 'all' ? [...formats] : [format as Format],
-    ...(string('out') === undefined ? {} : {outDir: string('out')}),
+    ...(string('out') === undefined ? {} : {outDir: fromCwd(string('out')!)}),
     ...(size === undefined ? {} : {pageSize: size}),
-    ...(string('templates') === undefined ? {} : {templates: string('templates')}),
+    ...(string('templates') === undefined ? {} : {templates: fromCwd(string('templates')!)}),
     ...number('concurrency'),
     ...number('timeout'),
     ...(epoch === undefined ? {} : {sourceDateEpoch: Number(epoch)}),

@@ -7,6 +7,7 @@
  */
 import {appendFileSync} from 'node:fs'
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import process from 'node:process'
 import type {ConfigError} from '../config/load-config.js'
 import {resolveBuildOptions} from '../config/schema.js'
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0
   }
   if (command.command === 'setup-browser') return setupBrowser(command.browser)
+  if (command.command === 'init') return init(command.dir)
   const run: Run = command
   const reporter: Reporter = {write: (text) => process.stderr.write(text), cwd: process.cwd()}
   const signals = new Signals()
@@ -131,6 +133,17 @@ async function runWatch(command: Run, reporter: Reporter, signals: Signals, envi
   await stopped
   reporter.write('\nStopping: closing the browser (press again to quit now).\n')
   await watcher.close()
+  return 0
+}
+
+/** `init [dir]`: write the example project, say what was kept, print the next command. */
+async function init(dir: string): Promise<number> {
+  const {initProject} = await import('./init-project.js')
+  const {written, kept} = await initProject(dir)
+  for (const name of written) process.stderr.write(`created ${name}\n`)
+  for (const name of kept) process.stderr.write(`kept ${name} (it exists)\n`)
+  const where = path.relative(process.cwd(), dir)
+  process.stderr.write(`\nNext: ${where ? `cd ${where.includes(' ') ? JSON.stringify(where) : where} && ` : ''}npx handout build\n`)
   return 0
 }
 

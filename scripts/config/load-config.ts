@@ -34,7 +34,7 @@ export async function loadConfig(root: string): Promise<LoadedConfig> {
   }
   const file = new VFile({path: filePath, cwd: root, value: text})
   try {
-    const config = readYaml(text, configSchema, file, {firstLine: 1, origin: 'handout:config', label: 'config'})
+    const config = readYaml(text, configSchema, file, {firstLine: 1, origin: 'handout:config', label: 'config', unknownKeys: 'error'})
     const names = new Set<string>()
     for (const publication of config.publications) {
       if (names.has(publication.name)) {

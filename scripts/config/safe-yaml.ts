@@ -7,8 +7,8 @@
  */
 import type {Point} from 'unist'
 import type {VFile} from 'vfile'
-import {LineCounter, isMap, isNode, isPair, isScalar, parseDocument, visit, type Document} from 'yaml'
-import type {z} from 'zod'
+import {LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, visit, type Document} from 'yaml'
+import {ZodArray, ZodDefault, ZodObject, ZodOptional, type z} from 'zod'
 
 /** Most alias expansions YAML may perform (defends against "billion laughs"). */
 export const maxAliasCount = 50
@@ -24,11 +24,14 @@ export interface ReadYamlOptions {
   origin: string
   /** What the messages call the text, e.g. `front matter`. */
   label: string
+  /** Unknown keys are warnings (default: front matter) or errors (the project config). */
+  unknownKeys?: 'warn' | 'error'
 }
 
 /**
- * Parse `text` and validate it against `schema`. Unknown top-level keys are
- * warnings with a "did you mean"; anything else wrong fails `file` (throws).
+ * Parse `text` and validate it against `schema`. Unknown keys get a "did you
+ * mean" (warnings, or errors with `unknownKeys: 'error'`); anything else wrong
+ * fails `file` (throws).
  */
 export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schema, file: VFile, options: ReadYamlOptions): z.output<Schema> {
   const {origin, label} = options
@@ -65,19 +68,17 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
     file.fail(`${capitalise(label)} must be a YAML mapping of \`key: value\` lines`, {place: start, ruleId: 'yaml-shape', source: origin})
   }
 
-  const known = Object.keys(schema.shape)
-  if (isMap(doc.contents)) {
-    for (const pair of doc.contents.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-      if (known.includes(key)) continue
-      const hint = closest(key, known)
-      file.message(`Unknown ${label} key \`${key}\`${hint ? `: did you mean \`${hint}\`?` : ' is ignored'}`, {
-        place: at(isNode(pair.key) ? (pair.key.range?.[0] ?? 0) : 0),
-        ruleId: 'yaml-unknown-key',
-        source: origin
-      })
-    }
-  }
+  checkKeys(doc.contents, schema, [], (key, keyPath, known, node) => {
+    const hint = closest(key, known)
+    const name = [...keyPath, key].join('.')
+    const fatal = options.unknownKeys === 'error'
+    const message = file.message(`Unknown ${label} key \`${name}\`${hint ? `: did you mean \`${hint}\`?` : fatal ? `: use one of ${known.map((item) => `\`${item}\``).join(', ')}` : ' is ignored'}`, {
+      place: at(isNode(node) ? (node.range?.[0] ?? 0) : 0),
+      ruleId: 'yaml-unknown-key',
+      source: origin
+    })
+    if (fatal) message.fatal = true
+  })
 
   const result = schema.safeParse(data)
   if (result.success) return result.data
@@ -94,6 +95,30 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
     file.message(reason, {place, ruleId: 'yaml-schema', source: origin}).fatal = true
   })
   throw new Error('unreachable')
+}
+
+/**
+ * Call `unknown` for every key of a YAML mapping that its schema object does
+ * not name, in nested objects and lists of objects too.
+ */
+function checkKeys(node: unknown, schema: z.ZodType, keyPath: string[], unknown: (key: string, keyPath: string[], known: string[], node: unknown) => void): void {
+  const inner = unwrap(schema)
+  if (isSeq(node) && inner instanceof ZodArray) {
+    for (const [index, item] of node.items.entries()) checkKeys(item, inner.element as z.ZodType, [...keyPath, String(index)], unknown)
+  }
+  if (!isMap(node) || !(inner instanceof ZodObject)) return
+  const shape = inner.shape as Record<string, z.ZodType>
+  const known = Object.keys(shape)
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+    if (known.includes(key)) checkKeys(pair.value, shape[key]!, [...keyPath, key], unknown)
+    else unknown(key, keyPath, known, pair.key)
+  }
+}
+
+/** A schema without its `.optional()` and `.default()` wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  return schema instanceof ZodOptional || schema instanceof ZodDefault ? unwrap(schema.unwrap() as z.ZodType) : schema
 }
 
 /** Offset of the YAML node at `keyPath`, or of its nearest existing parent. */

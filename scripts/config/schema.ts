@@ -4,12 +4,14 @@
  * defaults and the documentation (every field's `.describe()` text is what
  * `README.md` lists).
  */
+import path from 'node:path'
 import {z} from 'zod'
+import {findProjectRoot} from './project-root.js'
 
 /** Paper sizes the print template knows. */
 export const pageSizes = ['A4', 'A5', 'Letter'] as const
-/** A paper size. */
-export type PageSize = (typeof pageSizes)[number]
+/** A paper size: one the templates know, or any CSS page size from the config's `theme.pageSize`. */
+export type PageSize = (typeof pageSizes)[number] | (string & {})
 /** Output formats. */
 export const formats = ['pdf', 'epub'] as const
 /** An output format. */
@@ -70,12 +72,15 @@ export type FrontMatter = Omit<WrittenFrontMatter, 'title' | 'lang'> & {title: s
 
 /** Options of one build: the CLI's flags and the API's argument. */
 export const buildOptionsSchema = z.object({
-  root: z.string().default('.').describe('Project root: sources, images and fonts must stay inside it.'),
+  root: z
+    .string()
+    .default(() => findProjectRoot(path.resolve('.')))
+    .describe('Project root: sources, images and fonts must stay inside it (default: the folder of the nearest `handout.config.yaml` at or above the working directory, else the working directory).'),
   inputs: z.array(z.string()).default([]).describe('Files or folders to build (default: `content/`). Folders are searched for `*.md`.'),
   outDir: z.string().default('dist').describe('Where outputs are written.'),
   formats: z.array(z.enum(formats)).min(1).default(['pdf', 'epub']).describe('Which outputs to make.'),
   pageSize: z.enum(pageSizes).default('A4').describe('Default paper size of the PDF.'),
-  templates: z.string().default('templates').describe('Folder with the print and EPUB templates.'),
+  templates: z.string().default('templates').describe("Folder of the project's own templates, relative to the root: each file in it overrides the package's file of the same name."),
   browser: z.string().optional().describe("Chromium/Chrome executable (default: `HANDOUT_BROWSER`, `PUPPETEER_EXECUTABLE_PATH`, Puppeteer's cache, then system paths)."),
   sourceDateEpoch: z.number().int().nonnegative().optional().describe("Seconds since 1970 to use as every output's date (the CLI reads `SOURCE_DATE_EPOCH`)."),
   browserWSEndpoint: z
@@ -170,9 +175,41 @@ export const publicationSchema = z.object({
 /** A validated publication. */
 export type Publication = z.output<typeof publicationSchema>
 
+// --- The config's `theme`: the look of every PDF, without copying a template. ---
+
+const cssLength = String.raw`(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px))`
+const namedPageSize = `(?:A[0-9]|A10|B[0-9]|B10|C[0-9]|JIS-B[0-9]|JIS-B10|letter|legal|ledger)`
+
+/** The project's theme (`theme:` in the config). Paths are relative to the config file and stay inside the root. */
+export const themeSchema = z.object({
+  pageSize: z
+    .string()
+    .regex(new RegExp(String.raw`^(?:${namedPageSize}(?: (?:portrait|landscape))?|${cssLength} ${cssLength})$`, 'i'), 'expected a CSS page size such as `A4`, `B5`, `A3 landscape` or `176mm 250mm`')
+    .optional()
+    .describe('Paper size of every PDF: any CSS page size (`A3`, `B5`, `letter`, `A4 landscape`, `176mm 250mm`); front matter, a publication and `--page-size` win.'),
+  margins: z
+    .string()
+    .regex(new RegExp(String.raw`^${cssLength}(?: ${cssLength}){0,3}$`), 'expected one to four CSS lengths such as `20mm` or `15mm 25mm 18mm`')
+    .optional()
+    .describe('Page margins, as in CSS (`top right bottom left`, e.g. `15mm 25mm 18mm`).'),
+  brandColor: z
+    .string()
+    .regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20})$/, 'expected a colour such as `#1c4a7a` or `teal`')
+    .optional()
+    .describe('Colour of the title, the questions and the masthead rule.'),
+  logo: z.string().max(500).optional().describe('Logo (PNG, JPEG, GIF, WebP or SVG) printed at the top right of the masthead.'),
+  stylesheet: z.string().max(500).optional().describe("A CSS file appended after the templates' print CSS."),
+  bodyFont: text(100).optional().describe('Font family of the body text (a shipped family, or one your stylesheet declares with `@font-face`).'),
+  headingFont: text(100).optional().describe('Font family of the title and questions.')
+})
+
+/** A validated theme. */
+export type Theme = z.output<typeof themeSchema>
+
 /** The project config file, `handout.config.yaml` at the project root. */
 export const configSchema = z.object({
-  publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.')
+  publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.'),
+  theme: themeSchema.optional().describe('The look of every PDF: page size, margins, colour, fonts, a logo, an extra stylesheet.')
 })
 
 /** A validated project config. */

@@ -7,6 +7,7 @@ import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFN
 import type {OutlineEntry} from '../core/types.js'
 import {canonicalStructure} from './canonical-structure.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
+import type {PageBox} from './page-box.js'
 
 /** Metadata to write into a PDF. */
 export interface PdfMetadata {
@@ -26,6 +27,8 @@ export interface PdfMetadata {
    * when the count matches, these titles and levels replace its own.
    */
   outline?: readonly OutlineEntry[]
+  /** Exact page size to set on every page's MediaBox, keeping the top left corner (see `page-box.ts`). */
+  pageBox?: PageBox | undefined
 }
 
 /** A finished PDF and its page count. */
@@ -49,6 +52,13 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promi
   document.setModificationDate(metadata.date)
   document.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
   if (metadata.outline) fixOutline(document, metadata.outline)
+  if (metadata.pageBox) {
+    const {width, height} = metadata.pageBox
+    for (const page of document.getPages()) {
+      const box = page.getMediaBox()
+      page.setMediaBox(box.x, box.y + box.height - height, width, height)
+    }
+  }
   renumberStructureIds(document)
   // Children in page order, then object numbers and ids in that order: the same bytes every time.
   canonicalStructure(document)

@@ -20,6 +20,8 @@ export interface PrintBookJob {
   rectoStart?: boolean
   styles: Record<string, string>
   assets: Map<string, Asset>
+  /** The project's template folder (see `PrintJob.templateFiles`). */
+  templateFiles?: string
   timeout?: number
   /** Collects milliseconds per phase (render, print, package). */
   timings?: PhaseTimings | undefined
@@ -69,7 +71,14 @@ export async function printBook(session: BrowserSession, job: PrintBookJob): Pro
     if (++pass > maxPasses) return undefined
     page = await timed(job.timings, 'render', () => job.render(pages, blanks))
     printStarted = performance.now()
-    return {html: page.html, styles: job.styles, assets: job.assets, draft: pages === undefined, ...(job.timeout === undefined ? {} : {timeout: job.timeout})}
+    return {
+      html: page.html,
+      styles: job.styles,
+      assets: job.assets,
+      draft: pages === undefined,
+      ...(job.templateFiles === undefined ? {} : {templateFiles: job.templateFiles}),
+      ...(job.timeout === undefined ? {} : {timeout: job.timeout})
+    }
   })
   if (!done) throw new Error(`The contents' page numbers did not settle after ${maxPasses} passes`)
   return done

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {shippedFontPackages} from '../content/shipped-fonts.js'
+import {sniffImage} from '../content/sniff-image.js'
 import type {Asset} from '../core/types.js'
 import type {Page} from 'puppeteer-core'
 import {origin, type BrowserSession, type Resource, type Site} from './browser.js'
@@ -18,6 +19,12 @@ export interface PrintJob {
   styles: Record<string, string>
   /** Images the page uses, by `href`. */
   assets: Map<string, Asset>
+  /**
+   * The project's template folder: other files the templates reference (a
+   * logo, a stylesheet, fonts) are served from it, by real path inside it and
+   * checked by content (see `templateFile`).
+   */
+  templateFiles?: string
   /** Time limit in ms (default: the session's). */
   timeout?: number
   /**
@@ -106,8 +113,42 @@ function siteFor(job: PrintJob): Site {
     if (style !== undefined) return {body: style, contentType: 'text/css; charset=utf-8'}
     const asset = job.assets.get(name)
     if (asset) return {body: asset.data, contentType: asset.mediaType}
-    return fontResource(name)
+    return fontResource(name) ?? (job.templateFiles === undefined ? undefined : templateFile(job.templateFiles, name))
   }
+}
+
+/** Largest file served from a template folder (a font family or a big logo fits). */
+const maxTemplateFileBytes = 20 * 1024 * 1024
+
+/**
+ * A file of the project's template folder, or `undefined`: only inside the
+ * folder by real path (symlinks followed), only images, fonts (WOFF2, WOFF,
+ * TrueType, OpenType) and CSS, each told by its bytes, not its name.
+ */
+export function templateFile(dir: string, name: string): Resource | undefined {
+  try {
+    const realDir = fs.realpathSync(dir)
+    const real = fs.realpathSync(path.resolve(realDir, decodeURIComponent(name)))
+    if (path.relative(realDir, real).startsWith('..') || path.isAbsolute(path.relative(realDir, real))) return undefined
+    const stat = fs.statSync(real)
+    if (!stat.isFile() || stat.size > maxTemplateFileBytes) return undefined
+    const body = fs.readFileSync(real)
+    const contentType = sniffImage(body) ?? sniffFont(body) ?? (real.endsWith('.css') && !body.includes(0) ? 'text/css; charset=utf-8' : undefined)
+    return contentType === undefined ? undefined : {body, contentType}
+  } catch {
+    // Missing, unreadable, or a malformed escape: refused like any unknown URL.
+    return undefined
+  }
+}
+
+/** The media type of a font file from its first four bytes. */
+function sniffFont(data: Uint8Array): string | undefined {
+  const tag = String.fromCharCode(...data.subarray(0, 4))
+  if (tag === 'wOF2') return 'font/woff2'
+  if (tag === 'wOFF') return 'font/woff'
+  if (tag === 'OTTO') return 'font/otf'
+  if (tag === '\x00\x01\x00\x00' || tag === 'true') return 'font/ttf'
+  return undefined
 }
 
 const require = createRequire(import.meta.url)

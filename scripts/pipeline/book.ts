@@ -119,7 +119,8 @@ async function printBookPdf(
   const assets = assetsOf(documents)
   const coverHref = image.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
   assets.set(coverHref, {href: coverHref, mediaType: image.mediaType, data: image.data, source: 'cover'})
-  const pageSize = publication.pageSize ?? context.options.pageSize
+  for (const [href, asset] of context.theme.assets) assets.set(href, asset)
+  const pageSize = publication.pageSize ?? context.theme.pageSize ?? context.options.pageSize
   const session = await context.browser()
   const printed = await printBook(session, {
     timings: context.timings,
@@ -135,8 +136,9 @@ async function printBookPdf(
         ...(pages ? {pages} : {})
       }),
     rectoStart: publication.rectoStart,
-    styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss},
+    styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss + context.theme.css},
     assets,
+    templateFiles: context.templates.dir,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
   return {pdf: printed.pdf, outline: printed.page.outline, blocked: printed.blocked, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}

@@ -5,21 +5,23 @@
  * article, a book of many; `build` runs a whole plan, `watch` the part of it
  * a change touches, through the same builder.
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
-import {type BuildOptions, type BuildOptionsInput, resolveBuildOptions} from '../config/schema.js'
+import {type BuildOptions, type BuildOptionsInput, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
-import {loadTemplates, type Templates} from '../render/templates.js'
+import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
+import {loadTheme} from './theme.js'
 import {type OutputReport, type ProduceContext, produce} from './produce.js'
 
 /** What happened to one source. */
@@ -138,15 +140,19 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await (await closing?.catch(() => undefined))?.close()
   }
   const templatesDir = path.resolve(root, options.templates)
+  // A folder asked for by name must exist (a typo would silently print with the package's templates).
+  const defaults = input.templates !== undefined && !existsSync(templatesDir) ? templatesDir : packageTemplatesDir
   let templates: Templates
   try {
-    templates = await loadTemplates(templatesDir)
+    templates = await loadTemplates(templatesDir, defaults)
   } catch (error) {
     await close()
     throw error
   }
   const state = {
     options,
+    // `--page-size` (or the API's `pageSize`) wins over the config's theme.
+    pageSizeGiven: input.pageSize !== undefined,
     root,
     templates,
     parser,
@@ -156,12 +162,14 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   return {
     options,
     async run(plan, hooks = {}, parsed = new Map()) {
-      const report = await runPlan({...state, timings: hooks.timings}, plan, hooks, parsed)
+      const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
+      if (state.pageSizeGiven) theme.pageSize = undefined
+      const report = await runPlan({...state, theme, timings: hooks.timings}, plan, hooks, parsed)
       if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
       return report
     },
     async reloadTemplates() {
-      state.templates = await loadTemplates(templatesDir)
+      state.templates = await loadTemplates(templatesDir, defaults)
     },
     interrupt: () => parser.close(),
     close
@@ -221,7 +229,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
       const index = next++
       const source = plan.sources[index]!
       const handout = plan.handouts.get(source.path)
-      const report = await runSource(context, source, handout ? (handout.pageSize ?? context.options.pageSize) : undefined, partOf.get(source.path) ?? [])
+      const report = await runSource(context, source, handout ? (handout.pageSize ?? context.theme.pageSize ?? context.options.pageSize) : undefined, partOf.get(source.path) ?? [])
       if (report.document) parsed.set(source.path, report.document)
       else parsed.delete(source.path)
       reports[index] = report
@@ -242,7 +250,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
 }
 
 /** Parse one source; make its handout when `pageSize` says it gets one. */
-async function runSource(context: RunContext, source: SourceEntry, pageSize: BuildOptions['pageSize'] | undefined, partOf: string[]): Promise<SourceReport> {
+async function runSource(context: RunContext, source: SourceEntry, pageSize: PageSize | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
     context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})

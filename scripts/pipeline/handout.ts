@@ -10,6 +10,7 @@ import {printPdf} from '../pdf/print-pdf.js'
 import {renderPrint} from '../render/render-print.js'
 import {articleData} from '../render/template-data.js'
 import {pdfInfo, type Product} from './produce.js'
+import {pageBoxOf} from '../pdf/page-box.js'
 
 /** The handout of `document`, printed on `pageSize` unless its front matter sets one. */
 export function handoutProduct(document: Document, pageSize: PageSize): Product {
@@ -23,9 +24,15 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
       const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
-        printPdf(session, {html: page.html, styles: {'print.css': context.templates.printCss}, assets: document.assets, timeout: context.options.timeout})
+        printPdf(session, {
+          html: page.html,
+          styles: {'print.css': context.templates.printCss + context.theme.css},
+          assets: new Map([...document.assets, ...context.theme.assets]),
+          templateFiles: context.templates.dir,
+          timeout: context.options.timeout
+        })
       )
-      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked}
+      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked, pageBox: pageBoxOf(document.meta.pageSize ?? pageSize)}
     },
     package: (cover) => epubFromDocument(document, cover)
   }

@@ -5,7 +5,7 @@
  * `watch` runs the part of the same plan that a change touches.
  */
 import path from 'node:path'
-import type {BuildOptions, Config, PageSize, Publication} from '../config/schema.js'
+import type {BuildOptions, Config, PageSize, Publication, Theme} from '../config/schema.js'
 import {type SourceEntry, shardSources} from '../content/find-sources.js'
 import {selectPublication} from '../content/select-publication.js'
 
@@ -34,6 +34,8 @@ export interface BuildPlan {
   books: BookPlan[]
   /** The config file's path (messages about publications go there). */
   configPath: string
+  /** The config's theme. */
+  theme?: Theme | undefined
 }
 
 /** Thrown for a plan that cannot be made (an unknown `--publication`): a usage error. */
@@ -76,7 +78,7 @@ export function planBuild(config: Config, all: SourceEntry[], options: BuildOpti
   }
   const handoutPlans = new Map(handouts.map((source) => [source.path, {source, pageSize: handoutOf.get(source.path)?.pageSize}]))
   const needed = new Set([...handoutPlans.keys(), ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
-  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath}
+  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath, theme: config.theme}
 }
 
 function choosePublications(config: Config, options: BuildOptions): Publication[] {

@@ -19,6 +19,8 @@ import {BrowserError} from '../pdf/find-browser.js'
 import type {PdfMetadata} from '../pdf/pdf-metadata.js'
 import type {Templates} from '../render/templates.js'
 import type {EpubBook} from '../epub/write-epub.js'
+import type {ThemeFiles} from './theme.js'
+import type {PageBox} from '../pdf/page-box.js'
 
 /** One written output. */
 export interface OutputReport {
@@ -39,6 +41,8 @@ export interface ProduceContext {
   /** Generated covers by their SVG (shared by every product of a session). */
   covers: CoverCache
   timings?: PhaseTimings | undefined
+  /** The config's theme, read for this run. */
+  theme: ThemeFiles
 }
 
 /** A printed PDF before its metadata is written. */
@@ -50,6 +54,8 @@ export interface Printed {
   blocked: string[]
   /** 1-based page where each article starts (books). */
   articlePages?: number[]
+  /** Exact page size for the MediaBox, for a size Chromium rounds (`page-box.ts`). */
+  pageBox?: PageBox | undefined
 }
 
 /**
@@ -153,7 +159,7 @@ async function makePdf(context: ProduceContext, product: Product, cover: () => P
     product.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
   }
   const {finishPdf} = await metadata
-  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline}))
+  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}))
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages}
 }
 

@@ -3,10 +3,15 @@
  * `<%= value %>` escapes, `<%- html %>` inserts our own sanitised HTML or
  * values escaped by the helpers below. Content is never concatenated into HTML.
  */
+import {existsSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import ejs from 'ejs'
 import {type LabelTable, parseLabelTable, useLabelTable} from './labels.js'
+import {packageDir} from '../core/version.js'
+
+/** The package's own templates: every file a project's `templates/` does not override. */
+export const packageTemplatesDir = path.join(packageDir, 'templates')
 
 /** The files of a template folder, read once per build or watch session. */
 export interface Templates {
@@ -30,39 +35,53 @@ export interface Templates {
   labels: LabelTable
 }
 
-/** Read and compile every template in `dir`; throws naming the missing file. */
-export async function loadTemplates(dir: string): Promise<Templates> {
+/**
+ * Read and compile every template. Each file (partials included) comes from
+ * `dir` when it has one, else from `defaults` (the package's own): a project
+ * overrides single files. `dir` need not exist. Throws naming a missing file.
+ */
+export async function loadTemplates(dir: string, defaults: string = packageTemplatesDir): Promise<Templates> {
   // Compiled partials are cached by file name; a reload (watch mode) must see their edits.
   ejs.clearCache()
+  const layers = path.resolve(dir) === path.resolve(defaults) ? [dir] : [dir, defaults]
+  const locate = (name: string) => layers.map((layer) => path.join(layer, name)).find((file) => existsSync(file)) ?? path.join(layers.at(-1)!, name)
   const read = async (name: string) => {
-    const file = path.join(dir, name)
+    const file = locate(name)
     try {
-      return await fs.readFile(file, 'utf8')
+      return {file, source: await fs.readFile(file, 'utf8')}
     } catch (error) {
-      throw new Error(`Cannot read template \`${file}\`: restore it from the repository or pass another \`--templates\` folder`, {cause: error})
+      throw new Error(`Cannot read template \`${file}\`: restore it, or reinstall the package`, {cause: error})
     }
   }
+  // `include('partials/x')` from either layer is looked up in the layers again, project first.
+  // ejs passes no resolved path when the file is missing beside the including one: then it is relative to the folder.
+  const includer = (original: string, resolved: string | undefined) => {
+    if (resolved === undefined) return {filename: locate(original)}
+    const layer = layers.find((candidate) => !path.relative(candidate, resolved).startsWith('..'))
+    return {filename: layer === undefined ? resolved : locate(path.relative(layer, resolved))}
+  }
+  const text = async (name: string) => (await read(name)).source
+  const compile = (name: string) => compileWith(read, includer, name)
   // One after another (a dozen small files): a missing one is named the same way every time.
-  const print = await compileWith(read, dir, 'print.html')
-  const printCss = await read('print.css')
-  const book = await compileWith(read, dir, 'book.html')
-  const bookCss = await read('book.css')
-  const cover = await compileWith(read, dir, 'cover.svg')
-  const epubCss = await read('epub/epub.css')
-  const chapter = await read('epub/chapter.xhtml.ejs')
-  const contentOpf = await read('epub/content.opf.ejs')
-  const tocXhtml = await read('epub/toc.xhtml.ejs')
-  const tocNcx = await read('epub/toc.ncx.ejs')
-  const epubCover = await compileWith(read, dir, 'epub/cover.xhtml.ejs')
-  const labels = await readLabels(dir)
+  const print = await compile('print.html')
+  const printCss = await text('print.css')
+  const book = await compile('book.html')
+  const bookCss = await text('book.css')
+  const cover = await compile('cover.svg')
+  const epubCss = await text('epub/epub.css')
+  const chapter = await text('epub/chapter.xhtml.ejs')
+  const contentOpf = await text('epub/content.opf.ejs')
+  const tocXhtml = await text('epub/toc.xhtml.ejs')
+  const tocNcx = await text('epub/toc.ncx.ejs')
+  const epubCover = await compile('epub/cover.xhtml.ejs')
+  const labels = await readLabels(locate('labels.yaml'))
   // The table every `labelsFor()` call uses from now on (renderers without the templates at hand).
   useLabelTable(labels)
   return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}, labels}
 }
 
-/** `labels.yaml` of a template folder; optional, so an older copied folder keeps working (in English). */
-async function readLabels(dir: string): Promise<LabelTable> {
-  const file = path.join(dir, 'labels.yaml')
+/** A template folder's `labels.yaml`; optional, so an older copied folder keeps working (in English). */
+async function readLabels(file: string): Promise<LabelTable> {
   let source: string
   try {
     source = await fs.readFile(file, 'utf8')
@@ -76,11 +95,11 @@ async function readLabels(dir: string): Promise<LabelTable> {
   }
 }
 
-async function compileWith(read: (name: string) => Promise<string>, dir: string, name: string): Promise<ejs.TemplateFunction> {
-  const source = await read(name)
+async function compileWith(read: (name: string) => Promise<{file: string; source: string}>, includer: ejs.IncluderCallback, name: string): Promise<ejs.TemplateFunction> {
+  const {file, source} = await read(name)
   try {
     // The full path lets templates include partials (`<%- include('partials/fonts.html') %>`).
-    return ejs.compile(source, {filename: path.join(dir, name), cache: true})
+    return ejs.compile(source, {filename: file, cache: true, includer})
   } catch (error) {
     throw new Error(`Template \`${name}\` has an error: ${(error as Error).message}`, {cause: error})
   }

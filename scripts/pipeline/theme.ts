@@ -1,0 +1,62 @@
+/**
+ * The config's `theme` as what the print page gets: a stylesheet appended
+ * after the templates' CSS (page size, margins, colour, fonts, the logo, the
+ * project's own stylesheet) and the logo as an asset. Files stay inside the
+ * root by real path, and the logo is checked by content like any image.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type {PageSize, Theme} from '../config/schema.js'
+import {sniffImage} from '../content/sniff-image.js'
+import type {Asset} from '../core/types.js'
+import {cssString} from '../render/templates.js'
+
+/** A theme ready to print with. */
+export interface ThemeFiles {
+  /** CSS appended after `print.css` (and `book.css`); `''` for no theme. */
+  css: string
+  /** The logo, served at `theme/logo`. */
+  assets: Map<string, Asset>
+  /** Paper size for documents that set none (`undefined`: the build option's). */
+  pageSize: PageSize | undefined
+}
+
+/** Href of the logo in the print page. */
+const logoHref = 'theme/logo'
+
+/**
+ * Read the theme's files (relative to `configDir`, inside `root`). Throws, with
+ * the fix in the message, for a missing file or a logo that is no image.
+ */
+export async function loadTheme(theme: Theme | undefined, root: string, configDir: string): Promise<ThemeFiles> {
+  const assets = new Map<string, Asset>()
+  if (!theme) return {css: '', assets, pageSize: undefined}
+  const rules: string[] = []
+  // The page size reaches the template as its `pageSize`, so front matter can still set another.
+  // Margins follow the template's own `@page` (an inline style that comes later): `!important` wins the cascade.
+  if (theme.margins) rules.push(`@page { margin: ${theme.margins} !important; }`)
+  if (theme.brandColor) rules.push(`:root { --brand: ${theme.brandColor}; }`)
+  if (theme.bodyFont) rules.push(`body { font-family: ${cssString(theme.bodyFont)}, serif; }`)
+  if (theme.headingFont) rules.push(`h1, h2, h3, .masthead .title { font-family: ${cssString(theme.headingFont)}, sans-serif; }`)
+  if (theme.logo) {
+    const {data, source} = await readInside(root, configDir, theme.logo, 'theme.logo')
+    const mediaType = sniffImage(data)
+    if (!mediaType) throw new Error(`The config's \`theme.logo\` \`${theme.logo}\` is no PNG, JPEG, GIF, WebP or SVG image: point it at an image file`)
+    assets.set(logoHref, {href: logoHref, mediaType, data, source})
+    rules.push(`.masthead { background: url(${logoHref}) no-repeat right top; background-size: auto 14mm; min-height: 14mm; }`)
+  }
+  if (theme.stylesheet) rules.push(new TextDecoder().decode((await readInside(root, configDir, theme.stylesheet, 'theme.stylesheet')).data))
+  return {css: rules.length === 0 ? '' : `\n/* theme (handout.config.yaml) */\n${rules.join('\n')}\n`, assets, pageSize: theme.pageSize}
+}
+
+async function readInside(root: string, configDir: string, file: string, key: string): Promise<{data: Uint8Array; source: string}> {
+  let real: string
+  try {
+    real = await fs.realpath(path.resolve(configDir, file))
+  } catch (error) {
+    throw new Error(`The config's \`${key}\` \`${file}\` does not exist: fix the path (relative to the config file)`, {cause: error})
+  }
+  const relative = path.relative(await fs.realpath(root), real)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) throw new Error(`The config's \`${key}\` \`${file}\` is outside the project root: move it into the project`)
+  return {data: await fs.readFile(real), source: real}
+}

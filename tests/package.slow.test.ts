@@ -1,0 +1,123 @@
+/**
+ * Slow: the package as users get it. `npm pack` (whose `prepack` compiles
+ * lib/), then `npm install <tarball>` into a folder outside the repository,
+ * then `npx handout build` there: compiled code only, the package's own
+ * templates, fonts and preview files, a project that overrides one template.
+ */
+import {execFileSync, spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {browser, epubcheck, pdfInfo, pdfText, repo, run} from './support/tools.js'
+
+const article = '---\ntitle: Hello from a project\ndate: 2024-04-05\n---\n\n## What is this?\n\nA plain article with a picture next to it.\n\n![A red square](red.png)\n'
+const png = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
+
+let work: string
+let project: string
+let packed: {path: string; size: number}[]
+let tarball: {size: number; files: number}
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}
+  })
+}
+
+function handout(args: string[], cwd = project) {
+  return spawnSync(path.join(project, 'node_modules', '.bin', 'handout'), args, {cwd, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 120_000})
+}
+
+beforeAll(() => {
+  // Outside the repository: no node_modules above it to fall back on.
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'handout-package-'))
+  const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], repo)) as [{filename: string; size: number; files: {path: string; size: number}[]}]
+  packed = result.files
+  tarball = {size: result.size, files: result.files.length}
+  project = path.join(work, 'project')
+  fs.mkdirSync(project)
+  fs.writeFileSync(path.join(project, 'package.json'), '{"name": "my-handouts", "private": true}\n')
+  // Dependencies come from npm's cache where it has them, else the registry.
+  npm(['install', '--prefer-offline', '--no-save', path.join(work, result.filename)], project)
+}, 600_000)
+
+afterAll(() => fs.rmSync(work, {recursive: true, force: true}))
+
+describe('the packed package', () => {
+  it('holds the compiled CLI and library with types, templates and preview files, and nothing of tests, bench, content or sources', () => {
+    const paths = packed.map((file) => file.path)
+    for (const needed of [
+      'bin/handout.js',
+      'lib/cli.bundle.js',
+      'lib/parse-worker.bundle.js',
+      'lib/index.js',
+      'lib/index.d.ts',
+      'templates/print.html',
+      'templates/epub/epub.css',
+      'preview/viewer.js',
+      'README.md',
+      'package.json'
+    ]) {
+      expect(paths).toContain(needed)
+    }
+    expect(paths.filter((file) => /^(tests|bench|content|scripts|docs)\//.test(file) || file.endsWith('.map'))).toEqual([])
+    console.log(`tarball: ${(tarball.size / 1024).toFixed(0)} KiB, ${tarball.files} files`)
+  })
+
+  it('runs without TypeScript tooling', () => {
+    expect(fs.existsSync(path.join(project, 'node_modules', 'tsx'))).toBe(false)
+    expect(fs.existsSync(path.join(project, 'node_modules', 'typescript'))).toBe(false)
+    const result = handout(['--version'])
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('builds a plain article with an image next to it into a PDF and a valid EPUB, with the package templates', () => {
+    fs.mkdirSync(path.join(project, 'content'))
+    fs.writeFileSync(path.join(project, 'content', 'hello.md'), article)
+    fs.writeFileSync(path.join(project, 'content', 'red.png'), png)
+    const result = handout(['build'])
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['hello.epub', 'hello.pdf'])
+    expect(pdfText(path.join(project, 'dist', 'hello.pdf'))).toMatch(/Hello from a project[\s\S]*What is this\?/)
+    expect(pdfInfo(path.join(project, 'dist', 'hello.pdf'))['Page size']).toMatch(/^594\.96 x 841\.92 pts/)
+    const check = epubcheck(path.join(project, 'dist', 'hello.epub'))
+    expect(check.errors + check.fatals, check.output).toBe(0)
+  })
+
+  it('finds the project root from a subfolder, and a project templates/print.css alone changes the PDF, its logo.png served from there', () => {
+    fs.writeFileSync(path.join(project, 'handout.config.yaml'), 'publications: []\n')
+    fs.mkdirSync(path.join(project, 'templates'))
+    fs.writeFileSync(
+      path.join(project, 'templates', 'print.css'),
+      `${fs.readFileSync(path.join(repo, 'templates', 'print.css'), 'utf8')}\nh2::before { content: "Overridden: "; }\n.masthead { background: url(logo.png) no-repeat right top; }\n`
+    )
+    fs.writeFileSync(path.join(project, 'templates', 'logo.png'), png)
+    const result = handout(['build', '--format', 'pdf'], path.join(project, 'content'))
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).not.toMatch(/refused|request-blocked/)
+    // The article's picture and the logo.
+    expect(
+      run('pdfimages', ['-list', path.join(project, 'dist', 'hello.pdf')])
+        .trim()
+        .split('\n').length - 2
+    ).toBe(2)
+    expect(fs.existsSync(path.join(project, 'content', 'dist'))).toBe(false)
+    expect(pdfText(path.join(project, 'dist', 'hello.pdf'))).toMatch(/Overridden: What is this\?/)
+  })
+
+  it('`handout init` writes a project that builds, and prints the next command', () => {
+    const init = handout(['init', 'starter'])
+    expect(init.status, init.stderr).toBe(0)
+    expect(init.stderr).toMatch(/Next: cd starter && npx handout build/)
+    const starter = path.join(project, 'starter')
+    expect(fs.readFileSync(path.join(starter, '.gitignore'), 'utf8')).toMatch(/^dist\/$/m)
+    const result = handout(['build'], starter)
+    expect(result.status, result.stderr).toBe(0)
+    expect(fs.readdirSync(path.join(starter, 'dist')).sort()).toEqual(['what-is-a-handout.epub', 'what-is-a-handout.pdf'])
+    expect(handout(['init', 'starter']).stderr).toMatch(/kept handout\.config\.yaml \(it exists\)/)
+  })
+})

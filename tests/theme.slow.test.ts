@@ -1,0 +1,53 @@
+/**
+ * Slow: the config's `theme` in real PDFs: any CSS page size, margins, the
+ * brand colour, a logo (checked by content) and an extra stylesheet, with
+ * front matter and `--page-size` still winning.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {build} from '../scripts/index.js'
+import {browser, environment, pdfInfo, pdfText, repo, run, tempProject} from './support/tools.js'
+
+const png = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
+const article = (extra = '') => `---\ntitle: Themed\ndate: 2024-04-05\n${extra}---\n\n## A question?\n\nAn answer.\n`
+const theme = 'theme:\n  pageSize: B5\n  margins: 15mm 20mm\n  brandColor: "#aa0000"\n  logo: brand/logo.png\n  stylesheet: brand/extra.css\n'
+
+let project: string
+afterEach(() => fs.rmSync(project, {recursive: true, force: true}))
+
+function pageSize(file: string): number[] {
+  return /^([\d.]+) x ([\d.]+) pts/.exec(pdfInfo(file)['Page size']!)!.slice(1).map(Number)
+}
+
+describe('theme', () => {
+  it('prints on B5 with the logo and the extra stylesheet; front matter and --page-size still win', async () => {
+    project = tempProject({
+      'handout.config.yaml': theme,
+      'brand/logo.png': png,
+      'brand/extra.css': 'h2::before { content: "Styled: "; }\n',
+      'content/b5.md': article(),
+      'content/a5.md': article('pageSize: A5\n')
+    })
+    const report = await build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)
+    expect(report.ok, report.sources.flatMap((source) => source.file.messages.map(String)).join('\n')).toBe(true)
+    const [width, height] = pageSize(path.join(project, 'dist', 'b5.pdf'))
+    // B5 is 176 × 250 mm = 498.9 × 708.7 pt, set exactly (Chromium alone rounds to 1/300 inch).
+    expect(width!.toFixed(1)).toBe('498.9')
+    expect(height!.toFixed(1)).toBe('708.7')
+    expect(pdfText(path.join(project, 'dist', 'b5.pdf'))).toContain('Styled: A question?')
+    expect(
+      run('pdfimages', ['-list', path.join(project, 'dist', 'b5.pdf')])
+        .trim()
+        .split('\n').length - 2
+    ).toBe(1)
+    expect(pdfInfo(path.join(project, 'dist', 'a5.pdf'))['Page size']).toMatch(/\(A5\)/)
+    await build({root: project, outDir: 'letter', browser, formats: ['pdf'], pageSize: 'Letter'}, {}, environment)
+    expect(pdfInfo(path.join(project, 'letter', 'b5.pdf'))['Page size']).toMatch(/^612 x 792 pts/)
+  })
+
+  it('refuses a logo that is no image, naming the key', async () => {
+    project = tempProject({'handout.config.yaml': 'theme:\n  logo: logo.png\n', 'logo.png': 'not an image', 'content/a.md': article()})
+    await expect(build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)).rejects.toThrow(/`theme.logo` `logo.png` is no PNG/)
+  })
+})
