@@ -7,7 +7,8 @@
 import type {PhrasingContent, Root} from 'mdast'
 import {SKIP, visit} from 'unist-util-visit'
 
-const pattern = /~([^~\s]+)~|\^([^^\s[\]]+)\^/g
+// A delimiter is a lone `~` or `^`: in a run such as GFM's `~~~not~~~` none is one.
+const pattern = /(?<!~)~([^~\s]+)~(?!~)|(?<!\^)\^([^^\s[\]]+)\^(?!\^)/g
 
 /** Split text nodes at `~sub~` and `^sup^`. */
 export default function remarkSubSuper() {
