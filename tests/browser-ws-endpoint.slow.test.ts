@@ -32,12 +32,15 @@ describe('a remote browser', () => {
     }
   })
 
-  it('says which endpoint it could not reach', async () => {
+  it('says which endpoint it could not reach (the PDF fails, the EPUB is still written)', async () => {
     const out = tempDir()
     try {
-      await expect(build({root: repo, inputs: ['content/is-k-resurgence.md'], outDir: out, browserWSEndpoint: 'ws://127.0.0.1:9/devtools/browser/none'}, {}, environment)).rejects.toThrow(
-        /Cannot connect to the browser at `ws:\/\/127\.0\.0\.1:9/
-      )
+      const report = await build({root: repo, inputs: ['content/is-k-resurgence.md'], outDir: out, browserWSEndpoint: 'ws://127.0.0.1:9/devtools/browser/none'}, {}, environment)
+      expect(report.ok).toBe(false)
+      const messages = report.sources[0]!.file.messages
+      expect(messages.map((message) => message.ruleId)).toEqual(['browser-unavailable'])
+      expect(messages[0]!.reason).toMatch(/Cannot connect to the browser at `ws:\/\/127\.0\.0\.1:9/)
+      expect(fs.readdirSync(out)).toEqual(['is-k-resurgence.epub'])
     } finally {
       fs.rmSync(out, {recursive: true, force: true})
     }

@@ -15,7 +15,8 @@ import {location} from 'vfile-location'
 import {idOf} from './remark-figure-ids.js'
 
 const origin = 'handout:numbering'
-const tableCaption = /^Table:\s*/
+// French typography puts a (narrow) no-break space before the colon.
+const tableCaption = /^Table[\s\u00A0\u202F]*:\s*/
 const tableId = /\{#(tbl:[\p{L}\p{N}_-]+)\}\s*$/u
 const reference = /\[?@((fig|tbl):[\p{L}\p{N}_-]*[\p{L}\p{N}])\]?/gu
 

@@ -221,6 +221,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     }
   }
 
+  /** Fresh pages being made for the next document. */
+  const preparing = new Set<Promise<void>>()
+
   const release = (pooled: PooledPage, healthy: boolean) => {
     busy--
     pooled.site = () => undefined
@@ -228,13 +231,16 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     // Never reused (see `PooledPage.context`): a fresh page is made ready for the next document.
     void pooled.context.close().catch(() => {})
     if (healthy && !closed && browser?.connected && idle.length < poolSize) {
-      newPage().then(
-        (fresh) => {
-          if (closed || idle.length >= poolSize) void fresh.context.close().catch(() => {})
+      const warming = newPage().then(
+        async (fresh) => {
+          if (closed || idle.length >= poolSize) await fresh.context.close().catch(() => {})
           else idle.push(fresh)
         },
         () => {}
       )
+      // `close()` waits for these, so no page is left behind in a browser we only borrowed.
+      preparing.add(warming)
+      void warming.finally(() => preparing.delete(warming))
     }
     waiting.shift()?.()
   }
@@ -288,6 +294,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     async close() {
       if (closed && !browser) return
       closed = true
+      await Promise.all(preparing)
       const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
       const pages = idle
       browser = undefined
