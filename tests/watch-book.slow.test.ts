@@ -18,12 +18,21 @@ let waiting: Array<(event: WatchEvent) => void> = []
 const out = (name: string) => path.join(root, 'dist', name)
 const mtime = (name: string) => fs.statSync(out(name)).mtimeMs
 
-async function rebuildAfter(change: () => void): Promise<Rebuild> {
-  const event = new Promise<WatchEvent>((resolve) => waiting.push(resolve))
+/** The next `count` rebuilds after `change`: a change's handouts report first, its books on their own line after. */
+async function rebuildsAfter(change: () => void, count: number): Promise<Rebuild[]> {
+  const rebuilds: Rebuild[] = []
+  const done = new Promise<void>((resolve, reject) => {
+    const listen = (event: WatchEvent) => {
+      if (event.type !== 'rebuild') return reject(new Error(`expected a rebuild, got ${event.type}`))
+      rebuilds.push(event.rebuild)
+      if (rebuilds.length < count) waiting.push(listen)
+      else resolve()
+    }
+    waiting.push(listen)
+  })
   change()
-  const result = await event
-  if (result.type !== 'rebuild') throw new Error(`expected a rebuild, got ${result.type}`)
-  return result.rebuild
+  await done
+  return rebuilds
 }
 
 beforeAll(async () => {
@@ -52,12 +61,17 @@ describe('watch with a publication', () => {
     expect(fs.readdirSync(path.join(root, 'dist')).sort()).toEqual(['a.epub', 'a.pdf', 'b.epub', 'b.pdf', 'monthly.epub', 'monthly.pdf'])
   })
 
-  it('rebuilds the edited article and its book, not the other article', async () => {
+  it('rebuilds the edited article, then its book, not the other article', async () => {
     const before = {a: mtime('a.pdf'), book: mtime('monthly.pdf')}
-    const rebuild = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'b.md'), article('Beta, revised', '2024-04-02')))
-    expect(rebuild.report.sources.map((source) => source.name)).toEqual(['b'])
-    expect(rebuild.report.publications.map((book) => [book.name, book.failed])).toEqual([['monthly', false]])
-    expect(rebuild.summary).toMatch(/rebuilt b, book monthly in /)
+    const [handout, rebuild] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'b.md'), article('Beta, revised', '2024-04-02')), 2)
+    // The handout is written and reported before the book is printed: it never waits for the book.
+    expect(handout!.report.sources.map((source) => source.name)).toEqual(['b'])
+    expect(handout!.report.publications).toEqual([])
+    expect(handout!.summary).toMatch(/rebuilt b in /)
+    expect(rebuild!.report.sources).toEqual([])
+    expect(rebuild!.report.publications.map((book) => [book.name, book.failed])).toEqual([['monthly', false]])
+    expect(rebuild!.summary).toMatch(/rebuilt book monthly in /)
+    expect(mtime('b.pdf')).toBeLessThanOrEqual(mtime('monthly.pdf'))
     expect(mtime('a.pdf')).toBe(before.a)
     expect(mtime('monthly.pdf')).toBeGreaterThan(before.book)
     expect(pdfText(out('monthly.pdf'))).toContain('Beta, revised')
@@ -65,20 +79,21 @@ describe('watch with a publication', () => {
 
   it('keeps the previous book when an article breaks, and rebuilds it when fixed', async () => {
     const book = fs.readFileSync(out('monthly.pdf'))
-    const broken = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), '---\ntitle: [\n---\n'))
-    // The article's error, and the book's: not built, as `build` says it.
-    expect(broken.errors).toBe(2)
-    expect(broken.report.publications.map((book) => [book.name, book.failed, book.file.messages.map((message) => message.ruleId)])).toEqual([['monthly', true, ['publication-member-failed']]])
+    const [articleRebuild, broken] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), '---\ntitle: [\n---\n'), 2)
+    // The article's error, then the book's: not built, as `build` says it.
+    expect(articleRebuild!.errors).toBe(1)
+    expect(broken!.errors).toBe(1)
+    expect(broken!.report.publications.map((book) => [book.name, book.failed, book.file.messages.map((message) => message.ruleId)])).toEqual([['monthly', true, ['publication-member-failed']]])
     expect(fs.readFileSync(out('monthly.pdf')).equals(book)).toBe(true)
-    const fixed = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha, fixed', '2024-04-01')))
-    expect(fixed.report.publications.map((report) => report.name)).toEqual(['monthly'])
+    const [, fixed] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha, fixed', '2024-04-01')), 2)
+    expect(fixed!.report.publications.map((report) => report.name)).toEqual(['monthly'])
     expect(pdfText(out('monthly.pdf'))).toContain('Alpha, fixed')
   })
 
   it('rebuilds the book when the config changes', async () => {
-    const rebuild = await rebuildAfter(() => fs.writeFileSync(path.join(root, 'handout.config.yaml'), config.replace('title: Monthly', 'title: Monthly Digest')))
-    expect(rebuild.report.sources).toEqual([])
-    expect(rebuild.report.publications.map((report) => report.name)).toEqual(['monthly'])
+    const [rebuild] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'handout.config.yaml'), config.replace('title: Monthly', 'title: Monthly Digest')), 1)
+    expect(rebuild!.report.sources).toEqual([])
+    expect(rebuild!.report.publications.map((report) => report.name)).toEqual(['monthly'])
     expect(pdfText(out('monthly.pdf'))).toContain('Monthly Digest')
   })
 })

@@ -13,7 +13,7 @@ import {findSources, type SourceEntry} from '../content/find-sources.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, prepareOutput, type SourceReport} from '../pipeline/build.js'
-import {type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
+import {type BookPlan, type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
 import {type ChangeCollector, collectChanges, type Pending} from './changes.js'
 import {applyRenames, type KnownSources, type Renames} from './renames.js'
@@ -75,7 +75,7 @@ export interface WatchHooks {
 export interface Watcher {
   /** The preview's address when `serve` is on. */
   readonly url: string | undefined
-  /** Resolves when no change is waiting and no build is running. */
+  /** Resolves when no change is waiting and no build (handouts or books) is running. */
   idle(): Promise<void>
   /** Stop watching, let a build under way finish, close the preview and the browser. */
   close(): Promise<void>
@@ -114,6 +114,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     // A parse under way can take up to the time limit: stop it now; a print under way finishes.
     await builder.interrupt()
     await changes.close()
+    // A book under way finishes (its outputs are replaced whole); queued ones are dropped.
+    await session.booksIdle()
     await preview?.close()
     await builder.close()
   }
@@ -134,7 +136,13 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     get url() {
       return preview?.url
     },
-    idle: () => changes.idle(),
+    async idle() {
+      // A book that is printing may be followed by a rebuild the watcher queued meanwhile.
+      do {
+        await changes.idle()
+        await session.booksIdle()
+      } while (session.busy())
+    },
     close
   }
 }
@@ -153,6 +161,10 @@ class Session {
   private readonly known: KnownSources = {names: new Map(), hashes: new Map()}
   private config: Config = {publications: []}
   private lastPlan: BuildPlan | undefined
+  /** Books waiting for the book lane, newest plan per publication. */
+  private readonly queuedBooks = new Map<string, {book: BookPlan; kind: Rebuild['reason']}>()
+  /** The book lane, while it runs. */
+  private books: Promise<void> | undefined
 
   constructor(
     readonly options: BuildOptions,
@@ -182,12 +194,16 @@ class Session {
     const change = {touched: this.touched(sources, before, pending.files, renames), everything: initial || pending.templates, config: pending.config}
     const narrowed = planChange(plan, change, this.parsed, this.lastPlan)
     this.lastPlan = plan
+    const kind = reason === 'initial' ? 'initial' : pending.templates ? 'templates' : 'change'
+    // Handouts first, and never behind a book: the books of this change go to the book
+    // lane, which prints them while the next change's handouts are already being made.
+    const handouts: BuildPlan = {...narrowed, books: []}
     const timings: PhaseTimings = {}
     let report: BuildReport = {sources: [], publications: [], ok: true, ms: 0}
-    if (narrowed.sources.length > 0 || narrowed.books.length > 0) {
-      this.emit({type: 'building', names: [...narrowed.sources.map((source) => source.name), ...narrowed.books.map((book) => `book ${book.publication.name}`)]})
+    if (handouts.sources.length > 0) {
+      this.emit({type: 'building', names: handouts.sources.map((source) => source.name)})
       try {
-        report = await this.builder.run(narrowed, {timings}, this.parsed)
+        report = await this.builder.run(handouts, {timings}, this.parsed)
       } catch (error) {
         // No browser at the start is a setup error for the caller, as in `build`.
         if (initial) throw error
@@ -195,12 +211,54 @@ class Session {
         changes.defer([...narrowed.sources.map((source) => source.path), ...narrowed.books.flatMap((book) => book.sources.map((source) => source.path))])
         this.emit({type: 'error', error: error as Error})
         if (renames.removed.length === 0 && renames.moved.length === 0) return
+        narrowed.books = []
       }
     }
     const images = report.sources.flatMap((source) => this.trackImages(source))
     if (images.length > 0) await changes.add(images)
-    if (report.sources.length === 0 && report.publications.length === 0 && renames.removed.length === 0 && renames.moved.length === 0) return
-    this.report(reason === 'initial' ? 'initial' : pending.templates ? 'templates' : 'change', report, renames, timings, performance.now() - started)
+    if (report.sources.length > 0 || renames.removed.length > 0 || renames.moved.length > 0) this.report(kind, report, renames, timings, performance.now() - started)
+    for (const book of narrowed.books) this.queuedBooks.set(book.publication.name, {book, kind})
+    this.books ??= this.runBooks(changes).finally(() => {
+      this.books = undefined
+    })
+    // The first build is done when its books are: `watch()` resolves after it.
+    if (initial) await this.books
+  }
+
+  /** Resolves when the book lane is empty. */
+  async booksIdle(): Promise<void> {
+    while (this.books) await this.books
+  }
+
+  /** Is a book printing or waiting to be printed? */
+  busy(): boolean {
+    return this.books !== undefined || this.queuedBooks.size > 0
+  }
+
+  /**
+   * The book lane: print the queued books, one run at a time, each the newest
+   * plan of its publication (an older one queued behind it is dropped), with
+   * the members' last good parses; a book reports on its own line.
+   */
+  private async runBooks(changes: ChangeCollector): Promise<void> {
+    while (this.queuedBooks.size > 0 && !this.closed && this.lastPlan) {
+      const queued = [...this.queuedBooks.values()]
+      this.queuedBooks.clear()
+      const books = queued.map((entry) => entry.book)
+      // The first build's books report as part of it; later ones as the change that queued them.
+      const kind = queued.some((entry) => entry.kind === 'initial') ? 'initial' : queued.some((entry) => entry.kind === 'templates') ? 'templates' : 'change'
+      const started = performance.now()
+      const timings: PhaseTimings = {}
+      this.emit({type: 'building', names: books.map((book) => `book ${book.publication.name}`)})
+      try {
+        const report = await this.builder.run({...this.lastPlan, sources: [], handouts: new Map(), books}, {timings}, this.parsed)
+        this.report(kind, report, {removed: [], moved: [], gone: []}, timings, performance.now() - started)
+      } catch (error) {
+        if (kind === 'initial') throw error
+        changes.defer(books.flatMap((book) => book.sources.map((source) => source.path)))
+        this.emit({type: 'error', error: error as Error})
+      }
+    }
   }
 
   /** Reload config and templates when they changed, rescan, apply renames, plan. */
