@@ -38,6 +38,7 @@ const flags: Record<string, Flag> = {
   timeout: {value: 'MS', key: 'timeout'},
   'browser-ws-endpoint': {value: 'URL', key: 'browserWSEndpoint'},
   shard: {value: 'I/N', key: 'shard'},
+  'no-cache': {help: 'Make every output again, reading and writing no build cache (covers, parses, the output list).'},
   timings: {value: 'FILE', help: 'Write milliseconds per phase (startup, launch, parse, render, print, package, write, total) to FILE as JSON; in watch mode one JSON line per rebuild.'},
   quiet: {short: 'q', help: 'Print only diagnostics and errors.'},
   serve: {watch: true, help: 'Serve a live preview on http://127.0.0.1 (reloaded after each rebuild).'},
@@ -138,7 +139,7 @@ export function parseCommandLine(argv: string[], environment: Environment): Comm
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535, not \`${string('port')}\``)
   return {
     command,
-    options: {root, inputs: paths.map(fromCwd), browser, ...buildOptions(string, fromCwd, values.limit as string[] | undefined, environment)},
+    options: {root, inputs: paths.map(fromCwd), browser, ...buildOptions(string, fromCwd, values.limit as string[] | undefined, environment), ...(values['no-cache'] === true ? {cache: false} : {})},
     quiet: values.quiet === true,
     timings: string('timings'),
     serve: values.serve === true,

@@ -41,15 +41,18 @@ export function bookLine(reporter: Reporter, report: PublicationReport): string 
   return `[book] ✓ ${report.name} (${report.articles} article${report.articles === 1 ? '' : 's'}) → ${outputList(reporter, report)} in ${seconds(report.ms)}\n`
 }
 
-/** `Done in 2.37 s: 8 outputs written, 1 failed (content/a.md), 2 warnings.` The time is the build's wall time. */
+/** `Done in 2.37 s: 2 outputs written, 6 unchanged, 1 failed (content/a.md), 2 warnings.` The time is the build's wall time. */
 export function summaryLine(reporter: Reporter, report: BuildReport, ms: number): string {
   const failed = [
     ...report.sources.filter((source) => source.failed).map((source) => relative(reporter, source.file.path)),
     ...report.publications.filter((book) => book.failed).map((book) => `book ${book.name}`)
   ]
-  const written = [...report.sources, ...report.publications].flatMap((item) => item.outputs)
+  const outputs = [...report.sources, ...report.publications].flatMap((item) => item.outputs)
+  const unchanged = outputs.filter((output) => output.unchanged).length
+  const written = outputs.length - unchanged
   const warnings = [...report.sources, ...report.publications].reduce((sum, item) => sum + item.file.messages.filter((message) => message.fatal === false).length, 0)
-  let text = `Done in ${seconds(ms)}: ${written.length} output${written.length === 1 ? '' : 's'} written`
+  let text = `Done in ${seconds(ms)}: ${written} output${written === 1 ? '' : 's'} written`
+  if (unchanged > 0) text += `, ${unchanged} unchanged`
   if (failed.length > 0) text += `, ${failed.length} failed (${failed.join(', ')})`
   if (warnings > 0) text += `, ${warnings} warning${warnings === 1 ? '' : 's'}`
   return text + '.\n'
@@ -57,7 +60,10 @@ export function summaryLine(reporter: Reporter, report: BuildReport, ms: number)
 
 function outputList(reporter: Reporter, report: SourceReport | PublicationReport): string {
   return report.outputs
-    .map((output) => `${relative(reporter, output.path)} (${output.pages === undefined ? '' : `${output.pages} page${output.pages === 1 ? '' : 's'}, `}${kib(output.bytes)})`)
+    .map(
+      (output) =>
+        `${relative(reporter, output.path)} (${output.pages === undefined ? '' : `${output.pages} page${output.pages === 1 ? '' : 's'}, `}${kib(output.bytes)}${output.unchanged ? ', unchanged' : ''})`
+    )
     .join(', ')
 }
 

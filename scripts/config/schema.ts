@@ -90,7 +90,16 @@ export const buildOptionsSchema = z.object({
     .describe('Print through a running Chrome at this DevTools WebSocket URL (e.g. a browserless pool) instead of launching one.'),
   concurrency: z.number().int().min(1).max(16).default(2).describe('Documents printed at once (browser pages in the pool).'),
   timeout: z.number().int().min(1000).default(60_000).describe('Per-document time limit for printing, in ms.'),
-  cacheDir: z.string().default('.cache/handout').describe("Where generated covers are cached, relative to the root (`''` turns the disk cache off)."),
+  cacheDir: z
+    .string()
+    .default('.cache/handout')
+    .describe("The cache folder, relative to the root: generated covers, parses and the list of written outputs (safe to delete; `''` turns the disk cache off)."),
+  cache: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Skip what has not changed: a source whose bytes, images and options are unchanged is not parsed again, an output whose inputs, templates and options are unchanged is not made again (the CLI's `--no-cache` makes everything)."
+    ),
   limits: z
     .object({
       sourceBytes: z

@@ -24,7 +24,10 @@ export interface ImageLimits {
 }
 
 /** A loaded image, or why it cannot be used (a message reason and rule). */
-export type LoadedImage = {ok: true; asset: Asset; removed: string[]} | {ok: false; reason: string; ruleId: string}
+export type LoadedImage = ({ok: true; asset: Asset; removed: string[]} | {ok: false; reason: string; ruleId: string}) & {
+  /** The file it looked at (resolved, not followed) and the bytes read there, for the build cache (`file-reads.ts`). */
+  read?: {path: string; bytes?: Uint8Array}
+}
 
 /** Longest side Chromium's rasteriser (Skia) accepts, in pixels. */
 const maxSide = 32_767
@@ -36,7 +39,8 @@ export function loadImage(src: string, base: string, root: string, limits: Image
   const maxBytes = limits.maxBytes ?? 20 * 1024 * 1024
   const maxPixels = limits.maxPixels ?? 50_000_000
   const accept = limits.accept ?? allTypes
-  const fail = (reason: string, ruleId: string): LoadedImage => ({ok: false, reason, ruleId})
+  let read: LoadedImage['read']
+  const fail = (reason: string, ruleId: string): LoadedImage => ({ok: false, reason, ruleId, ...(read ? {read} : {})})
   const realRoot = fs.realpathSync(root)
 
   let decoded: string
@@ -48,9 +52,10 @@ export function loadImage(src: string, base: string, root: string, limits: Image
   if (/%[0-9a-f]{2}/i.test(decoded) || decoded.includes('\0')) return fail(`Image path \`${src}\` is encoded twice: write the plain path`, 'image-path')
   if (path.isAbsolute(decoded) || decoded.startsWith('/')) return fail(`Image path \`${src}\` is absolute: use a path relative to the Markdown file`, 'image-outside')
 
+  read = {path: path.resolve(base, decoded)}
   let real: string
   try {
-    real = fs.realpathSync(path.resolve(base, decoded))
+    real = fs.realpathSync(read.path)
   } catch {
     return fail(`Cannot find image \`${src}\` (looked for \`${path.relative(realRoot, path.resolve(base, decoded))}\`)`, 'image-missing')
   }
@@ -62,6 +67,7 @@ export function loadImage(src: string, base: string, root: string, limits: Image
     if (!stat.isFile()) return fail(`Image \`${src}\` is not a file`, 'image-missing')
     if (stat.size > maxBytes) return fail(`Image \`${src}\` is ${stat.size} bytes, over the limit of ${maxBytes}`, 'image-too-large')
     data = fs.readFileSync(real)
+    read.bytes = data
   } catch (error) {
     return fail(`Cannot read image \`${src}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'image-unreadable')
   }
@@ -90,7 +96,7 @@ export function loadImage(src: string, base: string, root: string, limits: Image
 
   const hash = createHash('sha256').update(data).digest('hex').slice(0, 16)
   const href = `assets/${hash}.${mediaType === 'image/svg+xml' ? 'svg' : imageExtensions[mediaType]}`
-  return {ok: true, asset: {href, mediaType, data, source: real}, removed}
+  return {ok: true, asset: {href, mediaType, data, source: real}, removed, read}
 }
 
 function list(items: string[]): string {

@@ -8,17 +8,22 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** A file's text, or why it cannot be used (a message for the author). */
-export type LoadedFile = {ok: true; text: string; real: string} | {ok: false; reason: string; ruleId: string}
+export type LoadedFile = ({ok: true; text: string; real: string} | {ok: false; reason: string; ruleId: string}) & {
+  /** The file it looked at (resolved, not followed) and the text read there, for the build cache (`file-reads.ts`). */
+  read?: {path: string; text?: string}
+}
 
 /** Load `relative` from the folder `base` inside `root`, at most `maxBytes` (default: 4 MiB). */
 export function loadProjectFile(relative: string, base: string, root: string, maxBytes = 4 * 1024 * 1024): LoadedFile {
-  const fail = (reason: string, ruleId: string): LoadedFile => ({ok: false, reason, ruleId})
+  let read: LoadedFile['read']
+  const fail = (reason: string, ruleId: string): LoadedFile => ({ok: false, reason, ruleId, ...(read ? {read} : {})})
   const realRoot = fs.realpathSync(root)
   if (relative.includes('\0')) return fail(`\`${relative}\` is not a file name`, 'file-path')
   if (path.isAbsolute(relative) || /^[a-z][a-z0-9+.-]*:/i.test(relative)) return fail(`\`${relative}\` is absolute or a URL: use a path relative to the Markdown file`, 'file-outside')
+  read = {path: path.resolve(base, relative)}
   let real: string
   try {
-    real = fs.realpathSync(path.resolve(base, relative))
+    real = fs.realpathSync(read.path)
   } catch {
     return fail(`Cannot find \`${relative}\` (looked for \`${path.relative(realRoot, path.resolve(base, relative))}\`)`, 'file-missing')
   }
@@ -27,7 +32,8 @@ export function loadProjectFile(relative: string, base: string, root: string, ma
     const stat = fs.statSync(real)
     if (!stat.isFile()) return fail(`\`${relative}\` is not a file`, 'file-missing')
     if (stat.size > maxBytes) return fail(`\`${relative}\` is ${stat.size} bytes, over the limit of ${maxBytes}`, 'file-too-large')
-    return {ok: true, text: fs.readFileSync(real, 'utf8'), real}
+    read.text = fs.readFileSync(real, 'utf8')
+    return {ok: true, text: read.text, real, read}
   } catch (error) {
     return fail(`Cannot read \`${relative}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'file-unreadable')
   }

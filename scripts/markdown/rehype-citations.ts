@@ -15,6 +15,7 @@ import {sanitize, type Schema} from 'hast-util-sanitize'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
+import {recordRead} from '../content/file-reads.js'
 import {loadProjectFile} from '../content/load-project-file.js'
 
 /** Options of `rehypeCitations`. */
@@ -76,6 +77,7 @@ export default function rehypeCitations(options: Options) {
     const base = file.path ? path.dirname(file.path) : options.root
     const frontMatterPlace = keyPlace(file, 'bibliography')
     const loaded = loadProjectFile(meta.bibliography, base, options.root)
+    recordRead(file, loaded.read?.path, loaded.read?.text)
     if (!loaded.ok) {
       file.message(`Front matter \`bibliography\`: ${loaded.reason}`, {place: frontMatterPlace, ruleId: loaded.ruleId, source: origin})
       return
@@ -199,6 +201,7 @@ function keyPlace(file: VFile, key: string) {
 function styleOf(csl: string | undefined, base: string, root: string, file: VFile, plugins: typeof import('./citation-engine.js').plugins): string {
   if (!csl || bundledStyles.includes(csl)) return csl ?? 'apa'
   const loaded = loadProjectFile(csl, base, root)
+  recordRead(file, loaded.read?.path, loaded.read?.text)
   if (!loaded.ok) {
     file.message(`Front matter \`csl\`: ${loaded.reason}; using APA`, {place: keyPlace(file, 'csl'), ruleId: loaded.ruleId, source: origin})
     return 'apa'

@@ -9,6 +9,7 @@ import path from 'node:path'
 import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {recordRead} from '../content/file-reads.js'
 import {loadImage} from '../content/load-image.js'
 import type {Asset} from '../core/types.js'
 
@@ -73,6 +74,7 @@ export default function rehypeImages(options: Options) {
       }
 
       const loaded = loadImage(src, base, realRoot, {maxBytes, maxPixels})
+      recordRead(file, loaded.read?.path, loaded.read?.bytes)
       if (!loaded.ok) return fail(loaded.reason, loaded.ruleId)
       if (loaded.removed.length > 0) {
         file.message(`Removed from SVG image \`${src}\`: ${loaded.removed.join(', ')} (images draw, they do not run or load anything)`, {place, ruleId: 'svg-sanitized', source: origin})

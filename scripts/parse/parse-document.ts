@@ -8,6 +8,7 @@ import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
 import type {BuildOptions} from '../config/schema.js'
 import type {SourceEntry} from '../content/find-sources.js'
+import {recordRead} from '../content/file-reads.js'
 import {loadImage} from '../content/load-image.js'
 import {readSource} from '../content/read-source.js'
 import {sourceDate} from '../content/source-date.js'
@@ -59,6 +60,7 @@ export async function parseDocument(processor: Processor, source: SourceEntry, o
       maxBytes: options.limits?.imageBytes,
       maxPixels: options.limits?.imagePixels
     })
+    recordRead(file, loaded.read?.path, loaded.read?.bytes)
     const line =
       String(file.value)
         .split('\n')

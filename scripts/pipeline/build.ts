@@ -6,23 +6,27 @@
  * a change touches, through the same builder.
  */
 import {existsSync} from 'node:fs'
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
-import {type BuildOptions, type BuildOptionsInput, type PageSize, resolveBuildOptions} from '../config/schema.js'
+import {type BuildOptions, type BuildOptionsInput, type Format, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
+import {digest} from '../content/file-reads.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
+import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
+import {type BuildCache, codeFingerprint, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
-import {loadTheme} from './theme.js'
-import {type OutputReport, type ProduceContext, produce} from './produce.js'
+import {loadTheme, type ThemeFiles} from './theme.js'
+import {type OutputReport, type ProduceContext, produce, type Product} from './produce.js'
 
 /** What happened to one source. */
 export interface SourceReport {
@@ -149,6 +153,9 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await close()
     throw error
   }
+  const cacheDir = options.cache && options.cacheDir !== '' ? path.resolve(root, options.cacheDir) : undefined
+  const layers = [templatesDir, defaults]
+  const [cache, code, templateKey] = await Promise.all([openBuildCache(cacheDir && path.join(cacheDir, 'build')), codeFingerprint(), templateKeys(layers)])
   const state = {
     options,
     // `--page-size` (or the API's `pageSize`) wins over the config's theme.
@@ -156,20 +163,27 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     root,
     templates,
     parser,
-    covers: createCoverCache(options.cacheDir === '' ? undefined : path.resolve(root, options.cacheDir, 'covers')),
-    browser
+    covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers')),
+    browser,
+    cache,
+    keys: {code, templates: templateKey, browser: browserKey(options, environment)}
   }
   return {
     options,
     async run(plan, hooks = {}, parsed = new Map()) {
       const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
       if (state.pageSizeGiven) theme.pageSize = undefined
-      const report = await runPlan({...state, theme, timings: hooks.timings}, plan, hooks, parsed)
-      if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
-      return report
+      try {
+        const report = await runPlan({...state, theme, themeKey: themeKey(theme), timings: hooks.timings}, plan, hooks, parsed)
+        if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
+        return report
+      } finally {
+        await cache.save()
+      }
     },
     async reloadTemplates() {
       state.templates = await loadTemplates(templatesDir, defaults)
+      state.keys = {...state.keys, templates: await templateKeys(layers)}
     },
     interrupt: () => parser.close(),
     close
@@ -213,6 +227,34 @@ export async function prepareOutput(outDir: string): Promise<void> {
 /** Everything a run needs: the builder's state and the run's timings. */
 interface RunContext extends ProduceContext {
   parser: ParsePool
+  cache: BuildCache
+  /** What outputs depend on besides their documents (see `build-cache.ts`). */
+  keys: {code: string; templates: {pdf: string; epub: string}; browser: Promise<string>}
+  themeKey: string
+}
+
+/** What identifies the browser that prints: its executable's path, size and time, or the remote endpoint. */
+async function browserKey(options: BuildOptions, environment: BrowserEnvironment): Promise<string> {
+  if (options.browserWSEndpoint) return options.browserWSEndpoint
+  try {
+    const found = await findBrowser({explicit: options.browser, cacheDir: environment.puppeteerCacheDir})
+    const stat = await fs.stat(found.executablePath)
+    return `${found.executablePath} ${stat.size} ${stat.mtimeMs}`
+  } catch {
+    return 'none'
+  }
+}
+
+async function hashOf(file: string): Promise<string | null> {
+  return fs.readFile(file).then(digest, () => null)
+}
+
+function themeKey(theme: ThemeFiles): string {
+  return keyOf(
+    theme.css,
+    theme.pageSize ?? null,
+    [...theme.assets].map(([href, asset]) => [href, asset.mediaType, digest(asset.data)])
+  )
 }
 
 async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, parsed: Map<string, Document>): Promise<BuildReport> {
@@ -252,9 +294,12 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
 /** Parse one source; make its handout when `pageSize` says it gets one. */
 async function runSource(context: RunContext, source: SourceEntry, pageSize: PageSize | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
-  const {file, document} = await timed(context.timings, 'parse', () =>
-    context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
-  )
+  const options = {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch}
+  // The last parse, when the source and everything it read are unchanged (see build-cache.ts).
+  const key = context.options.cache ? await parseKey(context, source, options) : undefined
+  const cached = key === undefined ? undefined : await context.cache.parsed(source, key)
+  const {file, document} = cached ?? (await timed(context.timings, 'parse', () => context.parser.parse(source, options)))
+  if (!cached && document && key !== undefined) await context.cache.storeParse(source, key, document, document.meta.date !== undefined || options.sourceDateEpoch !== undefined)
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
     file,
     name: source.name,
@@ -266,8 +311,59 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   })
   if (!document) return report([], true)
   if (pageSize === undefined) return report([], false)
-  const produced = await produce(context, handoutProduct(document, pageSize))
+  const fingerprint = context.cache.fingerprint(document)
+  const keyFor = async (format: Format) =>
+    keyOf(
+      context.keys.code,
+      'handout',
+      format,
+      source.name,
+      fingerprint,
+      format === 'pdf' ? [pageSize, context.themeKey] : null,
+      context.keys.templates[format],
+      format === 'pdf' ? await context.keys.browser : ''
+    )
+  const produced = await produceChanged(context, handoutProduct(document, pageSize), fingerprint === undefined ? undefined : keyFor)
   return report(produced?.outputs ?? [], !produced || produced.failed)
+}
+
+/** Key of a source's parse: its bytes, path, name and options, and our code (`undefined`: unreadable, so parse it and let that say why). */
+async function parseKey(context: RunContext, source: SourceEntry, options: object): Promise<string | undefined> {
+  try {
+    return keyOf(context.keys.code, 'parse', source.path, source.name, options, digest(await fs.readFile(source.path)))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Produce the formats of `product` whose outputs are not already the ones
+ * `keyFor` describes (all of them without `keyFor`); report the others as
+ * unchanged, untouched on disk.
+ */
+async function produceChanged(context: RunContext, product: Product, keyFor: ((format: Format) => Promise<string>) | undefined) {
+  const outDir = path.resolve(context.root, context.options.outDir)
+  const keys = new Map<Format, string>()
+  const kept: OutputReport[] = []
+  const stale: Format[] = []
+  let articlePages: number[] | undefined
+  for (const format of context.options.formats) {
+    const target = path.join(outDir, `${product.name}.${format}`)
+    const key = keyFor && (await keyFor(format))
+    const known = key === undefined ? undefined : await context.cache.fresh(target, key)
+    if (key !== undefined) keys.set(format, key)
+    if (!known) stale.push(format)
+    else kept.push({format, path: target, bytes: known.size, unchanged: true, ...(known.pages === undefined ? {} : {pages: known.pages})})
+    if (known?.articlePages) articlePages = known.articlePages
+  }
+  if (stale.length === 0) return {outputs: kept, failed: false, ...(articlePages ? {articlePages} : {})}
+  const produced = await produce(context, product, stale)
+  if (!produced) return undefined
+  for (const output of produced.outputs) {
+    const key = keys.get(output.format)
+    if (key !== undefined) await context.cache.written(output.path, key, {pages: output.pages, articlePages: output.format === 'pdf' ? produced.articlePages : undefined})
+  }
+  return {...produced, outputs: [...kept, ...produced.outputs], ...(produced.articlePages || !articlePages ? {} : {articlePages})}
 }
 
 /** Make one book from its members' documents (parsed in this run, or earlier in a watch session). */
@@ -302,6 +398,21 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   )
   checkCrossReferences(publication, documents)
   const product = bookProduct(context.options, publication, documents, file)
-  const produced = product && (await produce(context, product))
+  const fingerprints = documents.map((document) => context.cache.fingerprint(document))
+  const cover = publication.cover === undefined ? null : await hashOf(path.resolve(path.dirname(configPath), publication.cover))
+  const keyFor = async (format: Format) =>
+    keyOf(
+      context.keys.code,
+      'book',
+      format,
+      publication,
+      fingerprints,
+      cover,
+      context.options.sourceDateEpoch ?? null,
+      format === 'pdf' ? [context.options.pageSize, context.themeKey] : null,
+      context.keys.templates[format],
+      format === 'pdf' ? await context.keys.browser : ''
+    )
+  const produced = product && (await produceChanged(context, product, fingerprints.includes(undefined) ? undefined : keyFor))
   return report(produced?.outputs ?? [], !produced || produced.failed, produced?.articlePages)
 }

@@ -4,6 +4,7 @@
  * then write them atomically and report. A content problem becomes a message
  * on the product's file; a missing browser stops the build.
  */
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import type {BuildOptions, Format} from '../config/schema.js'
@@ -30,6 +31,8 @@ export interface OutputReport {
   bytes: number
   /** PDF pages. */
   pages?: number
+  /** Not made again: its inputs are the ones it was made from (the build cache); the file is untouched. */
+  unchanged?: boolean
 }
 
 /** What the produce step needs from the builder. */
@@ -92,15 +95,15 @@ export interface Produced {
   articlePages?: number[]
 }
 
-/** Make and write every format of `product`; never throws for content problems. */
-export async function produce(context: ProduceContext, product: Product): Promise<Produced | undefined> {
+/** Make and write `formats` of `product` (default: the build's); never throws for content problems. */
+export async function produce(context: ProduceContext, product: Product, formats: readonly Format[] = context.options.formats): Promise<Produced | undefined> {
   let articlePages: number[] | undefined
   // Made once, for the PDF (a book's cover page) and the EPUB alike.
   let coverImage: Promise<Image> | undefined
   const cover = () => (coverImage ??= coverOf(context, product))
   // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
   const settled = await Promise.allSettled(
-    context.options.formats.map(async (format): Promise<Made> => {
+    formats.map(async (format): Promise<Made> => {
       if (format === 'epub') return {format, data: await makeEpub(context, product, cover)}
       const pdf = await makePdf(context, product, cover)
       articlePages = pdf.articlePages
@@ -137,7 +140,8 @@ async function writeAll(context: ProduceContext, product: Product, made: Made[])
   for (const output of made) {
     const target = path.join(outDir, `${product.name}.${output.format}`)
     try {
-      await timed(context.timings, 'write', () => writeAtomic(target, output.data))
+      // Bytes the file already has are not written again: its time stays, as after a cache hit.
+      if (!(await sameBytes(target, output.data))) await timed(context.timings, 'write', () => writeAtomic(target, output.data))
     } catch (error) {
       // Disk full, no permission, a folder in the way: this product fails with a message
       // naming the file (its previous outputs stay); the others go on.
@@ -148,6 +152,12 @@ async function writeAll(context: ProduceContext, product: Product, made: Made[])
     outputs.push({format: output.format, path: target, bytes: output.data.byteLength, ...(output.pages === undefined ? {} : {pages: output.pages})})
   }
   return outputs
+}
+
+async function sameBytes(file: string, data: Uint8Array): Promise<boolean> {
+  const stat = await fs.stat(file).catch(() => undefined)
+  if (stat?.size !== data.byteLength) return false
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).equals(await fs.readFile(file).catch(() => Buffer.alloc(0)))
 }
 
 async function makePdf(context: ProduceContext, product: Product, cover: () => Promise<Image>) {

@@ -1,0 +1,202 @@
+/**
+ * The build cache: what a build may skip because nothing it depends on
+ * changed. Two levels, both keyed by content, never by time:
+ *
+ * - a source's **parse** (its document model and messages): keyed by the
+ *   source's bytes, its path, the parse options and our code; kept while
+ *   every file the parse read (images, cover, bibliography, style) still has
+ *   the same bytes, and while its date (from git or the file's mtime, when the
+ *   front matter sets none) is the same;
+ * - an **output**: keyed by the documents it shows, the template files its
+ *   format uses, the theme, its paper size, the browser (PDF) and our code;
+ *   kept while the file in the output folder is the one we wrote (same size
+ *   and modification time), so an unchanged output is not rewritten.
+ *
+ * It lives in the project's cache folder (`cacheDir`), is safe to delete, and
+ * `cache: false` (`--no-cache`) neither reads nor writes it. An entry that
+ * cannot be read is a miss: the cache only ever saves time.
+ */
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import v8 from 'node:v8'
+import type {SourceEntry} from '../content/find-sources.js'
+import {digest} from '../content/file-reads.js'
+import {sourceDate} from '../content/source-date.js'
+import type {Document} from '../core/types.js'
+import {packageDir, toolVersion} from '../core/version.js'
+import {writeAtomic} from '../output/write-atomic.js'
+import {fromWire, toWire, type WireResult} from '../parse/wire.js'
+
+/** A parse as the cache keeps it. */
+interface ParseEntry {
+  key: string
+  reads: Record<string, string | null>
+  /** The date came from the front matter or `SOURCE_DATE_EPOCH` (else it is checked again). */
+  dateFixed: boolean
+  wire: WireResult
+}
+
+/** An output as the cache knows it. */
+export interface OutputEntry {
+  key: string
+  size: number
+  mtimeMs: number
+  /** PDF pages, and where a book's articles start, for the report of a kept output. */
+  pages?: number | undefined
+  articlePages?: number[] | undefined
+}
+
+/** The cache of one build or watch session. */
+export interface BuildCache {
+  /** The last good parse of `source`, when nothing it read has changed; else `undefined`. */
+  parsed(source: SourceEntry, key: string): Promise<{file: Document['file']; document: Document} | undefined>
+  /** Keep a good parse. */
+  storeParse(source: SourceEntry, key: string, document: Document, dateFixed: boolean): Promise<void>
+  /** What identifies a document's content for output keys (`undefined`: not known, so its outputs are always made). */
+  fingerprint(document: Document): string | undefined
+  /** The output at `target`, when it is the one `key` describes (else `undefined`: make it). */
+  fresh(target: string, key: string): Promise<OutputEntry | undefined>
+  /** Note that `target` was written for `key`. */
+  written(target: string, key: string, about?: Pick<OutputEntry, 'pages' | 'articlePages'>): Promise<void>
+  /** Write the output list (after each run). */
+  save(): Promise<void>
+}
+
+/** Key of a list of parts: any JSON-able values. */
+export function keyOf(...parts: unknown[]): string {
+  return digest(JSON.stringify(parts))
+}
+
+/** A cache in `dir` (`undefined`: none, every lookup a miss). */
+export async function openBuildCache(dir: string | undefined): Promise<BuildCache> {
+  const fingerprints = new WeakMap<Document, string>()
+  if (!dir) return disabledCache(fingerprints)
+  const parseDir = path.join(dir, 'parse')
+  const listFile = path.join(dir, 'outputs.json')
+  let outputs: Record<string, OutputEntry> = {}
+  try {
+    outputs = JSON.parse(await fs.readFile(listFile, 'utf8')) as Record<string, OutputEntry>
+  } catch {
+    // No list yet, or an unreadable one: every output is made again.
+  }
+  let dirty = false
+  const entryFile = (source: SourceEntry) => path.join(parseDir, `${digest(source.path)}.v8`)
+  const remember = (document: Document, entry: ParseEntry) => fingerprints.set(document, keyOf(entry.key, entry.reads, document.date.toISOString()))
+  return {
+    async parsed(source, key) {
+      let entry: ParseEntry
+      try {
+        entry = v8.deserialize(await fs.readFile(entryFile(source))) as ParseEntry
+      } catch {
+        return undefined
+      }
+      if (entry.key !== key || !entry.wire.document) return undefined
+      for (const [file, hash] of Object.entries(entry.reads)) if ((await hashOf(file)) !== hash) return undefined
+      const {file, document} = fromWire(entry.wire)
+      if (!document) return undefined
+      if (!entry.dateFixed && (await sourceDate(source.path)).getTime() !== document.date.getTime()) return undefined
+      remember(document, entry)
+      return {file, document}
+    },
+    async storeParse(source, key, document, dateFixed) {
+      const entry: ParseEntry = {key, reads: {...(document.file.data.reads ?? {})}, dateFixed, wire: toWire({file: document.file, document})}
+      remember(document, entry)
+      await fs.mkdir(parseDir, {recursive: true})
+      await writeAtomic(entryFile(source), v8.serialize(entry)).catch(() => {})
+    },
+    fingerprint: (document) => fingerprints.get(document),
+    async fresh(target, key) {
+      const known = outputs[target]
+      if (known?.key !== key) return undefined
+      const stat = await fs.stat(target).catch(() => undefined)
+      return stat !== undefined && stat.size === known.size && stat.mtimeMs === known.mtimeMs ? known : undefined
+    },
+    async written(target, key, about = {}) {
+      const stat = await fs.stat(target).catch(() => undefined)
+      if (stat) outputs[target] = {key, size: stat.size, mtimeMs: stat.mtimeMs, ...about}
+      else delete outputs[target]
+      dirty = true
+    },
+    async save() {
+      if (!dirty) return
+      dirty = false
+      await fs.mkdir(dir, {recursive: true})
+      await writeAtomic(listFile, new TextEncoder().encode(JSON.stringify(outputs))).catch(() => {})
+    }
+  }
+}
+
+/** No cache: nothing is found, nothing kept (fingerprints are still known, for nothing). */
+function disabledCache(fingerprints: WeakMap<Document, string>): BuildCache {
+  return {
+    parsed: async () => undefined,
+    storeParse: async () => {},
+    fingerprint: (document) => fingerprints.get(document),
+    fresh: async () => undefined,
+    written: async () => {},
+    save: async () => {}
+  }
+}
+
+async function hashOf(file: string): Promise<string | null> {
+  try {
+    return digest(await fs.readFile(file))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * What identifies our code: the version, and the size and time of every file
+ * of the running package's code (`lib/`, and `scripts/` in a checkout), so a
+ * rebuilt or edited tool never serves outputs of the old one; plus the
+ * versions of the packages it depends on (fonts, highlighter, math).
+ */
+export async function codeFingerprint(): Promise<string> {
+  const parts: string[] = [toolVersion]
+  for (const folder of ['lib', 'scripts']) {
+    const files = await fs.readdir(path.join(packageDir, folder), {recursive: true, withFileTypes: true}).catch(() => [])
+    for (const entry of files) {
+      if (!entry.isFile()) continue
+      const file = path.join(entry.parentPath ?? entry.path, entry.name)
+      const stat = await fs.stat(file).catch(() => undefined)
+      if (stat) parts.push(`${path.relative(packageDir, file)} ${stat.size} ${stat.mtimeMs}`)
+    }
+  }
+  const manifest = JSON.parse(await fs.readFile(path.join(packageDir, 'package.json'), 'utf8')) as {dependencies?: Record<string, string>}
+  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) parts.push(`${name} ${await installedVersion(name)}`)
+  return digest(parts.sort().join('\n'))
+}
+
+/** Version of an installed dependency: beside the package, or in its own `node_modules`. */
+async function installedVersion(name: string): Promise<string> {
+  for (const base of [path.join(packageDir, 'node_modules'), path.dirname(packageDir), path.dirname(path.dirname(packageDir))]) {
+    try {
+      return (JSON.parse(await fs.readFile(path.join(base, name, 'package.json'), 'utf8')) as {version: string}).version
+    } catch {
+      // Not there.
+    }
+  }
+  return 'missing'
+}
+
+/**
+ * Keys of the template folders by format: the PDF uses every file but the
+ * EPUB's (`epub/`), the EPUB its own files, the labels and the cover; a
+ * project's file wins over the package's of the same name.
+ */
+export async function templateKeys(layers: readonly string[]): Promise<{pdf: string; epub: string}> {
+  const files = new Map<string, string>()
+  for (const layer of [...layers].reverse()) {
+    const entries = await fs.readdir(layer, {recursive: true, withFileTypes: true}).catch(() => [])
+    for (const entry of entries) {
+      if (!entry.isFile()) continue
+      const file = path.join(entry.parentPath ?? entry.path, entry.name)
+      const hash = await hashOf(file)
+      files.set(path.relative(layer, file).split(path.sep).join('/'), hash ?? 'unreadable')
+    }
+  }
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1))
+  const epubFile = (name: string) => name.startsWith('epub/') || name === 'labels.yaml' || name === 'cover.svg'
+  return {pdf: keyOf(sorted.filter(([name]) => !name.startsWith('epub/'))), epub: keyOf(sorted.filter(([name]) => epubFile(name)))}
+}

@@ -1,0 +1,116 @@
+/**
+ * Slow: the build cache. A second build makes nothing and touches no file; an
+ * edited article, image, template or option makes again exactly the outputs
+ * that depend on it; `cache: false` makes everything; a deleted cache is only
+ * slower.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {build, type BuildOptionsInput, type BuildReport} from '../scripts/index.js'
+import {browser, environment, pdfInfo, pdfText, repo, tempProject} from './support/tools.js'
+
+const article = (title: string, body: string) => `---\ntitle: ${title}\ndate: 2024-04-01\npublisher: Test Press\n---\n\n## Section\n\n${body}\n`
+const red = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
+
+let root: string
+const out = (name: string) => path.join(root, 'dist', name)
+const outputs = ['a.pdf', 'a.epub', 'b.pdf', 'b.epub', 'monthly.pdf', 'monthly.epub']
+const times = () => Object.fromEntries(outputs.map((name) => [name, fs.statSync(out(name)).mtimeMs]))
+
+/** Build; return the names of the outputs made (not reported unchanged) and the report. */
+async function made(options: BuildOptionsInput = {}): Promise<{names: string[]; report: BuildReport}> {
+  const report = await build({root, browser, ...options}, {}, environment)
+  expect(report.ok).toBe(true)
+  const names = [...report.sources, ...report.publications].flatMap((item) => item.outputs.filter((output) => !output.unchanged).map((output) => path.basename(output.path)))
+  return {names: names.sort(), report}
+}
+
+/** A PNG chunk with its CRC. */
+function pngChunk(type: string, text: string): Buffer {
+  const body = Buffer.from(type + text, 'latin1')
+  let crc = ~0
+  for (const byte of body) {
+    crc ^= byte
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1))
+  }
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(body.length - 4)
+  const sum = Buffer.alloc(4)
+  sum.writeUInt32BE(~crc >>> 0)
+  return Buffer.concat([length, body, sum])
+}
+
+beforeAll(() => {
+  root = tempProject({
+    'content/a.md': article('Alpha', 'A short paragraph.'),
+    'content/b.md': article('Beta', 'A picture:\n\n![A red square](pictures/red.png)'),
+    'content/pictures/red.png': red,
+    'handout.config.yaml': 'publications:\n  - name: monthly\n    title: Monthly\n    sources: content/*.md\n    outputs: [handouts, book]\n'
+  })
+  // Only the project's own override of print.css: the rest comes from the package.
+  fs.rmSync(path.join(root, 'templates'), {recursive: true})
+  fs.mkdirSync(path.join(root, 'templates'))
+  fs.copyFileSync(path.join(repo, 'templates', 'print.css'), path.join(root, 'templates', 'print.css'))
+})
+
+afterAll(() => {
+  fs.rmSync(root, {recursive: true, force: true})
+})
+
+describe('the build cache', {timeout: 600_000}, () => {
+  it('makes everything the first time, nothing the second, and touches no output', async () => {
+    expect((await made()).names).toEqual([...outputs].sort())
+    const before = times()
+    const second = await made()
+    expect(second.names).toEqual([])
+    // Reported as kept, with what the report says of them (pages, where the book's articles start).
+    const book = second.report.publications[0]!
+    expect(book.outputs.map((output) => [path.basename(output.path), output.unchanged])).toEqual([
+      ['monthly.pdf', true],
+      ['monthly.epub', true]
+    ])
+    expect(book.outputs[0]!.pages).toBeGreaterThan(1)
+    expect(book.articlePages).toHaveLength(2)
+    expect(times()).toEqual(before)
+    // The second build parsed nothing: the first parse's messages come back with it.
+    expect(second.report.sources.map((source) => source.file.messages.length)).toEqual([0, 0])
+  })
+
+  it('an edited article: its handout and the book, nothing else', async () => {
+    fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha', 'A changed paragraph.'))
+    expect((await made()).names).toEqual(['a.epub', 'a.pdf', 'monthly.epub', 'monthly.pdf'])
+    expect(pdfText(out('monthly.pdf'))).toContain('A changed paragraph.')
+  })
+
+  it('an edited image: the handout that shows it and the book', async () => {
+    // Another valid PNG with other bytes: a text chunk before IEND changes no pixel.
+    const iend = red.length - 12
+    fs.writeFileSync(path.join(root, 'content', 'pictures', 'red.png'), Buffer.concat([red.subarray(0, iend), pngChunk('tEXt', 'Comment\0edited'), red.subarray(iend)]))
+    expect((await made()).names).toEqual(['b.epub', 'b.pdf', 'monthly.epub', 'monthly.pdf'])
+  })
+
+  it('an edited print template: every PDF, no EPUB', async () => {
+    fs.appendFileSync(path.join(root, 'templates', 'print.css'), '\nbody { letter-spacing: 0.01em; }\n')
+    expect((await made()).names).toEqual(['a.pdf', 'b.pdf', 'monthly.pdf'])
+  })
+
+  it('another paper size: every PDF, no EPUB', async () => {
+    expect((await made({pageSize: 'Letter'})).names).toEqual(['a.pdf', 'b.pdf', 'monthly.pdf'])
+    expect(pdfInfo(out('a.pdf'))['Page size']).toMatch(/^612 x 792/)
+  })
+
+  it('an output changed on disk is made again', async () => {
+    fs.writeFileSync(out('b.epub'), 'not an epub')
+    expect((await made({pageSize: 'Letter'})).names).toEqual(['b.epub'])
+  })
+
+  it('cache: false makes everything; a deleted cache only makes again (same bytes: files untouched)', async () => {
+    expect((await made({pageSize: 'Letter', cache: false})).names).toEqual([...outputs].sort())
+    const before = times()
+    fs.rmSync(path.join(root, '.cache'), {recursive: true})
+    expect((await made({pageSize: 'Letter'})).names).toEqual([...outputs].sort())
+    expect(times()).toEqual(before)
+    expect((await made({pageSize: 'Letter'})).names).toEqual([])
+  })
+})
