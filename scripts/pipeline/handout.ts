@@ -6,7 +6,7 @@ import type {PageSize} from '../config/schema.js'
 import {timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {epubFromDocument} from '../epub/epub-from-document.js'
-import {printPdf} from '../pdf/print-pdf.js'
+import {printLimitingHyphenRuns} from '../pdf/limit-hyphen-runs.js'
 import {renderPrint} from '../render/render-print.js'
 import {articleData} from '../render/template-data.js'
 import {pdfInfo, type Product} from './produce.js'
@@ -24,7 +24,8 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
       const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
-        printPdf(session, {
+        // Justified text: no more than two hyphenated lines in a row (printed again if needed).
+        printLimitingHyphenRuns(session, {
           html: page.html,
           styles: {'print.css': context.templates.printCss + context.theme.css},
           assets: new Map([...document.assets, ...context.theme.assets]),
