@@ -38,7 +38,7 @@ export function epubFromDocument(document: Document, cover: Cover, pageStarts?: 
     modified: document.date,
     chapters: [chapter],
     nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
-    ...(pageList?.entries ? {pageList: pageList.entries} : {}),
+    ...(pageList?.entries ? {pageList: pageList.entries, pageSource: `${document.name}.pdf`} : {}),
     assets: [...document.assets.values()],
     cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
     generator,

@@ -59,6 +59,8 @@ export interface EpubBook {
   nav: NavItem[]
   /** The printed PDF's pages, each to its marker (`epub:type="pagebreak"`): the `page-list` nav. */
   pageList?: PageListEntry[]
+  /** What the page-list's numbers are pages of (`dc:source`): the PDF's file name. */
+  pageSource?: string
   assets: Asset[]
   cover: {data: Uint8Array; mediaType: string; alt: string}
   generator: string
@@ -107,6 +109,7 @@ export async function writeEpub(templates: Templates, book: EpubBook): Promise<U
       nav: book.nav,
       navDepth,
       pageList: book.pageList ?? [],
+      pageSource: book.pageSource,
       labels: book.labels,
       dir: book.dir ?? 'ltr',
       fonts: (book.fonts?.files ?? []).map(({href, mediaType}) => ({href, mediaType})),
