@@ -20,6 +20,7 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
     file: document.file,
     pdfInfo: pdfInfo({title: meta.title, author: meta.author, publisher: meta.publisher, description: meta.description, tags: meta.tags, date: document.date, lang: meta.lang}),
     cover: document.cover ?? articleData(document),
+    pageList: true,
     async print(context) {
       // Always probed, so the PDF is the same whichever formats are built.
       const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, pageProbes: true}))

@@ -76,6 +76,8 @@ export interface Product {
   cover: Asset | CoverData
   /** Print the PDF: render first, then wait for the browser (it may still be starting). */
   print(context: ProduceContext, cover: () => Promise<Image>): Promise<Printed>
+  /** The EPUB has a page-list from the print: when both are made, the EPUB waits for the PDF (default: `false`). */
+  pageList?: boolean
   /** Describe the EPUB; with the print's `pageStarts`, it has a page-list. */
   package(cover: Image, pageStarts?: PageStart[]): EpubBook
 }
@@ -102,9 +104,10 @@ export async function produce(context: ProduceContext, product: Product): Promis
   let coverImage: Promise<Image> | undefined
   const cover = () => (coverImage ??= coverOf(context, product))
   const printing = context.options.formats.includes('pdf') ? makePdf(context, product, cover) : undefined
-  // The EPUB's page-list comes from the print, so with a PDF the EPUB waits for it
-  // (and is made without one when the print fails); an EPUB alone has none.
-  const pageStarts = printing?.then(
+  // A handout's EPUB page-list comes from its print, so with a PDF its EPUB waits for it
+  // (and is made without one when the print fails); an EPUB alone has none. Otherwise
+  // the EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+  const pageStarts = (product.pageList ? printing : undefined)?.then(
     (pdf) => pdf.pageStarts,
     () => undefined
   )
