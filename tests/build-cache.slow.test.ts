@@ -90,13 +90,20 @@ describe('the build cache', {timeout: 600_000}, () => {
     expect((await made()).names).toEqual(['b.epub', 'b.pdf', 'monthly.epub', 'monthly.pdf'])
   })
 
-  it('an edited print template: every PDF, no EPUB', async () => {
+  it("an edited print template: every PDF, and the handouts' EPUBs (their page-list comes from the print), not the book's EPUB", async () => {
     fs.appendFileSync(path.join(root, 'templates', 'print.css'), '\nbody { letter-spacing: 0.01em; }\n')
-    expect((await made()).names).toEqual(['a.pdf', 'b.pdf', 'monthly.pdf'])
+    expect((await made()).names).toEqual(['a.epub', 'a.pdf', 'b.epub', 'b.pdf', 'monthly.pdf'])
   })
 
-  it('another paper size: every PDF, no EPUB', async () => {
-    expect((await made({pageSize: 'Letter'})).names).toEqual(['a.pdf', 'b.pdf', 'monthly.pdf'])
+  it('an edited EPUB template: every EPUB, and the handouts printed again for their page-lists', async () => {
+    fs.mkdirSync(path.join(root, 'templates', 'epub'))
+    fs.copyFileSync(path.join(repo, 'templates', 'epub', 'epub.css'), path.join(root, 'templates', 'epub', 'epub.css'))
+    fs.appendFileSync(path.join(root, 'templates', 'epub', 'epub.css'), '\np { orphans: 2; }\n')
+    expect((await made()).names).toEqual(['a.epub', 'a.pdf', 'b.epub', 'b.pdf', 'monthly.epub'])
+  })
+
+  it("another paper size: every PDF and the handouts' EPUBs, not the book's EPUB", async () => {
+    expect((await made({pageSize: 'Letter'})).names).toEqual(['a.epub', 'a.pdf', 'b.epub', 'b.pdf', 'monthly.pdf'])
     expect(pdfInfo(out('a.pdf'))['Page size']).toMatch(/^612 x 792/)
   })
 

@@ -7,18 +7,24 @@ import {uuidFrom} from '../parse/parse-document.js'
 import type {Asset, Document, Heading} from '../core/types.js'
 import type {ResolveReference} from '../render/cross-references.js'
 import {formatDate, labelsFor} from '../render/labels.js'
-import {renderEpubBody} from '../render/render-epub.js'
+import type {PageStart} from '../render/epub-page-list.js'
+import {type EpubPageList, renderEpubBody} from '../render/render-epub.js'
 import {generator} from '../core/version.js'
 import {epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 
 type Cover = {data: Uint8Array; mediaType: string}
 
-/** Describe the EPUB of one article; `cover` is the cover image's bytes. */
-export function epubFromDocument(document: Document, cover: Cover): EpubBook {
+/**
+ * Describe the EPUB of one article; `cover` is the cover image's bytes,
+ * `pageStarts` where the pages of its printed PDF begin (`pdf/page-starts.ts`),
+ * when there is one: the EPUB then has page markers and a page-list.
+ */
+export function epubFromDocument(document: Document, cover: Cover, pageStarts?: PageStart[]): EpubBook {
   const {meta} = document
   const filename = 'article.xhtml'
-  const chapter = chapterOf(document, filename)
+  const pageList: EpubPageList | undefined = pageStarts ? {starts: pageStarts, filename} : undefined
+  const chapter = chapterOf(document, filename, undefined, pageList)
   return withScripts({
     id: document.id,
     title: meta.title,
@@ -32,6 +38,7 @@ export function epubFromDocument(document: Document, cover: Cover): EpubBook {
     modified: document.date,
     chapters: [chapter],
     nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
+    ...(pageList?.entries ? {pageList: pageList.entries, pageSource: `${document.name}.pdf`} : {}),
     assets: [...document.assets.values()],
     cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
     generator,
@@ -93,11 +100,11 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
 }
 
 /** One article as an EPUB chapter. */
-function chapterOf(document: Document, filename: string, resolve?: ResolveReference): EpubChapter {
+function chapterOf(document: Document, filename: string, resolve?: ResolveReference, pageList?: EpubPageList): EpubChapter {
   const {meta} = document
   const byline = [formatDate(document.date, meta.lang), ...authorsOf(meta.author), meta.publisher].filter((part): part is string => Boolean(part))
   const labels = labelsFor(meta.lang)
-  return {filename, title: meta.title, html: renderEpubBody(document, resolve), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline, lang: meta.lang, dir: labels.dir}}
+  return {filename, title: meta.title, html: renderEpubBody(document, resolve, pageList), article: {kicker: meta.kicker, subtitle: meta.subtitle, byline, lang: meta.lang, dir: labels.dir}}
 }
 
 /** The authors as creators; without any, the publisher stands in (with no author role). */

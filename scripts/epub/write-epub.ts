@@ -6,6 +6,7 @@
  */
 import {EPub, type Chapter, type Options} from 'epub-gen-memory'
 import type {Asset} from '../core/types.js'
+import type {PageListEntry} from '../render/epub-page-list.js'
 import type {Labels} from '../render/labels.js'
 import type {Templates} from '../render/templates.js'
 
@@ -56,6 +57,10 @@ export interface EpubBook {
   modified: Date
   chapters: EpubChapter[]
   nav: NavItem[]
+  /** The printed PDF's pages, each to its marker (`epub:type="pagebreak"`): the `page-list` nav. */
+  pageList?: PageListEntry[]
+  /** What the page-list's numbers are pages of (`dc:source`): the PDF's file name. */
+  pageSource?: string
   assets: Asset[]
   cover: {data: Uint8Array; mediaType: string; alt: string}
   generator: string
@@ -103,11 +108,16 @@ export async function writeEpub(templates: Templates, book: EpubBook): Promise<U
       hasImages: book.assets.length > 0,
       nav: book.nav,
       navDepth,
+      pageList: book.pageList ?? [],
+      pageSource: book.pageSource,
       labels: book.labels,
       dir: book.dir ?? 'ltr',
       fonts: (book.fonts?.files ?? []).map(({href, mediaType}) => ({href, mediaType})),
       accessibilitySummary:
-        'Text with headings in reading order, a navigable table of contents' + (book.assets.length > 0 ? ', and text alternatives for images' : '') + '. No flashing, motion or sound.'
+        'Text with headings in reading order, a navigable table of contents' +
+        (book.pageList?.length ? ', the page numbers of the printed PDF' : '') +
+        (book.assets.length > 0 ? ', and text alternatives for images' : '') +
+        '. No flashing, motion or sound.'
     }
   }
   const chapters: Chapter[] = book.chapters.map((chapter) => ({

@@ -1,26 +1,34 @@
 /**
- * Where each printed page begins, read back from the PDF: the first block
- * (of those `pageStartProbes` gave ids and links) whose named destination is
- * on the page. Feeds the EPUB's page-list (`render/epub-page-list.ts`).
+ * Where each printed page begins, read back from the PDF: the named
+ * destinations of the blocks `pageStartProbes` gave ids, anchors and links
+ * say on which page each block starts and ends. Feeds the EPUB's page-list
+ * (`render/epub-page-list.ts`).
  */
 import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, ParseSpeeds} from 'pdf-lib'
-import type {PageStart} from '../render/epub-page-list.js'
+import type {PageProbe, PageStart} from '../render/epub-page-list.js'
 
-/** For each page on which a block starts, the first such block (ids in document order). */
-export async function pageStarts(pdf: Uint8Array, ids: readonly string[]): Promise<PageStart[]> {
+/**
+ * For each page after the first, the block its first line is in: the block
+ * that runs over from an earlier page, else the first block that starts on
+ * it. A page with neither (no probe landed there) has no entry.
+ */
+export async function pageStarts(pdf: Uint8Array, probes: readonly PageProbe[]): Promise<PageStart[]> {
   const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
   const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
   const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
-  const starts: PageStart[] = []
-  let last = 0
-  for (const id of ids) {
+  const pageOf = (id: string | undefined): number | undefined => {
+    if (id === undefined) return undefined
     const ref = dests?.lookupMaybe(PDFName.of(id), PDFArray)?.get(0)
-    const page = ref instanceof PDFRef ? pageIndex.get(ref.toString()) : undefined
-    // A block that starts on a later page than any before it starts that page.
-    if (page !== undefined && page > last) {
-      starts.push({page, id})
-      last = page
-    }
+    return ref instanceof PDFRef ? pageIndex.get(ref.toString()) : undefined
+  }
+  const blocks = probes.flatMap((probe) => {
+    const start = pageOf(probe.id)
+    return start === undefined ? [] : [{id: probe.id, start, end: Math.max(start, pageOf(probe.end) ?? start)}]
+  })
+  const starts: PageStart[] = []
+  for (let page = 2; page <= document.getPageCount(); page++) {
+    const block = blocks.find((candidate) => candidate.start < page && candidate.end >= page) ?? blocks.find((candidate) => candidate.start === page)
+    if (block) starts.push({page, id: block.id})
   }
   return starts
 }

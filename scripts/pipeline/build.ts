@@ -312,17 +312,10 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   if (!document) return report([], true)
   if (pageSize === undefined) return report([], false)
   const fingerprint = context.cache.fingerprint(document)
-  const keyFor = async (format: Format) =>
-    keyOf(
-      context.keys.code,
-      'handout',
-      format,
-      source.name,
-      fingerprint,
-      format === 'pdf' ? [pageSize, context.themeKey] : null,
-      context.keys.templates[format],
-      format === 'pdf' ? await context.keys.browser : ''
-    )
+  // The PDF's inputs; the EPUB's page-list comes from the print when both are made, so then they are its inputs too.
+  const withPdf = context.options.formats.includes('pdf')
+  const printKey = async () => [pageSize, context.themeKey, context.keys.templates.pdf, await context.keys.browser]
+  const keyFor = async (format: Format) => keyOf(context.keys.code, 'handout', format, source.name, fingerprint, context.keys.templates[format], format === 'pdf' || withPdf ? await printKey() : null)
   const produced = await produceChanged(context, handoutProduct(document, pageSize), fingerprint === undefined ? undefined : keyFor)
   return report(produced?.outputs ?? [], !produced || produced.failed)
 }
@@ -357,6 +350,12 @@ async function produceChanged(context: RunContext, product: Product, keyFor: ((f
     if (known?.articlePages) articlePages = known.articlePages
   }
   if (stale.length === 0) return {outputs: kept, failed: false, ...(articlePages ? {articlePages} : {})}
+  // An EPUB with a page-list is made with its print (the page starts are read from it).
+  const keptPdf = kept.findIndex((output) => output.format === 'pdf')
+  if (product.pageList && stale.includes('epub') && keptPdf >= 0) {
+    stale.unshift('pdf')
+    kept.splice(keptPdf, 1)
+  }
   const produced = await produce(context, product, stale)
   if (!produced) return undefined
   for (const output of produced.outputs) {

@@ -20,8 +20,10 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
     file: document.file,
     pdfInfo: pdfInfo({title: meta.title, author: meta.author, publisher: meta.publisher, description: meta.description, tags: meta.tags, date: document.date, lang: meta.lang}),
     cover: document.cover ?? articleData(document),
+    pageList: true,
     async print(context) {
-      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
+      // Always probed, so the PDF is the same whichever formats are built.
+      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, pageProbes: true}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
         // Justified text: no more than two hyphenated lines in a row (printed again if needed).
@@ -33,8 +35,10 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
           timeout: context.options.timeout
         })
       )
-      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked, pageBox: pageBoxOf(document.meta.pageSize ?? pageSize)}
+      // Where the pages begin, for the EPUB's page-list (read with pdf-lib, loaded on first use).
+      const starts = context.options.formats.includes('epub') ? await (await import('../pdf/page-starts.js')).pageStarts(printed.pdf, page.probes ?? []) : undefined
+      return {pdf: printed.pdf, outline: page.outline, blocked: printed.blocked, pageBox: pageBoxOf(document.meta.pageSize ?? pageSize), ...(starts ? {pageStarts: starts} : {})}
     },
-    package: (cover) => epubFromDocument(document, cover)
+    package: (cover, pageStarts) => epubFromDocument(document, cover, pageStarts)
   }
 }

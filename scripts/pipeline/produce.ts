@@ -22,6 +22,7 @@ import type {Templates} from '../render/templates.js'
 import type {EpubBook} from '../epub/write-epub.js'
 import type {ThemeFiles} from './theme.js'
 import type {PageBox} from '../pdf/page-box.js'
+import type {PageStart} from '../render/epub-page-list.js'
 
 /** One written output. */
 export interface OutputReport {
@@ -59,6 +60,8 @@ export interface Printed {
   articlePages?: number[]
   /** Exact page size for the MediaBox, for a size Chromium rounds (`page-box.ts`). */
   pageBox?: PageBox | undefined
+  /** Where each page begins, for the EPUB's page-list (a handout built as EPUB too). */
+  pageStarts?: PageStart[]
 }
 
 /**
@@ -76,8 +79,10 @@ export interface Product {
   cover: Asset | CoverData
   /** Print the PDF: render first, then wait for the browser (it may still be starting). */
   print(context: ProduceContext, cover: () => Promise<Image>): Promise<Printed>
-  /** Describe the EPUB. */
-  package(cover: Image): EpubBook
+  /** The EPUB has a page-list from the print: when both are made, the EPUB waits for the PDF (default: `false`). */
+  pageList?: boolean
+  /** Describe the EPUB; with the print's `pageStarts`, it has a page-list. */
+  package(cover: Image, pageStarts?: PageStart[]): EpubBook
 }
 
 /** An image's bytes and media type. */
@@ -101,11 +106,18 @@ export async function produce(context: ProduceContext, product: Product, formats
   // Made once, for the PDF (a book's cover page) and the EPUB alike.
   let coverImage: Promise<Image> | undefined
   const cover = () => (coverImage ??= coverOf(context, product))
-  // The EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+  const printing = formats.includes('pdf') ? makePdf(context, product, cover) : undefined
+  // A handout's EPUB page-list comes from its print, so with a PDF its EPUB waits for it
+  // (and is made without one when the print fails); an EPUB alone has none. Otherwise
+  // the EPUB is packaged (by Node) while the browser prints the PDF: both cores work.
+  const pageStarts = (product.pageList ? printing : undefined)?.then(
+    (pdf) => pdf.pageStarts,
+    () => undefined
+  )
   const settled = await Promise.allSettled(
     formats.map(async (format): Promise<Made> => {
-      if (format === 'epub') return {format, data: await makeEpub(context, product, cover)}
-      const pdf = await makePdf(context, product, cover)
+      if (format === 'epub') return {format, data: await makeEpub(context, product, cover, pageStarts)}
+      const pdf = await printing!
       articlePages = pdf.articlePages
       return {format, data: pdf.data, pages: pdf.pages}
     })
@@ -170,15 +182,17 @@ async function makePdf(context: ProduceContext, product: Product, cover: () => P
   }
   const {finishPdf} = await metadata
   const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}))
-  return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages}
+  return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages, pageStarts: printed.pageStarts}
 }
 
-async function makeEpub(context: ProduceContext, product: Product, cover: () => Promise<Image>): Promise<Uint8Array> {
+async function makeEpub(context: ProduceContext, product: Product, cover: () => Promise<Image>, pageStarts: Promise<PageStart[] | undefined> | undefined): Promise<Uint8Array> {
   // epub-gen-memory is loaded on first use, like pdf-lib above; PDF-only builds never load it.
+  // It and the cover are made while the browser prints; only the chapter waits for the print.
   const packager = import('../epub/write-epub.js')
   const image = await cover()
   const {writeEpub} = await packager
-  return timed(context.timings, 'package', () => writeEpub(context.templates, product.package(image)))
+  const starts = await pageStarts
+  return timed(context.timings, 'package', () => writeEpub(context.templates, product.package(image, starts)))
 }
 
 /** The cover given by the author or config, else the generated one (from the cover cache when unchanged). */

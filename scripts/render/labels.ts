@@ -11,6 +11,8 @@ import {rightToLeftLanguages} from '../markdown/rehype-direction.js'
 /** Fixed words and typography of the templates, for one language. */
 export interface Labels {
   page: string
+  /** Name of the EPUB's list of the print's pages (its page-list nav). */
+  pages: string
   of: string
   contents: string
   notes: string
@@ -30,6 +32,7 @@ export interface Labels {
 const entrySchema = z
   .object({
     page: z.string(),
+    pages: z.string(),
     of: z.string(),
     contents: z.string(),
     notes: z.string(),
@@ -47,6 +50,7 @@ export type LabelTable = Record<string, Partial<Labels>>
 
 const english: Labels = {
   page: 'Page',
+  pages: 'Pages',
   of: 'of',
   contents: 'Contents',
   notes: 'Notes',

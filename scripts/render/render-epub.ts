@@ -79,7 +79,7 @@ export interface EpubPageList {
   starts: PageStart[]
   /** The chapter's file name, for the nav's hrefs. */
   filename: string
-  /** Set by `renderEpubBody`: feed them to `pageListNav`. */
+  /** Set by `renderEpubBody`: the book's `pageList` (the nav in `toc.xhtml`). */
   entries?: PageListEntry[]
 }
 

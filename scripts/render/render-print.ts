@@ -8,7 +8,7 @@ import type {PageSize} from '../config/schema.js'
 import {scriptFontsCss} from '../content/shipped-fonts.js'
 import type {Document, OutlineEntry} from '../core/types.js'
 import {contentsList} from './contents-list.js'
-import {pageStartProbes} from './epub-page-list.js'
+import {type PageProbe, pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {fillLabels} from './fill-labels.js'
 import {hyphenateTree} from './hyphenate-print.js'
@@ -21,8 +21,8 @@ export interface RenderPrintOptions {
   /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
   pageSize?: PageSize
   /**
-   * Give every top-level block an id and an empty link to it, so the printed
-   * PDF names where each starts (`pdf/page-starts.ts`, for the EPUB page-list;
+   * Give every top-level block an id, an anchor after its last text and empty
+   * links to both, so the printed PDF names where each starts and ends (`pdf/page-starts.ts`, for the EPUB page-list;
    * default: `false`, the print unchanged).
    */
   pageProbes?: boolean
@@ -43,8 +43,8 @@ export interface PrintPage {
   html: string
   /** Title, then every heading the page prints nested under it, depth-first as Chromium's outline lists them. */
   outline: OutlineEntry[]
-  /** Ids of the top-level blocks, in order, when `pageProbes` is on. */
-  probeIds?: string[]
+  /** The top-level blocks' probes, in order, when `pageProbes` is on. */
+  probes?: PageProbe[]
 }
 
 /** Render the full print HTML of `document`. */
@@ -54,7 +54,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
   // `toc: true`: the contents list before the body (a handout's only; the book has its own).
   const contents = contentsList(document)
   if (contents) tree.children.unshift(contents)
-  const probeIds = options.pageProbes ? pageStartProbes(tree) : undefined
+  const probes = options.pageProbes ? pageStartProbes(tree) : undefined
   const body = stringify(tree)
   const data = {
     ...articleData(document),
@@ -65,7 +65,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
   }
   // The other scripts' fonts that the page's text needs (issue 15).
   const html = templates.print({...data, scriptFonts: scriptFontsFor(data)})
-  return {html, outline: [{title: document.meta.title, level: 0}, ...articleOutline(document, hasNotes ? notes : undefined, 0)], ...(probeIds ? {probeIds} : {})}
+  return {html, outline: [{title: document.meta.title, level: 0}, ...articleOutline(document, hasNotes ? notes : undefined, 0)], ...(probes ? {probes} : {})}
 }
 
 /**
