@@ -174,10 +174,12 @@ describe('book EPUB', () => {
 })
 
 describe('accessibility (Ace by DAISY)', () => {
-  it('reports no violations on the book and on every handout EPUB', () => {
+  it('reports no violations on the book and on every handout EPUB', async () => {
     const epubs = [epub, ...report.sources.map((source) => path.join(project, 'dist', `${source.name}.epub`))]
     expect(epubs).toHaveLength(5)
-    for (const file of epubs) expect(ace(file), path.basename(file)).toEqual([])
+    // Five Ace runs at once: each is mostly its own Node and Chromium starting up.
+    const findings = await Promise.all(epubs.map((file) => ace(file)))
+    for (const [index, file] of epubs.entries()) expect(findings[index], path.basename(file)).toEqual([])
   }, 300_000)
 
   it('declares accessibility metadata and alt text for images', async () => {

@@ -1,6 +1,7 @@
 /**
  * Slow: the package as users get it. `npm pack` (whose `prepack` compiles
- * lib/), then `npm install <tarball>` into a folder outside the repository,
+ * lib/; run in a copy of the sources, so the repo's lib/ stays whole for the
+ * test files running beside this one), then `npm install <tarball>` into a folder outside the repository,
  * then `npx handout build` there: compiled code only, the package's own
  * templates, fonts and preview files, a project that overrides one template.
  */
@@ -32,10 +33,26 @@ function handout(args: string[], cwd = project) {
   return spawnSync(path.join(project, 'node_modules', '.bin', 'handout'), args, {cwd, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 120_000})
 }
 
+/**
+ * A copy of what `npm pack` and its `prepack` compile read, with the repo's
+ * node_modules linked in: `prepack` starts by removing lib/, which the test
+ * files running beside this one use (bin/handout.js runs lib/cli.bundle.js).
+ */
+function packableCopy(into: string): string {
+  const copy = path.join(into, 'source')
+  // `prepare` (run by `npm pack` too) is tests/support/compile-if-stale.mjs.
+  for (const name of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'templates', 'preview', 'tests/support/compile-if-stale.mjs']) {
+    fs.cpSync(path.join(repo, name), path.join(copy, name), {recursive: true})
+  }
+  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'))
+  return copy
+}
+
 beforeAll(() => {
   // Outside the repository: no node_modules above it to fall back on.
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'handout-package-'))
-  const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], repo)) as [{filename: string; size: number; files: {path: string; size: number}[]}]
+  const source = packableCopy(work)
+  const [result] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], source)) as [{filename: string; size: number; files: {path: string; size: number}[]}]
   packed = result.files
   tarball = {size: result.size, files: result.files.length}
   project = path.join(work, 'project')

@@ -96,7 +96,7 @@ describe('rich content worksheet', () => {
     expect(result, result.output).toMatchObject({fatals: 0, errors: 0, warnings: 0})
   }, 120_000)
 
-  it('passes Ace', () => {
-    expect(ace(path.join(project, 'dist', 'physics-worksheet.epub'))).toEqual([])
+  it('passes Ace', async () => {
+    expect(await ace(path.join(project, 'dist', 'physics-worksheet.epub'))).toEqual([])
   }, 400_000)
 })
