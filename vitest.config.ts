@@ -16,7 +16,9 @@ export default defineConfig({
     sequence: {sequencer: LongestFirstSequencer},
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', {outputFile: '.cache/vitest-report.json'}]],
-    testTimeout: 120_000,
-    hookTimeout: 120_000
+    // Generous: two files share two cores, and a test that builds a book prints it
+    // several times; a hang still fails, after five minutes.
+    testTimeout: 300_000,
+    hookTimeout: 300_000
   }
 })
