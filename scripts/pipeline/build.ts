@@ -15,11 +15,11 @@ import type {Document} from '../core/types.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
-import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
+import type {ParsePool} from '../parse/parse-pool.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {handoutProduct} from './handout.js'
-import {type BrowserEnvironment, startBrowser} from './launch.js'
+import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme} from './theme.js'
 import {type OutputReport, type ProduceContext, produce} from './produce.js'
@@ -111,7 +111,8 @@ export interface Builder {
 /**
  * Set up a builder, which owns the browser from here on (the given session, or
  * one it launches now, in parallel with loading templates and parsing: only
- * PDFs need it). On failure the browser is closed before the error is thrown.
+ * PDFs need it) and the parse workers (the given pool, or one it starts now).
+ * On failure both are closed before the error is thrown.
  */
 export async function createBuilder(input: BuildOptionsInput = {}, environment: BrowserEnvironment = {}): Promise<Builder> {
   const options = resolveBuildOptions(input)
@@ -127,11 +128,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     )
   }
   // Parsing runs in worker threads, bounded in memory and time (see parse-pool.ts).
-  const parser = createParsePool({
-    size: options.concurrency,
-    timeout: options.timeout,
-    processor: {root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels}
-  })
+  const parser = environment.parser ?? startParser(options)
   const close = async () => {
     await parser.close()
     const closing = session
