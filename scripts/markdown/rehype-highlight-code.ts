@@ -11,6 +11,7 @@ import type {Element, ElementContent, Root} from 'hast'
 import {toString as textOf} from 'hast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {hasGrammarFor} from './highlight-languages.js'
 
 type StarryNight = Awaited<ReturnType<typeof import('./highlighter-engine.js').createStarryNight>>
 
@@ -44,7 +45,8 @@ export default function rehypeHighlightCode() {
       return 'skip'
     })
     if (blocks.length === 0) return
-    const night = blocks.some((block) => block.lang) ? await highlighter() : undefined
+    // Only a language the grammars know loads them (the CommonMark spec's hundreds of `example` blocks do not).
+    const night = blocks.some((block) => block.lang && hasGrammarFor(block.lang)) ? await highlighter() : undefined
     for (const {pre, code, lang} of blocks) {
       const text = textOf(code).replace(/\n$/, '')
       const scope = lang && night ? night.flagToScope(lang) : undefined

@@ -22,7 +22,7 @@ import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme} from './theme.js'
-import {type OutputReport, type ProduceContext, produce} from './produce.js'
+import {type OutputReport, type ProduceContext, produce, warmCovers} from './produce.js'
 
 /** What happened to one source. */
 export interface SourceReport {
@@ -233,7 +233,11 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
       hooks.onEvent?.({type: 'source', report, done: ++done, total: plan.sources.length})
     }
   }
-  await Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
+  const parsing = Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
+  // While the first sources parse (in workers), this thread is free: the fonts of the
+  // generated cover (EPUBs, a book's PDF) load now rather than after the parse.
+  if (plan.sources.length > 0 && (context.options.formats.includes('epub') || plan.books.length > 0)) warmCovers(context)
+  await parsing
   const sources = reports.filter(Boolean)
   const publications: PublicationReport[] = []
   for (const book of plan.books) {
