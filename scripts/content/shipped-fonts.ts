@@ -208,6 +208,19 @@ export type CmapLoader = (face: ShippedFace) => Promise<((codePoint: number) => 
 
 const cmaps = new Map<string, Promise<((codePoint: number) => boolean) | undefined>>()
 
+/**
+ * The file to read `face`'s cmap from: the package's WOFF twin of the WOFF2
+ * file when it ships one (same glyphs, same cmap, checked by
+ * tests/shipped-fonts.test.ts). fontkit inflates a WOFF's tables one at a time,
+ * on demand, but decompresses a whole WOFF2 (Brotli, in JavaScript) to read
+ * any table: tens of milliseconds a file against one.
+ */
+export function cmapFile(face: ShippedFace): string {
+  const dir = fontPackageDir(face.package)
+  const woff = face.file.replace(/\.woff2$/, '.woff')
+  return path.join(dir, woff !== face.file && fs.existsSync(path.join(dir, woff)) ? woff : face.file)
+}
+
 const loadCmap: CmapLoader = (face) => {
   const key = `${face.package}/${face.file}`
   let cmap = cmaps.get(key)
@@ -215,7 +228,7 @@ const loadCmap: CmapLoader = (face) => {
     cmap = (async () => {
       const fontkit = await import('fontkit')
       try {
-        const font = fontkit.create(fs.readFileSync(path.join(fontPackageDir(face.package), face.file)))
+        const font = fontkit.create(fs.readFileSync(cmapFile(face)))
         return 'hasGlyphForCodePoint' in font ? (codePoint: number) => font.hasGlyphForCodePoint(codePoint) : undefined
       } catch {
         return undefined
