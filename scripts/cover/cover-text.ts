@@ -151,7 +151,10 @@ const shapedRuns = new WeakMap<Font, Map<string, ReturnType<Font['layout']>>>()
 /** `font.layout(text)`, remembered (shaping does not depend on the size). */
 function shape(font: Font, text: string): ReturnType<Font['layout']> {
   let runs = shapedRuns.get(font)
-  if (!runs) shapedRuns.set(font, (runs = new Map()))
+  if (!runs) {
+    runs = new Map()
+    shapedRuns.set(font, runs)
+  }
   let shaped = runs.get(text)
   if (!shaped) {
     // A long watch session sees many titles: keep the memory bounded.
