@@ -1,13 +1,14 @@
 /**
  * Glyph coverage is read from the WOFF twin of each regular shipped face
- * (`cmapFile`), which fontkit opens far faster than the WOFF2 the pages load:
- * the two must map exactly the same characters.
+ * (`openCmap`), which fontkit opens far faster than the WOFF2 the pages load:
+ * the two must map exactly the same characters, and a twin fontkit cannot
+ * read must fall back to the WOFF2.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import * as fontkit from 'fontkit'
 import {describe, expect, it} from 'vitest'
-import {cmapFile, fontPackageDir, shippedFaces} from '../scripts/content/shipped-fonts.js'
+import {fontPackageDir, openCmap, shippedFaces} from '../scripts/content/shipped-fonts.js'
 
 const characters = (file: string) => {
   const font = fontkit.create(fs.readFileSync(file))
@@ -19,15 +20,18 @@ describe('the cmap read for glyph coverage', () => {
   // The faces `hasShippedGlyph` reads: regular weight, upright.
   const faces = shippedFaces().filter((face) => face.weight === 400 && face.style === 'normal')
 
-  it('is a WOFF file for every regular face', () => {
+  it('maps the same characters as the WOFF2 file the pages load, and is mostly a WOFF file', {timeout: 600_000}, () => {
     expect(faces.length).toBeGreaterThan(10)
-    for (const face of faces) expect(cmapFile(face)).toMatch(/\.woff$/)
-  })
-
-  it('maps the same characters as the WOFF2 file the pages load', {timeout: 600_000}, () => {
+    let woff = 0
     for (const face of faces) {
       const woff2 = path.join(fontPackageDir(face.package), face.file)
-      expect([face.file, characters(cmapFile(face))]).toEqual([face.file, characters(woff2)])
+      const opened = openCmap(fontkit, face)
+      expect(opened, face.file).toBeDefined()
+      if (opened!.file === woff2) continue
+      woff++
+      expect([face.file, characters(opened!.file)]).toEqual([face.file, characters(woff2)])
+      expect(opened!.has(characters(woff2)[0]!)).toBe(true)
     }
+    expect(woff).toBeGreaterThan(faces.length * 0.9)
   })
 })
