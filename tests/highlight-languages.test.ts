@@ -22,7 +22,31 @@ describe('languages known without loading the grammars', () => {
   it('answer as starry-night’s flagToScope does', async () => {
     const require = createRequire(import.meta.url)
     const night = await createStarryNight(common, {getOnigurumaUrlFs: () => pathToFileURL(require.resolve('vscode-oniguruma/release/onig.wasm'))})
-    const flags = ['js', 'JS', ' python ', 'py/', 'rb', 'file.py', 'Makefile', 'x.tact', 'tact', 'diff', 'c++', 'example', 'tree', 'foo', 'foo.bar', '', '/', ' ', 'md', 'markdown', 'sh', 'console', 'text']
+    const flags = [
+      'js',
+      'JS',
+      ' python ',
+      'py/',
+      'rb',
+      'file.py',
+      'Makefile',
+      'x.tact',
+      'tact',
+      'diff',
+      'c++',
+      'example',
+      'tree',
+      'foo',
+      'foo.bar',
+      '',
+      '/',
+      ' ',
+      'md',
+      'markdown',
+      'sh',
+      'console',
+      'text'
+    ]
     for (const flag of flags) expect([flag, hasGrammarFor(flag)]).toEqual([flag, night.flagToScope(flag) !== undefined])
     for (const name of knownLanguages.names) expect(hasGrammarFor(name)).toBe(true)
   })
