@@ -2,7 +2,8 @@
  * (a) The sample article, cold (no cached covers), PDF + EPUB, as a user runs
  * it: the compiled CLI, this tree's `bin`, `npm run build`; PDF only, EPUB
  * only, a rebuild with covers cached; the baseline; the floor and the peers.
- * Then start-up alone (`--version`), with and without npm.
+ * Also the CommonMark spec (a long document) to EPUB against pandoc. Then
+ * start-up alone (`--version`), with and without npm.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -18,9 +19,18 @@ import {present, runCase, tool, type Tool, wall} from '../support/tool.js'
 type SampleTools = Awaited<ReturnType<typeof sampleTools>>
 type StartupTools = ReturnType<typeof startupTools>
 
+/** The CommonMark spec (205 KB of Markdown) as a source inside the project: the bench's scratch folder. */
+function specSource(): string {
+  const file = path.join(scratch, 'spec', 'commonmark-spec.md')
+  fs.mkdirSync(path.dirname(file), {recursive: true})
+  fs.copyFileSync(path.join(root, 'node_modules', 'commonmark-spec', 'spec.txt'), file)
+  return file
+}
+
 async function sampleTools(bench: Bench, peers: Peers) {
   const {bin, baseline} = bench
   const sampleArg = rel(sample)
+  const spec = specSource()
   const freshLib = libIsFresh()
   const html = await floorPages({root, inputs: [sampleArg], formats: ['pdf']}, path.join(scratch, 'html', 'sample'))
   return {
@@ -41,7 +51,9 @@ async function sampleTools(bench: Bench, peers: Peers) {
     floor: floor(bench, 'floor: Chromium prints our HTML', html),
     mdToPdf: mdToPdf(bench, peers, 'md-to-pdf (PDF)', [sample]),
     vivliostyle: vivliostyle(bench, peers, 'Vivliostyle (PDF)', sample),
-    pandoc: pandocEpub(peers, 'pandoc (EPUB 3)', [sample])
+    pandoc: pandocEpub(peers, 'pandoc (EPUB 3)', [sample]),
+    specEpub: ours(bench, 'ours: CommonMark spec, EPUB only', bin, [rel(spec)], ['--format', 'epub']),
+    specPandoc: pandocEpub(peers, 'pandoc: CommonMark spec (EPUB 3)', [spec])
   }
 }
 
@@ -62,13 +74,14 @@ function sampleRatios(a: SampleTools): string[] {
   return lines([
     ratioToFloor(a.ours, a.floor, 'Ours PDF+EPUB / floor launch + print of the PDF', 1.1),
     ratioToFloor(a.pdf, a.floor, 'Ours PDF only / floor launch + print', 1.1),
-    ratio(a.ours, a.floor, 'Ours PDF+EPUB / floor process (incl. its Node + tsx start-up)'),
+    ratio(a.ours, a.floor, 'Ours PDF+EPUB / floor process (incl. its Node + tsx start-up)', 1.1),
     ratio(a.pdf, a.mdToPdf, 'Ours PDF only / md-to-pdf'),
     ratio(a.ours, a.mdToPdf, 'Ours PDF+EPUB / md-to-pdf PDF'),
     ratio(a.pdf, a.vivliostyle, 'Ours PDF only / Vivliostyle'),
     ratio(a.ours, a.vivliostyle, 'Ours PDF+EPUB / Vivliostyle PDF'),
-    ratio(a.epub, a.pandoc, 'Ours EPUB only / pandoc EPUB', 2),
-    ratio(a.rebuildEpub, a.pandoc, 'Ours EPUB only, covers cached / pandoc EPUB', 2),
+    ratio(a.epub, a.pandoc, 'Ours EPUB only / pandoc EPUB', 3),
+    ratio(a.rebuildEpub, a.pandoc, 'Ours EPUB only, covers cached / pandoc EPUB', 3),
+    ratio(a.specEpub, a.specPandoc, 'Ours CommonMark spec to EPUB / pandoc', 1.5),
     ratio(a.rebuild, a.floor, 'Ours rebuild PDF+EPUB, covers cached / floor process'),
     ratio(a.bin, a.ours, 'bin in this tree / bin with compiled lib/ (start-up cost of running through tsx)'),
     ratio(a.ours, a.baseline, 'Ours / baseline, PDF+EPUB'),

@@ -62,14 +62,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * Start Chromium before loading the pipeline (a third of a second of imports),
- * so it boots on the other core meanwhile. Only PDFs need it.
+ * Start the parse worker and Chromium before loading the pipeline (a third of
+ * a second of imports), so the worker loads the Markdown stack and Chromium
+ * boots on the other core meanwhile. Only PDFs need the browser.
  */
 async function startEarly(command: Run, signals: Signals): Promise<BrowserEnvironment> {
-  const environment: BrowserEnvironment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR}
   const options = resolveBuildOptions(command.options)
+  const {startBrowser, startParser} = await import('../pipeline/launch.js')
+  const environment: BrowserEnvironment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR, parser: startParser(options)}
   if (!options.formats.includes('pdf')) return environment
-  const {startBrowser} = await import('../pipeline/launch.js')
   const session = startBrowser(options, environment)
   session.then(
     (started) => signals.holdBrowser(started),

@@ -5,7 +5,7 @@
  * `README.md` lists).
  */
 import path from 'node:path'
-import {z} from 'zod'
+import * as z from 'zod'
 import {findProjectRoot} from './project-root.js'
 
 /** Paper sizes the print template knows. */

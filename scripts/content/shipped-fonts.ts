@@ -208,19 +208,44 @@ export type CmapLoader = (face: ShippedFace) => Promise<((codePoint: number) => 
 
 const cmaps = new Map<string, Promise<((codePoint: number) => boolean) | undefined>>()
 
+/**
+ * The files to read `face`'s cmap from, in order: the package's WOFF twin of
+ * the WOFF2 file when it ships one (same glyphs, same cmap: checked by
+ * tests/shipped-fonts.test.ts), then the WOFF2. fontkit inflates a WOFF's
+ * tables one at a time, on demand, but decompresses a whole WOFF2 (Brotli, in
+ * JavaScript) to read any table: tens of milliseconds a file against one.
+ */
+export function cmapFiles(face: ShippedFace): string[] {
+  const dir = fontPackageDir(face.package)
+  const woff = face.file.replace(/\.woff2$/, '.woff')
+  const woff2 = path.join(dir, face.file)
+  return woff !== face.file && fs.existsSync(path.join(dir, woff)) ? [path.join(dir, woff), woff2] : [woff2]
+}
+
+/**
+ * The first of `cmapFiles(face)` whose cmap fontkit reads, and its glyph test;
+ * `undefined` when none does.
+ */
+export function openCmap(fontkit: typeof import('fontkit'), face: ShippedFace): {file: string; has: (codePoint: number) => boolean} | undefined {
+  for (const file of cmapFiles(face)) {
+    try {
+      const font = fontkit.create(fs.readFileSync(file))
+      if (!('hasGlyphForCodePoint' in font)) continue
+      // A cmap fontkit cannot read fails here, not in the middle of a parse (one CJK subset's WOFF does).
+      font.hasGlyphForCodePoint(0x20)
+      return {file, has: (codePoint) => font.hasGlyphForCodePoint(codePoint)}
+    } catch {
+      // The next file.
+    }
+  }
+  return undefined
+}
+
 const loadCmap: CmapLoader = (face) => {
   const key = `${face.package}/${face.file}`
   let cmap = cmaps.get(key)
   if (!cmap) {
-    cmap = (async () => {
-      const fontkit = await import('fontkit')
-      try {
-        const font = fontkit.create(fs.readFileSync(path.join(fontPackageDir(face.package), face.file)))
-        return 'hasGlyphForCodePoint' in font ? (codePoint: number) => font.hasGlyphForCodePoint(codePoint) : undefined
-      } catch {
-        return undefined
-      }
-    })()
+    cmap = import('fontkit').then((fontkit) => openCmap(fontkit, face)?.has)
     cmaps.set(key, cmap)
   }
   return cmap

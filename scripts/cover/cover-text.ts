@@ -131,7 +131,7 @@ function place(text: string, style: TextStyle): {runs: Run[]; width: number} {
       continue
     }
     const scale = style.size / piece.font.unitsPerEm
-    const shaped = piece.font.layout(piece.text)
+    const shaped = shape(piece.font, piece.text)
     const offsets: number[] = []
     let advance = 0
     for (const position of shaped.positions) {
@@ -143,6 +143,26 @@ function place(text: string, style: TextStyle): {runs: Run[]; width: number} {
   }
   // Letter spacing follows every character but the last, as the eye measures it.
   return {runs, width: x > 0 ? x - spacing : 0}
+}
+
+/** Shaped runs by font and text: line breaking and fitting shape the same prefixes at every size, and drawing shapes the lines again. */
+const shapedRuns = new WeakMap<Font, Map<string, ReturnType<Font['layout']>>>()
+
+/** `font.layout(text)`, remembered (shaping does not depend on the size). */
+function shape(font: Font, text: string): ReturnType<Font['layout']> {
+  let runs = shapedRuns.get(font)
+  if (!runs) {
+    runs = new Map()
+    shapedRuns.set(font, runs)
+  }
+  let shaped = runs.get(text)
+  if (!shaped) {
+    // A long watch session sees many titles: keep the memory bounded.
+    if (runs.size >= 2000) runs.clear()
+    shaped = font.layout(text)
+    runs.set(text, shaped)
+  }
+  return shaped
 }
 
 function transform(text: string, style: TextStyle): string {

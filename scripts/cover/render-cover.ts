@@ -28,6 +28,21 @@ export function coverSvg(template: ejs.TemplateFunction, data: CoverData): strin
   return template({subtitle: undefined, kicker: undefined, period: undefined, publisher: undefined, authors: undefined, dateText: undefined, ...data, text})
 }
 
+const warmed = new WeakSet<ejs.TemplateFunction>()
+
+/**
+ * Fill the template once with stand-in text in every field, and throw the
+ * result away: the shipped fonts it sets are opened and their tables decoded
+ * (most of a first cover's time), so a caller can do it while it waits for
+ * something else (the parse).
+ */
+export function warmCover(template: ejs.TemplateFunction): void {
+  if (warmed.has(template)) return
+  warmed.add(template)
+  const sample = 'Cover text, warming up'
+  coverSvg(template, {lang: 'en', title: sample, subtitle: sample, kicker: sample, period: sample, publisher: sample, authors: sample, dateText: sample})
+}
+
 /** Render `svg` as PNG bytes at its own size. Throws on SVG that does not parse. */
 export async function renderCover(svg: string): Promise<Uint8Array> {
   const rendered = await renderAsync(svg, {

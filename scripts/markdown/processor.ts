@@ -6,7 +6,7 @@ import type {Root as HastRoot} from 'hast'
 import rehypeRaw from 'rehype-raw'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
-import rehypeStringify, {type Options as StringifyOptions} from 'rehype-stringify'
+import rehypeStringify from 'rehype-stringify'
 import remarkDefinitionList, {defListHastHandlers} from 'remark-definition-list'
 import remarkDirective from 'remark-directive'
 import remarkFrontmatter from 'remark-frontmatter'
@@ -44,6 +44,9 @@ import remarkSubSuper from './remark-sub-super.js'
 import remarkUnknownDirectives from './remark-unknown-directives.js'
 import remarkTitleFromHeading from './remark-title-from-heading.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
+import {stringifyOptions} from './stringify.js'
+
+export {stringify} from './stringify.js'
 
 /** Options of `createProcessor`. */
 export interface ProcessorOptions {
@@ -146,20 +149,6 @@ export function createProcessor(options: ProcessorOptions) {
       // Renderers copy and adapt the tree per output first, then call `stringify()`.
       .use(rehypeStringify, stringifyOptions)
   )
-}
-
-/**
- * How trees become text, for print and EPUB alike: every element closed and
- * numeric character references only, so the same text is valid HTML for
- * Chromium and valid XHTML for e-readers.
- */
-const stringifyOptions: StringifyOptions = {closeSelfClosing: true, characterReferences: {useNamedReferences: false}}
-
-const serializer = unified().use(rehypeStringify, stringifyOptions).freeze()
-
-/** The HTML text of a (renderer's copy of a) document tree, with the processor's own settings. */
-export function stringify(tree: HastRoot): string {
-  return serializer.stringify(tree)
 }
 
 /** The processor type. */

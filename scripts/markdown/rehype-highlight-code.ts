@@ -7,21 +7,26 @@
  */
 import {createRequire} from 'node:module'
 import {pathToFileURL} from 'node:url'
-import {common, createStarryNight} from '@wooorm/starry-night'
 import type {Element, ElementContent, Root} from 'hast'
 import {toString as textOf} from 'hast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {hasGrammarFor} from './highlight-languages.js'
 
-type StarryNight = Awaited<ReturnType<typeof createStarryNight>>
+type StarryNight = Awaited<ReturnType<typeof import('./highlighter-engine.js').createStarryNight>>
 
 const require = createRequire(import.meta.url)
 let starryNight: Promise<StarryNight> | undefined
 
-/** The highlighter, created on first use: its grammars take a while to load. */
+/**
+ * The highlighter, loaded and created on first use (a code block with a
+ * language): its grammars are most of the parser's code and take a while to load.
+ */
 function highlighter(): Promise<StarryNight> {
-  // The WebAssembly regex engine from the installed package: never the default CDN URL.
-  starryNight ??= createStarryNight(common, {getOnigurumaUrlFs: () => pathToFileURL(require.resolve('vscode-oniguruma/release/onig.wasm'))})
+  starryNight ??= import('./highlighter-engine.js').then(({common, createStarryNight}) =>
+    // The WebAssembly regex engine from the installed package: never the default CDN URL.
+    createStarryNight(common, {getOnigurumaUrlFs: () => pathToFileURL(require.resolve('vscode-oniguruma/release/onig.wasm'))})
+  )
   return starryNight
 }
 
@@ -40,7 +45,8 @@ export default function rehypeHighlightCode() {
       return 'skip'
     })
     if (blocks.length === 0) return
-    const night = blocks.some((block) => block.lang) ? await highlighter() : undefined
+    // Only a language the grammars know loads them (the CommonMark spec's hundreds of `example` blocks do not).
+    const night = blocks.some((block) => block.lang && hasGrammarFor(block.lang)) ? await highlighter() : undefined
     for (const {pre, code, lang} of blocks) {
       const text = textOf(code).replace(/\n$/, '')
       const scope = lang && night ? night.flagToScope(lang) : undefined

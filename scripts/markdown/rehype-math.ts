@@ -4,20 +4,22 @@
  * page shows, in KaTeX's fonts) beside its MathML with the TeX as annotation
  * (what the EPUB keeps). Runs after the sanitiser: the markup is ours, made
  * from the formula's text, with KaTeX's `trust` off (no links, classes, ids or
- * styles from the source) and its expansion and size limits set.
+ * styles from the source) and its expansion and size limits set. KaTeX is
+ * loaded on the first source with math: most have none.
  */
 import type {Element, ElementContent, Root} from 'hast'
 import {fromHtml} from 'hast-util-from-html'
 import {toString as textOf} from 'hast-util-to-string'
-import katex from 'katex'
-import {visit} from 'unist-util-visit'
+import {EXIT, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 
 const origin = 'handout:math'
 
 /** Replace math code by typeset math; invalid TeX is a warning and stays as code. */
 export default function rehypeMath() {
-  return (tree: Root, file: VFile) => {
+  return async (tree: Root, file: VFile) => {
+    if (!hasMath(tree)) return
+    const {default: katex} = await import('katex')
     visit(tree, 'element', (node, index, parent) => {
       if (!parent || index === undefined) return
       // Display math is `<pre><code class="language-math">`; inline math is a bare `<code>`.
@@ -42,6 +44,15 @@ export default function rehypeMath() {
       return 'skip'
     })
   }
+}
+
+function hasMath(tree: Root): boolean {
+  let found = false
+  visit(tree, 'element', (node) => {
+    found = isMath(node)
+    return found ? EXIT : undefined
+  })
+  return found
 }
 
 function isMath(node: Element): boolean {

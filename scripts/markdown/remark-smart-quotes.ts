@@ -1,12 +1,13 @@
 /**
  * Typographic quotes, dashes and ellipses in the article's language, in the
  * body and in the front matter's title, subtitle, kicker and running head:
- * SmartyPants (remark-smartypants) with each language's quotation marks, then
+ * SmartyPants (retext-smartypants) with each language's quotation marks, then
  * French spacing (narrow no-break spaces inside « » and before ; : ! ?).
  * Runs after the front matter is validated: it reads `lang` from it.
  */
-import type {Root} from 'mdast'
-import remarkSmartypants from 'remark-smartypants'
+import type {Nodes, Root} from 'mdast'
+import {retext} from 'retext'
+import retextSmartypants, {type Options as SmartypantsOptions} from 'retext-smartypants'
 import type {VFile} from 'vfile'
 import {visit} from 'unist-util-visit'
 
@@ -46,7 +47,7 @@ function transformFor(lang: string): {transform: Transform; quotes: Quotes; fren
   const quotes = quotesByLanguage[primary] ?? quotesByLanguage.en!
   let transform = transforms.get(primary)
   if (!transform) {
-    transform = (remarkSmartypants as unknown as (options: object) => Transform)({
+    transform = smartypants({
       dashes: 'oldschool',
       openingQuotes: {double: quotes[0], single: quotes[2]},
       closingQuotes: {double: quotes[1], single: quotes[3]}
@@ -54,6 +55,50 @@ function transformFor(lang: string): {transform: Transform; quotes: Quotes; fren
     transforms.set(primary, transform)
   }
   return {transform, quotes, french: primary === 'fr', alternate: alternating.has(primary)}
+}
+
+// Literals SmartyPants reads, and the blocks that start its text afresh (a quote at their start opens).
+const literals = new Set(['text', 'inlineCode'])
+const blocks = new Set(['paragraph', 'heading', 'tableCell'])
+
+/**
+ * SmartyPants over a Markdown tree, as remark-smartypants 3 does it: quotes
+ * on the text of the whole document at once (so a quote pairs across
+ * emphasis and links; code counts as letters and is left alone), then
+ * dashes, ellipses and backticks per text node. Faster on long documents: a
+ * text node with none of `-`, `.`, `` ` `` or `'` (nothing for the second
+ * pass to change) is not parsed again.
+ */
+function smartypants(options: SmartypantsOptions): Transform {
+  // The first pass must not change lengths: the text is cut back into its nodes by offset.
+  const quotesPass = retext().use(retextSmartypants, {...options, ellipses: false, dashes: false, backticks: false})
+  const restPass = retext().use(retextSmartypants, {...options, quotes: false})
+  return (tree) => {
+    let all = ''
+    const nodes: Nodes[] = []
+    visit(tree, (node, _, parent) => {
+      if (!parent) return
+      if (literals.has(node.type) && 'value' in node) all += node.type === 'text' ? node.value : 'A'.repeat(node.value.length)
+      else if (blocks.has(node.type)) all += ' '
+      else return
+      nodes.push(node)
+    })
+    all = quotesPass.processSync(all).toString()
+    let start = 0
+    for (const node of nodes) {
+      if (!('value' in node)) {
+        // The space that stood for the block's start.
+        start += 1
+        continue
+      }
+      const end = start + node.value.length
+      if (node.type === 'text') {
+        const text = all.slice(start, end)
+        node.value = /[-.`']/.test(text) ? restPass.processSync(text).toString() : text
+      }
+      start = end
+    }
+  }
 }
 
 /** Set quotes and dashes in the body and in the front matter's display fields, for the file's `lang`. */

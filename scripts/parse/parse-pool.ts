@@ -29,6 +29,11 @@ export interface ParsePoolOptions {
   heapMb?: number
   /** Stack of one worker, in MiB (default: `4`). */
   stackMb?: number
+  /**
+   * Start one worker now rather than on the first parse, so that it loads its
+   * code while the caller does other start-up work (default: `false`).
+   */
+  warm?: boolean
 }
 
 /** Warm parse workers. */
@@ -44,7 +49,7 @@ interface Slot {
   busy: boolean
 }
 
-/** Start a pool; workers are made on first use. */
+/** Start a pool; workers are made on first use (one at once with `warm`). */
 export function createParsePool(options: ParsePoolOptions): ParsePool {
   const size = options.size ?? 2
   const timeout = options.timeout ?? 60_000
@@ -92,6 +97,8 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     }
     waiting.shift()?.()
   }
+
+  if (options.warm) slots.push(spawn())
 
   return {
     async parse(source, parseOptions) {

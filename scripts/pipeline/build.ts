@@ -17,16 +17,16 @@ import {digest} from '../content/file-reads.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import {createCoverCache} from '../cover/cover-cache.js'
 import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
-import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
+import type {ParsePool} from '../parse/parse-pool.js'
 import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {type BuildCache, codeFingerprint, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
-import {type BrowserEnvironment, startBrowser} from './launch.js'
+import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme, type ThemeFiles} from './theme.js'
-import {type OutputReport, type ProduceContext, produce, type Product} from './produce.js'
+import {type OutputReport, type ProduceContext, produce, type Product, warmCovers} from './produce.js'
 
 /** What happened to one source. */
 export interface SourceReport {
@@ -115,7 +115,8 @@ export interface Builder {
 /**
  * Set up a builder, which owns the browser from here on (the given session, or
  * one it launches now, in parallel with loading templates and parsing: only
- * PDFs need it). On failure the browser is closed before the error is thrown.
+ * PDFs need it) and the parse workers (the given pool, or one it starts now).
+ * On failure both are closed before the error is thrown.
  */
 export async function createBuilder(input: BuildOptionsInput = {}, environment: BrowserEnvironment = {}): Promise<Builder> {
   const options = resolveBuildOptions(input)
@@ -131,11 +132,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     )
   }
   // Parsing runs in worker threads, bounded in memory and time (see parse-pool.ts).
-  const parser = createParsePool({
-    size: options.concurrency,
-    timeout: options.timeout,
-    processor: {root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels}
-  })
+  const parser = environment.parser ?? startParser(options)
   const close = async () => {
     await parser.close()
     const closing = session
@@ -278,7 +275,11 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
       hooks.onEvent?.({type: 'source', report, done: ++done, total: plan.sources.length})
     }
   }
-  await Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
+  const parsing = Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
+  // While the first sources parse (in workers), this thread is free: the fonts of the
+  // generated cover (EPUBs, a book's PDF) load now rather than after the parse.
+  if (plan.sources.length > 0 && (context.options.formats.includes('epub') || plan.books.length > 0)) warmCovers(context)
+  await parsing
   const sources = reports.filter(Boolean)
   const publications: PublicationReport[] = []
   for (const book of plan.books) {

@@ -1,9 +1,12 @@
 /**
- * Start the browser a build's options ask for. Small on purpose: the CLI
- * imports it before the Markdown stack, so Chromium boots on the other core
- * while the rest loads. The builder that receives the session owns it.
+ * Start the browser and the parse worker a build's options ask for. Small on
+ * purpose: the CLI imports it before the rest of the pipeline, so Chromium
+ * boots and the worker loads the Markdown stack on the other core while the
+ * rest loads. The builder that receives them owns them.
  */
+import path from 'node:path'
 import type {BuildOptions} from '../config/schema.js'
+import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
 import {type BrowserSession, launchBrowser} from '../pdf/browser.js'
 
 /** What the environment says about the browser (the CLI reads it from `process`). */
@@ -17,6 +20,11 @@ export interface BrowserEnvironment {
    * one. The builder it is given to owns it and closes it.
    */
   session?: Promise<BrowserSession> | undefined
+  /**
+   * A parse pool already warming (`startParser`), to use instead of starting
+   * one. The builder it is given to owns it and closes it.
+   */
+  parser?: ParsePool | undefined
 }
 
 /** Launch (or connect to) the browser of a build with these options. */
@@ -32,4 +40,17 @@ export function startBrowser(options: BuildOptions, environment: BrowserEnvironm
   // Awaited, with its error reported, at first use.
   session.catch(() => {})
   return session
+}
+
+/**
+ * The parse workers of a build with these options (see `parse-pool.ts`), one
+ * started at once: its code loads while the caller goes on.
+ */
+export function startParser(options: BuildOptions): ParsePool {
+  return createParsePool({
+    size: options.concurrency,
+    timeout: options.timeout,
+    processor: {root: path.resolve(options.root), maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels},
+    warm: true
+  })
 }

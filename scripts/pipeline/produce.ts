@@ -203,6 +203,18 @@ async function coverOf(context: ProduceContext, product: Product): Promise<Image
   return {data: await generatedCover(context.templates.cover, product.cover, context.covers, context.timings), mediaType: 'image/png'}
 }
 
+/**
+ * Load what a generated cover needs (fontkit, the shipped fonts' tables) on a
+ * turn of its own, for a caller that is about to wait (for the parse
+ * workers). Only an output made after it benefits: nothing depends on it, and
+ * a failure here is reported by the real cover.
+ */
+export function warmCovers(context: ProduceContext): void {
+  setImmediate(() => {
+    import('../cover/render-cover.js').then(({warmCover}) => warmCover(context.templates.cover)).catch(() => {})
+  })
+}
+
 /** PDF info of an article or a book: Author is the authors, else the publisher. */
 export function pdfInfo(input: {
   title: string

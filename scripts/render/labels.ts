@@ -5,7 +5,7 @@
  * loader reads it (`parseLabelTable`) and makes it the table in use.
  */
 import {parse} from 'yaml'
-import {z} from 'zod'
+import * as z from 'zod'
 import {rightToLeftLanguages} from '../markdown/rehype-direction.js'
 
 /** Fixed words and typography of the templates, for one language. */

@@ -6,7 +6,7 @@
  * the PDF's bookmarks nest book → article → question.
  */
 import type {Element, Root} from 'hast'
-import {stringify} from '../markdown/processor.js'
+import {stringify} from '../markdown/stringify.js'
 import {visit} from 'unist-util-visit'
 import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference, Document, OutlineEntry} from '../core/types.js'

@@ -4,7 +4,7 @@
  * pop-ups), note references `epub:type="noteref"`, each with its ARIA role.
  */
 import type {Element, ElementContent, Root} from 'hast'
-import {stringify} from '../markdown/processor.js'
+import {stringify} from '../markdown/stringify.js'
 import {visit} from 'unist-util-visit'
 import type {Document} from '../core/types.js'
 import {contentsList} from './contents-list.js'

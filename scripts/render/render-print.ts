@@ -2,7 +2,7 @@
  * Document model → the print page's HTML (what Chromium prints to PDF).
  */
 import type {Element, Root} from 'hast'
-import {stringify} from '../markdown/processor.js'
+import {stringify} from '../markdown/stringify.js'
 import {SKIP, visit} from 'unist-util-visit'
 import type {PageSize} from '../config/schema.js'
 import {scriptFontsCss} from '../content/shipped-fonts.js'

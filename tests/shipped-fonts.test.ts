@@ -1,0 +1,37 @@
+/**
+ * Glyph coverage is read from the WOFF twin of each regular shipped face
+ * (`openCmap`), which fontkit opens far faster than the WOFF2 the pages load:
+ * the two must map exactly the same characters, and a twin fontkit cannot
+ * read must fall back to the WOFF2.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import * as fontkit from 'fontkit'
+import {describe, expect, it} from 'vitest'
+import {fontPackageDir, openCmap, shippedFaces} from '../scripts/content/shipped-fonts.js'
+
+const characters = (file: string) => {
+  const font = fontkit.create(fs.readFileSync(file))
+  if (!('characterSet' in font)) throw new Error(`${file} is a font collection`)
+  return [...font.characterSet].sort((a, b) => a - b)
+}
+
+describe('the cmap read for glyph coverage', () => {
+  // The faces `hasShippedGlyph` reads: regular weight, upright.
+  const faces = shippedFaces().filter((face) => face.weight === 400 && face.style === 'normal')
+
+  it('maps the same characters as the WOFF2 file the pages load, and is mostly a WOFF file', {timeout: 600_000}, () => {
+    expect(faces.length).toBeGreaterThan(10)
+    let woff = 0
+    for (const face of faces) {
+      const woff2 = path.join(fontPackageDir(face.package), face.file)
+      const opened = openCmap(fontkit, face)
+      expect(opened, face.file).toBeDefined()
+      if (opened!.file === woff2) continue
+      woff++
+      expect([face.file, characters(opened!.file)]).toEqual([face.file, characters(woff2)])
+      expect(opened!.has(characters(woff2)[0]!)).toBe(true)
+    }
+    expect(woff).toBeGreaterThan(faces.length * 0.9)
+  })
+})
