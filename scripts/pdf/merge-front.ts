@@ -88,6 +88,7 @@ export function prependFrontMatter(body: PDFDocument, front: PDFDocument, option
     }
     body.insertPage(index, PDFPage.of(leaf, pageRefs[index]!, body))
   })
+  retagFontSubsets(body, pageRefs)
   let frontPageCount = frontPages.length
   if (options.evenPages && frontPageCount % 2 === 1) {
     const {width, height} = frontPages.at(-1)!.getSize()
@@ -104,6 +105,36 @@ export function prependFrontMatter(body: PDFDocument, front: PDFDocument, option
 }
 
 type Copy = (object: PDFObject) => PDFObject
+
+/**
+ * Chromium tags each document's font subsets from the same counter (`AAAAAA+`,
+ * `BAAAAA+`, …): the front's could bear the same name as a different subset of
+ * the body's. The front's become `AFRONT+`, `BFRONT+`, … (copies of the front's own objects).
+ */
+function retagFontSubsets(body: PDFDocument, pageRefs: readonly PDFRef[]): void {
+  const retag = (dict: PDFDict | undefined, key: string) => {
+    const name = dict?.get(PDFName.of(key))
+    const match = name instanceof PDFName ? /^([A-Z])[A-Z]{5}\+(.*)$/.exec(name.decodeText()) : null
+    if (dict && match) dict.set(PDFName.of(key), PDFName.of(`${match[1]}FRONT+${match[2]}`))
+  }
+  const done = new Set<PDFDict>()
+  for (const ref of pageRefs) {
+    const fonts = body.context.lookup(ref, PDFDict).lookupMaybe(PDFName.of('Resources'), PDFDict)?.lookupMaybe(PDFName.of('Font'), PDFDict)
+    for (const [, value] of fonts?.entries() ?? []) {
+      const font = value instanceof PDFRef ? body.context.lookupMaybe(value, PDFDict) : undefined
+      if (!font || done.has(font)) continue
+      done.add(font)
+      retag(font, 'BaseFont')
+      retag(font.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict), 'FontName')
+      const descendants = font.lookupMaybe(PDFName.of('DescendantFonts'), PDFArray)
+      for (let index = 0; descendants && index < descendants.size(); index++) {
+        const descendant = descendants.lookupMaybe(index, PDFDict)
+        retag(descendant, 'BaseFont')
+        retag(descendant?.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict), 'FontName')
+      }
+    }
+  }
+}
 
 function parentTreeNextKey(root: PDFDict): number {
   const next = root.get(PDFName.of('ParentTreeNextKey'))
