@@ -30,7 +30,8 @@ const bookConfig = (size: number) => [
  */
 function bookTool(bench: Bench, size: number, project: string, baseline?: string): Tool {
   writeProject(project, bench.corpus.files.slice(0, size), bookConfig(size))
-  const templates = baseline && fs.existsSync(path.join(path.dirname(path.dirname(baseline)), 'templates')) ? path.join(path.dirname(path.dirname(baseline)), 'templates') : path.join(root, 'templates')
+  const templates =
+    baseline && fs.existsSync(path.join(path.dirname(path.dirname(baseline)), 'templates')) ? path.join(path.dirname(path.dirname(baseline)), 'templates') : path.join(root, 'templates')
   return tool(`${baseline ? 'baseline' : 'ours'}: book of ${size} articles (PDF+EPUB)`, (n) => {
     const dir = outDir(`${baseline ? 'baseline-' : ''}book-${size}`, n)
     const timings = path.join(dir, 'timings.json')

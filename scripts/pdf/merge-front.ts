@@ -98,10 +98,7 @@ export function prependFrontMatter(body: PDFDocument, front: PDFDocument, option
   if (tagged) mergeStructure(body, bodyRoot, frontRoot, copy, keyOffset)
   mergeOutline(body, front, copy)
   mergeDests(body, front, copy)
-  body.catalog.set(
-    PDFName.of('PageLabels'),
-    to.obj({Nums: [0, to.obj({S: PDFName.of('r')}), frontPageCount, to.obj({S: PDFName.of('D')})]})
-  )
+  body.catalog.set(PDFName.of('PageLabels'), to.obj({Nums: [0, to.obj({S: PDFName.of('r')}), frontPageCount, to.obj({S: PDFName.of('D')})]}))
 }
 
 type Copy = (object: PDFObject) => PDFObject
@@ -205,7 +202,7 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   const ids = [...nameTreeEntries(bodyIdTree), ...frontIds.map(([key, value]): [PDFString, PDFObject] => [PDFString.of(`front-${key.decodeText()}`), copy(value)])]
   if (ids.length > 0) {
     ids.sort((a, b) => (a[0].decodeText() < b[0].decodeText() ? -1 : a[0].decodeText() > b[0].decodeText() ? 1 : 0))
-    const idTree = to.obj({Names: ids.flatMap(([key, value]) => [key, value])})
+    const idTree = to.obj({Names: ids.flat()})
     const idTreeRef = bodyRoot.get(PDFName.of('IDTree'))
     if (idTreeRef instanceof PDFRef) to.assign(idTreeRef, idTree)
     else bodyRoot.set(PDFName.of('IDTree'), to.register(idTree))
@@ -229,7 +226,7 @@ function renameIds(value: PDFObject, context: PDFContext, ids: ReadonlySet<strin
   const object = value instanceof PDFRef ? context.lookup(value) : value
   if (!object || seen.has(object)) return
   seen.add(object)
-  const renamed = (value: PDFObject) => (value instanceof PDFString || value instanceof PDFHexString) && ids.has(value.decodeText()) ? PDFString.of(`front-${value.decodeText()}`) : undefined
+  const renamed = (value: PDFObject) => ((value instanceof PDFString || value instanceof PDFHexString) && ids.has(value.decodeText()) ? PDFString.of(`front-${value.decodeText()}`) : undefined)
   if (object instanceof PDFDict) {
     for (const [key, value] of object.entries()) {
       const to = renamed(value)
