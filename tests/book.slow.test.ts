@@ -3,16 +3,21 @@
  * and a compiled book, checked by reading the outputs: the contents' page
  * numbers against the pages where pdftotext finds each title, the bookmark
  * tree, running heads, cross-references, the EPUB's chapters and epubcheck.
+ * The book's front matter (cover, title page, contents: pages i–iii) is
+ * printed apart and put before the body, whose folios count from 1.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import JSZip from 'jszip'
 import {PDFArray, PDFDict, PDFDocument, PDFName} from 'pdf-lib'
+import {getDocument} from 'pdfjs-dist/legacy/build/pdf.mjs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
 import {ace} from './support/ace.js'
 import {browser, environment, epubcheck, pdfInfo, pdfText, repo, run, tempDir} from './support/tools.js'
 
+/** Pages before the body: cover, title page, contents. */
+const front = 3
 const titles = ['Resurgence of Islamic State-Khorasan (IS-K)', 'El Niño and the Indian Monsoon', 'Why Critical Minerals Matter']
 let project: string
 let report: BuildReport
@@ -29,6 +34,38 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(project, {recursive: true, force: true}))
 
+/**
+ * The contents page's links, read by pdf.js (another reader than the build's
+ * pdf-lib): the number each entry prints, the page its link lands on
+ * (1-based), that page's label, and that page's text.
+ */
+async function contentsLinks(file: string): Promise<Array<{printed: string; page: number; label: string; text: string}>> {
+  const document = await getDocument({data: new Uint8Array(fs.readFileSync(file)), verbosity: 0}).promise
+  try {
+    const labels = (await document.getPageLabels()) ?? []
+    const textOf = async (page: number) => ((await (await document.getPage(page)).getTextContent()).items as Array<{str?: string}>).map((item) => item.str ?? '').join(' ')
+    for (let number = 1; number <= document.numPages; number++) {
+      const page = await document.getPage(number)
+      const links = (await page.getAnnotations()).filter((annotation: {subtype: string; dest?: unknown}) => annotation.subtype === 'Link' && annotation.dest)
+      if (!/Contents/.test(await textOf(number)) || links.length === 0) continue
+      const text = (await page.getTextContent()).items as Array<{str: string; transform: number[]}>
+      return Promise.all(
+        links.map(async (link: {dest: string | unknown[]; rect: number[]}) => {
+          const dest = typeof link.dest === 'string' ? await document.getDestination(link.dest) : link.dest
+          const target = (await document.getPageIndex(dest![0] as {num: number; gen: number})) + 1
+          // The entry's number: the last text item on the link's line.
+          const [, bottom, , top] = link.rect
+          const onLine = text.filter((item) => item.str.trim() !== '' && item.transform[5]! >= bottom! - 1 && item.transform[5]! <= top! + 1)
+          return {printed: onLine.at(-1)!.str.trim(), page: target, label: labels[target - 1] ?? String(target), text: (await textOf(target)).replace(/\s+/g, ' ')}
+        })
+      )
+    }
+    return []
+  } finally {
+    await document.destroy()
+  }
+}
+
 describe('publication build', () => {
   it('builds every handout and the book, with no warnings on the sample', () => {
     const messages = [...report.sources, ...report.publications].flatMap((item) => item.file.messages.map(String))
@@ -41,10 +78,11 @@ describe('publication build', () => {
 })
 
 describe('book PDF', () => {
-  it('lists the articles in date order with the pages where pdftotext finds them', () => {
+  it('lists the articles in date order with the folios of the pages where pdftotext finds them', () => {
     const pages = pdfText(pdf).split('\f')
     const contents = pages.findIndex((page) => /^\s*Contents\s*$/m.test(page))
-    expect(contents).toBe(2)
+    expect(contents).toBe(front - 1)
+    const bodyPages = Number(pdfInfo(pdf).Pages) - front
     const entries = titles.map((title) => {
       const match = new RegExp(`${title.replace(/[()]/g, '\\$&')}\\s+(\\d+)\\s*$`, 'm').exec(pages[contents]!)
       expect(match, title).not.toBeNull()
@@ -52,13 +90,13 @@ describe('book PDF', () => {
     })
     expect(entries).toEqual([...entries].sort((a, b) => a - b))
     titles.forEach((title, index) => {
-      const page = pages[entries[index]! - 1]!.replace(/\s+/g, ' ')
+      const page = pages[front + entries[index]! - 1]!.replace(/\s+/g, ' ')
       expect(page, `page ${entries[index]} starts ${title}`).toContain(title)
-      expect(page).toContain(`Page ${entries[index]} of ${pdfInfo(pdf).Pages}`)
+      expect(page).toContain(`Page ${entries[index]} of ${bodyPages}`)
       // No article starts earlier than the contents say.
       expect(
         pages
-          .slice(0, entries[index]! - 1)
+          .slice(0, front + entries[index]! - 1)
           .join(' ')
           .replace(/\s+/g, ' ')
       ).not.toMatch(new RegExp(`EXPLAINER ${title.slice(0, 12).replace(/[()]/g, '\\$&')}`))
@@ -73,8 +111,8 @@ describe('book PDF', () => {
     expect(pages[1]).toContain('April 2024')
     expect(pages[1]).not.toMatch(/Page \d+ of/)
     const start = report.publications[0]!.articlePages!
-    expect(pages[start[1]! + 0]).toContain('SRIRAM’s · El Niño and the Monsoon')
-    expect(pages[start[2]! - 1]).toContain('SRIRAM’s · Critical Minerals')
+    expect(pages[front + start[1]!]).toContain('SRIRAM’s · El Niño and the Monsoon')
+    expect(pages[front + start[2]! - 1]).toContain('SRIRAM’s · Critical Minerals')
   })
 
   it('nests bookmarks book → article → question', () => {
@@ -103,12 +141,25 @@ describe('book PDF', () => {
         const target = dests.lookup(dest, PDFArray)
         return [{name: dest.decodeText(), page: pageOf.get(target.get(0).toString())}]
       })
-    const start = report.publications[0]!.articlePages!
-    expect(linkTargets(3).map((link) => link.page)).toEqual(start)
+    const start = report.publications[0]!.articlePages!.map((folio) => front + folio)
+    expect(linkTargets(front).map((link) => link.page)).toEqual(start)
     // El Niño links to a question of the IS-K article, on one of that article's pages.
     const crossReference = [start[1]!, start[1]! + 1].flatMap(linkTargets).find((link) => link.name === 'a1-how-has-is-k-continued-to-operate-despite-heavy-losses')
     expect(crossReference?.page).toBeGreaterThanOrEqual(start[0]!)
     expect(crossReference?.page).toBeLessThan(start[1]!)
+  })
+
+  it('links every contents entry to the page where its article starts, the page labelled with the number printed', async () => {
+    const links = await contentsLinks(pdf)
+    expect(links.map((link) => link.page)).toEqual(report.publications[0]!.articlePages!.map((folio) => front + folio))
+    for (const [index, link] of links.entries()) {
+      expect(link.text, `page ${link.page}`).toContain(`EXPLAINER ${titles[index]}`)
+      expect(link.label).toBe(link.printed)
+    }
+    // The front matter is numbered in roman numerals, the body from 1.
+    const document = await getDocument({data: new Uint8Array(fs.readFileSync(pdf)), verbosity: 0}).promise
+    expect((await document.getPageLabels())?.slice(0, front + 2)).toEqual(['i', 'ii', 'iii', '1', '2'])
+    await document.destroy()
   })
 
   it('carries the publication metadata and embeds every font', () => {
@@ -132,10 +183,25 @@ describe('book PDF with rectoStart', () => {
       book.articlePages!.every((page) => page % 2 === 1),
       String(book.articlePages)
     ).toBe(true)
-    const pages = pdfText(path.join(project, 'recto', 'explainers-2024-04.pdf')).split('\f')
-    const blanks = pages.slice(3, -1).filter((page) => page.trim() === '')
+    const file = path.join(project, 'recto', 'explainers-2024-04.pdf')
+    const pages = pdfText(file).split('\f')
+    // The front matter takes an even number of pages (a blank one after the contents), so
+    // that the body's page 1 is a right-hand page.
+    expect(pages[front]!.trim()).toBe('')
+    const blanks = pages.slice(front + 1, -1).filter((page) => page.trim() === '')
     expect(blanks.length).toBeGreaterThan(0)
-    for (const [index, title] of titles.entries()) expect(pages[book.articlePages![index]! - 1]!.replace(/\s+/g, ' ')).toContain(title)
+    for (const [index, title] of titles.entries()) expect(pages[front + 1 + book.articlePages![index]! - 1]!.replace(/\s+/g, ' ')).toContain(title)
+    const links = await contentsLinks(file)
+    expect(links.map((link) => link.page)).toEqual(book.articlePages!.map((folio) => front + 1 + folio))
+  })
+})
+
+describe('book PDF built again', () => {
+  it('is byte-identical, front matter and all', async () => {
+    // After the rectoStart test: the config builds the book only.
+    const again = await build({root: project, browser, outDir: 'recto-again', formats: ['pdf']}, {}, environment)
+    expect(again.ok).toBe(true)
+    expect(fs.readFileSync(path.join(project, 'recto-again', 'explainers-2024-04.pdf')).equals(fs.readFileSync(path.join(project, 'recto', 'explainers-2024-04.pdf')))).toBe(true)
   })
 })
 

@@ -4,6 +4,7 @@
  * show how the cost grows; beside the floor printing the full book's HTML
  * (the pipeline's final pass) once, with its stylesheet and cover.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import {type Bench, log, node, outDir, root, scratch, writeProject} from '../support/bench.js'
 import type {BenchCase} from '../support/case.js'
@@ -23,32 +24,38 @@ const bookConfig = (size: number) => [
   '    outputs: [book]'
 ]
 
-/** The book of the first `size` articles: a project of its own; templates are the repository's. */
-function bookTool(bench: Bench, size: number, project: string): Tool {
+/**
+ * The book of the first `size` articles: a project of its own; templates are the repository's
+ * (a `--baseline` copy's own when it has them).
+ */
+function bookTool(bench: Bench, size: number, project: string, baseline?: string): Tool {
   writeProject(project, bench.corpus.files.slice(0, size), bookConfig(size))
-  return tool(`ours: book of ${size} articles (PDF+EPUB)`, (n) => {
-    const dir = outDir(`book-${size}`, n)
+  const templates =
+    baseline && fs.existsSync(path.join(path.dirname(path.dirname(baseline)), 'templates')) ? path.join(path.dirname(path.dirname(baseline)), 'templates') : path.join(root, 'templates')
+  return tool(`${baseline ? 'baseline' : 'ours'}: book of ${size} articles (PDF+EPUB)`, (n) => {
+    const dir = outDir(`${baseline ? 'baseline-' : ''}book-${size}`, n)
     const timings = path.join(dir, 'timings.json')
-    const args = [bench.bin, 'build', '--publication', 'bench-book', '--templates', path.join(root, 'templates'), '--out', dir, '--timings', timings]
+    const args = [baseline ?? bench.bin, 'build', '--publication', 'bench-book', '--templates', templates, '--out', dir, '--timings', timings]
     return {command: node, args, cwd: project, timings}
   })
 }
 
-function report(bench: Bench, sizes: number[], books: Tool[], bookFloor: Tool | undefined): string[] {
+function report(bench: Bench, sizes: number[], books: Tool[], bookFloor: Tool | undefined, baseline: Tool | undefined): string[] {
   const {articles} = bench
   const full = books[books.length - 1]
   const peak = full && full.measures.length > 0 ? Math.max(...full.measures.map((m) => m.treeKb)) : undefined
   return [
     '## (c) The compiled book',
     '',
-    ...(books.length > 0 ? [header, ...[...books, ...(bookFloor ? [bookFloor] : [])].map((entry) => row(entry, full)), ''] : []),
+    ...(books.length > 0 ? [header, ...[...books, ...(baseline ? [baseline] : []), ...(bookFloor ? [bookFloor] : [])].map((entry) => row(entry, full)), ''] : []),
     ...(books.length > 1 && books.every((entry) => entry.measures.length > 0)
       ? [`- Time per article: ${books.map((entry, i) => `${sizes[i]} → ${Math.round(wall(entry) / sizes[i]!)} ms`).join(', ')} (flat means linear growth).`]
       : []),
     ...(bookFloor && full ? lines([ratioToFloor(full, bookFloor, `Ours ${articles}-article book, PDF+EPUB / floor printing its HTML once (print only)`, 1.2, true)]) : []),
+    ...(bookFloor && baseline ? lines([ratioToFloor(baseline, bookFloor, `Baseline ${articles}-article book, PDF+EPUB / the same floor (print only)`, 1.2, true)]) : []),
     ...(peak !== undefined ? [`- Peak memory of the ${articles}-article book, highest of its runs: ${mib(peak)} (target < 1.5 GB = 1431 MiB: ${peak * 1024 < 1.5e9 ? 'met' : 'not met'})`] : []),
     '',
-    `One process per book (\`build --publication\`), ${sizes.join(' / ')} articles: parse is summed over the articles (two at a time); print is the book's passes (a draft to find where articles land, then the final one: two at least); package is reading page numbers back, PDF metadata, the cover and the EPUB. The floor prints the book's HTML once, with the final pass's options, in a browser already started.`,
+    `One process per book (\`build --publication\`), ${sizes.join(' / ')} articles: parse is summed over the articles (two at a time); print is the body printed once (twice with \`rectoStart\`) and the front matter (cover, title, contents with the body's page numbers) printed apart; package is reading page numbers back, putting the front matter before the body, PDF metadata, the cover and the EPUB. The floor prints the whole book's HTML (front matter and body) once as one document, with the final pass's options, in a browser already started.`,
     ''
   ]
 }
@@ -66,7 +73,9 @@ export const caseC: BenchCase = {
     // The floor: Chromium printing the full book's HTML once, in a warm browser.
     const html = await floorPages({root: path.join(scratch, `book-${articles}`), publication: 'bench-book', formats: ['pdf']}, path.join(scratch, 'html', `book-${articles}`))
     const bookFloor = floor(bench, `floor: the ${articles}-article book printed once in a warm browser`, html)
-    await runCase('(c)', [...books, bookFloor], bench.batchRuns)
-    return {lines: report(bench, sizes, books, bookFloor), failures: books.filter((entry) => entry.failed)}
+    // `--baseline`: its book of the full count, in the same interleaved runs.
+    const baseline = bench.baseline ? bookTool(bench, articles, path.join(scratch, `baseline-book-${articles}`), bench.baseline) : undefined
+    await runCase('(c)', [...books, ...(baseline ? [baseline] : []), bookFloor], bench.batchRuns)
+    return {lines: report(bench, sizes, books, bookFloor, baseline), failures: books.filter((entry) => entry.failed)}
   }
 }

@@ -6,6 +6,7 @@
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFString} from 'pdf-lib'
 import type {OutlineEntry} from '../core/types.js'
 import {canonicalStructure} from './canonical-structure.js'
+import {prependFrontMatter} from './merge-front.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 import type {PageBox} from './page-box.js'
 
@@ -31,18 +32,32 @@ export interface PdfMetadata {
   pageBox?: PageBox | undefined
 }
 
+/** A book's front matter, printed as a document of its own, to go before the body. */
+export interface FrontMatter {
+  pdf: Uint8Array
+  /** Pad it to an even number of pages (a blank page), so that the body starts on a right-hand page. */
+  evenPages?: boolean
+}
+
 /** A finished PDF and its page count. */
 export interface FinishedPdf {
   pdf: Uint8Array
   pages: number
 }
 
-/** Rewrite the metadata of `input`; keeps tags, links and bookmarks. */
-export async function finishPdf(input: Uint8Array, metadata: PdfMetadata): Promise<FinishedPdf> {
+/**
+ * Rewrite the metadata of `input`; keeps tags, links and bookmarks. With
+ * `front`, its pages (and their tags, links, bookmarks) go first.
+ */
+export async function finishPdf(input: Uint8Array, metadata: PdfMetadata, front?: FrontMatter): Promise<FinishedPdf> {
   // `updateMetadata: false`: pdf-lib would otherwise stamp its own producer and "now".
   // `parseSpeed`/`objectsPerTick` Infinity: no yielding to the event loop every 100 objects
   // (a 600-page book: parse 0.94 → 0.42 s, save 0.68 → 0.42 s).
   const document = await PDFDocument.load(input, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  if (front) {
+    const frontDocument = await PDFDocument.load(front.pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+    prependFrontMatter(document, frontDocument, {evenPages: front.evenPages === true})
+  }
   document.setTitle(metadata.title, {showInWindowTitleBar: true})
   if (metadata.author) document.setAuthor(metadata.author)
   if (metadata.subject) document.setSubject(metadata.subject)

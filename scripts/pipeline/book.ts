@@ -1,7 +1,8 @@
 /**
  * A book: the publication of many articles. Its articles are ordered and
- * their links to each other checked; its PDF is printed in passes (the
- * contents need page numbers); its EPUB has a chapter per article.
+ * their links to each other checked; its PDF is printed as a body and a front
+ * matter (the contents need the body's page numbers) put together; its EPUB
+ * has a chapter per article.
  */
 import path from 'node:path'
 import {visit} from 'unist-util-visit'
@@ -114,32 +115,36 @@ async function printBookPdf(
   documents: Document[],
   book: {date: Date; publisher: string | undefined; cover: () => Promise<Image>}
 ): Promise<Printed> {
-  const [{printBook}, {renderBook}] = await Promise.all([import('../pdf/print-book.js'), import('../render/render-book.js')])
+  const [{printBook}, {bookRenderer}] = await Promise.all([import('../pdf/print-book.js'), import('../render/render-book.js')])
   const image = await book.cover()
   const assets = assetsOf(documents)
   const coverHref = image.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
   assets.set(coverHref, {href: coverHref, mediaType: image.mediaType, data: image.data, source: 'cover'})
   for (const [href, asset] of context.theme.assets) assets.set(href, asset)
   const pageSize = publication.pageSize ?? context.theme.pageSize ?? context.options.pageSize
+  const render = bookRenderer(context.templates, {
+    publication,
+    documents,
+    date: book.date,
+    publisher: book.publisher,
+    pageSize,
+    cover: {href: coverHref, alt: `Cover: ${publication.title}`}
+  })
   const session = await context.browser()
   const printed = await printBook(session, {
     timings: context.timings,
-    render: (pages, blankBefore) =>
-      renderBook(context.templates, {
-        publication,
-        documents,
-        date: book.date,
-        publisher: book.publisher,
-        pageSize,
-        cover: {href: coverHref, alt: `Cover: ${publication.title}`},
-        blankBefore,
-        ...(pages ? {pages} : {})
-      }),
+    render: (part, pages, blankBefore) => render({part, blankBefore, ...(pages ? {pages} : {})}),
     rectoStart: publication.rectoStart,
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss + context.theme.css},
     assets,
     templateFiles: context.templates.dir,
     timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
   })
-  return {pdf: printed.pdf, outline: printed.page.outline, blocked: printed.blocked, articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)}
+  return {
+    pdf: printed.pdf,
+    front: {pdf: printed.front, evenPages: publication.rectoStart === true},
+    outline: printed.page.outline,
+    blocked: printed.blocked,
+    articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)
+  }
 }

@@ -33,8 +33,10 @@ export interface PrintHtml {
 
 /**
  * The print HTML of every product a build of `input` would make: a handout's
- * page, and a book's final pass (the contents' page numbers are placeholders
- * of the same width; no blank pages). Sources that fail to parse are an error.
+ * page, and a book as one document (front matter and body: a build prints
+ * them as two documents and merges them; the contents' page numbers are
+ * placeholders of the same width; no blank pages). Sources that fail to
+ * parse are an error.
  */
 export async function printHtml(input: BuildOptionsInput): Promise<PrintHtml[]> {
   const options = resolveBuildOptions(input)

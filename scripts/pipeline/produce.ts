@@ -17,7 +17,7 @@ import {describeWriteError} from '../output/out-dir.js'
 import {writeAtomic} from '../output/write-atomic.js'
 import type {BrowserSession} from '../pdf/browser.js'
 import {BrowserError} from '../pdf/find-browser.js'
-import type {PdfMetadata} from '../pdf/pdf-metadata.js'
+import type {FrontMatter, PdfMetadata} from '../pdf/pdf-metadata.js'
 import type {Templates} from '../render/templates.js'
 import type {EpubBook} from '../epub/write-epub.js'
 import type {ThemeFiles} from './theme.js'
@@ -56,8 +56,10 @@ export interface Printed {
   outline: OutlineEntry[]
   /** URLs the page asked for that were refused. */
   blocked: string[]
-  /** 1-based page where each article starts (books). */
+  /** 1-based page where each article starts (books): its folio, counted from the body's first page. */
   articlePages?: number[]
+  /** A book's front matter, printed on its own, to put before `pdf` (see `prependFrontMatter`). */
+  front?: FrontMatter | undefined
   /** Exact page size for the MediaBox, for a size Chromium rounds (`page-box.ts`). */
   pageBox?: PageBox | undefined
   /** Where each page begins, for the EPUB's page-list (a handout built as EPUB too). */
@@ -181,7 +183,7 @@ async function makePdf(context: ProduceContext, product: Product, cover: () => P
     product.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
   }
   const {finishPdf} = await metadata
-  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}))
+  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}, printed.front))
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages, pageStarts: printed.pageStarts}
 }
 

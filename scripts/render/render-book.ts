@@ -1,7 +1,8 @@
 /**
  * Publication → the compiled book's print HTML: cover, title page, contents
- * (page numbers filled in by the second print pass), then each article with
- * its own running head. Ids are prefixed per article so that articles cannot
+ * (page numbers read from the printed body), then each article with its own
+ * running head; the front matter and the body can be rendered as documents
+ * of their own (see `print-book.ts`). Ids are prefixed per article so that articles cannot
  * collide, and body headings move one level down under the article titles so
  * the PDF's bookmarks nest book → article → question.
  */
@@ -29,7 +30,16 @@ export interface BookInput {
   pages?: ReadonlyMap<string, number>
   /** Articles (by id) preceded by a blank page, so that they start on a right-hand page. */
   blankBefore?: ReadonlySet<string>
+  /**
+   * Which part to render: the whole book (default), the front matter (cover,
+   * title page, contents: printed on their own, then put before the body), or
+   * the body (the articles, folios from 1).
+   */
+  part?: BookPart
 }
+
+/** A part of the book printed as a document of its own (see `BookInput.part`). */
+export type BookPart = 'all' | 'front' | 'body'
 
 /** The book page and its expected bookmark titles, depth-first. */
 export interface BookPage {
@@ -46,6 +56,14 @@ export function articleId(index: number): string {
 
 /** Render the book's print HTML. */
 export function renderBook(templates: Templates, input: BookInput): BookPage {
+  return bookRenderer(templates, input)(input)
+}
+
+/**
+ * A renderer of the book's parts: the articles are rendered once, each call
+ * lays out the page (the part, its page numbers and blank pages from `options`).
+ */
+export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages' | 'blankBefore' | 'part'>): (options: Pick<BookInput, 'pages' | 'blankBefore' | 'part'>) => BookPage {
   const {publication, documents} = input
   const labels = labelsFor(publication.lang)
   const indexByPath = new Map(documents.map((document, index) => [document.file.path, index]))
@@ -66,20 +84,28 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
     return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: stringify(tree)}
   })
 
-  const data = {
-    ...publicationData(publication, input.date, input.publisher),
-    pageSize: input.pageSize,
-    blankBefore: input.blankBefore ?? new Set(),
-    cover: input.cover,
-    // Two digits' worth of placeholder on the first pass keeps the contents the same width.
-    toc: articles.map((article) => ({id: article.id, title: article.title, page: input.pages?.get(article.id) ?? '00'})),
-    articles,
-    // KaTeX's stylesheet and fonts only when an article has math (`rehypeMath`).
-    hasMath: articles.some((article) => article.body.includes('class="katex"'))
+  const common = publicationData(publication, input.date, input.publisher)
+  // KaTeX's stylesheet and fonts only when an article has math (`rehypeMath`).
+  const hasMath = articles.some((article) => article.body.includes('class="katex"'))
+  const articleIds = articles.map((article) => article.id)
+  return (options) => {
+    const part = options.part ?? 'all'
+    const data = {
+      ...common,
+      part,
+      pageSize: input.pageSize,
+      blankBefore: options.blankBefore ?? new Set(),
+      cover: input.cover,
+      // Two digits' worth of placeholder on the first pass keeps the contents the same width.
+      toc: articles.map((article) => ({id: article.id, title: article.title, page: options.pages?.get(article.id) ?? '00'})),
+      // The front matter names the articles (contents) but does not print them.
+      articles: part === 'front' ? [] : articles,
+      hasMath: part !== 'front' && hasMath
+    }
+    // The other scripts' fonts that some article or the front matter needs.
+    const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
+    return {html, outline, articleIds}
   }
-  // The other scripts' fonts that some article or the front matter needs.
-  const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
-  return {html, outline, articleIds: articles.map((article) => article.id)}
 }
 
 /** Prefix every id and in-page reference of an article with `<prefix>-`. */
