@@ -294,7 +294,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     async close() {
       if (closed && !browser) return
       closed = true
-      await Promise.all(preparing)
+      // Bounded: a wedged browser may never answer for a page; it is closed (or killed) anyway.
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([Promise.all(preparing), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))])
+      clearTimeout(timer)
       const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
       const pages = idle
       browser = undefined
