@@ -9,6 +9,7 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
+import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import {type BuildOptions, type BuildOptionsInput, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
@@ -164,7 +165,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     async run(plan, hooks = {}, parsed = new Map()) {
       const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
       if (state.pageSizeGiven) theme.pageSize = undefined
-      const report = await runPlan({...state, theme, timings: hooks.timings}, plan, hooks, parsed)
+      const report = await runPlan({...state, theme, markdown: plan.markdown, timings: hooks.timings}, plan, hooks, parsed)
       if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
       return report
     },
@@ -188,8 +189,8 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
   try {
     const {options} = builder
     const root = path.resolve(options.root)
-    const {config, file: configFile} = await loadConfig(root)
-    const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName))
+    const {config, file: configFile, markdown} = await loadConfig(root)
+    const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName), markdown)
     await prepareOutput(path.resolve(root, options.outDir))
     // A parse can take up to the time limit: Ctrl-C stops it at once, not after it.
     hooks.signal?.addEventListener('abort', () => void builder.interrupt(), {once: true})
@@ -213,6 +214,8 @@ export async function prepareOutput(outDir: string): Promise<void> {
 /** Everything a run needs: the builder's state and the run's timings. */
 interface RunContext extends ProduceContext {
   parser: ParsePool
+  /** The config's plugins and sanitiser additions, for the parse workers. */
+  markdown: MarkdownConfig | undefined
 }
 
 async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, parsed: Map<string, Document>): Promise<BuildReport> {
@@ -253,7 +256,7 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
 async function runSource(context: RunContext, source: SourceEntry, pageSize: PageSize | undefined, partOf: string[]): Promise<SourceReport> {
   const started = performance.now()
   const {file, document} = await timed(context.timings, 'parse', () =>
-    context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch})
+    context.parser.parse(source, {cwd: context.root, root: context.root, limits: context.options.limits, sourceDateEpoch: context.options.sourceDateEpoch}, context.markdown)
   )
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
     file,
