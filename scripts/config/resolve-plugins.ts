@@ -33,6 +33,8 @@ export interface MarkdownConfig {
   rehypePlugins: PluginRef[]
   /** Classes the sanitiser keeps, by element (the config's `sanitize.classes`). */
   classes: Record<string, string[]>
+  /** Kicker of articles whose front matter sets none (the config's `theme.kicker`). */
+  kicker?: string
 }
 
 /**
@@ -68,7 +70,8 @@ export function resolvePlugins(config: Config, root: string, file: VFile, module
     ...(moduleUrl ? {module: moduleUrl} : {}),
     remarkPlugins: refs('remarkPlugins'),
     rehypePlugins: refs('rehypePlugins'),
-    classes: config.sanitize?.classes ?? {}
+    classes: config.sanitize?.classes ?? {},
+    ...(config.theme?.kicker ? {kicker: config.theme.kicker} : {})
   }
 }
 

@@ -200,7 +200,9 @@ export const themeSchema = z.object({
   logo: z.string().max(500).optional().describe('Logo (PNG, JPEG, GIF, WebP or SVG) printed at the top right of the masthead.'),
   stylesheet: z.string().max(500).optional().describe("A CSS file appended after the templates' print CSS."),
   bodyFont: text(100).optional().describe('Font family of the body text (a shipped family, or one your stylesheet declares with `@font-face`).'),
-  headingFont: text(100).optional().describe('Font family of the title and questions.')
+  headingFont: text(100).optional().describe('Font family of the title and questions.'),
+  kicker: text(60).optional().describe("Small label above every article's title (a source's front matter `kicker` wins)."),
+  footer: text(200).optional().describe('Text at the foot of every PDF page, opposite the page number (default: the publisher).')
 })
 
 /** A validated theme. */

@@ -74,7 +74,7 @@ export function createProcessor(options: ProcessorOptions, plugins: UserPlugins 
       .use(remarkParse)
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
-      .use(remarkFrontMatter, options.lang === undefined ? {} : {lang: options.lang})
+      .use(remarkFrontMatter, {...(options.lang === undefined ? {} : {lang: options.lang}), ...(options.markdown?.kicker ? {kicker: options.markdown.kicker} : {})})
       // Before anything reads headings (and before smart quotes set the title's): the title heading leaves the body.
       .use(remarkTitleFromHeading)
       // Single tildes are subscript (`remarkSubSuper`), so only `~~x~~` is strikethrough.

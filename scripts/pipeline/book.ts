@@ -131,6 +131,7 @@ async function printBookPdf(
         date: book.date,
         publisher: book.publisher,
         pageSize,
+        footer: context.theme.footer,
         cover: {href: coverHref, alt: `Cover: ${publication.title}`},
         blankBefore,
         ...(pages ? {pages} : {})

@@ -21,7 +21,7 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
     pdfInfo: pdfInfo({title: meta.title, author: meta.author, publisher: meta.publisher, description: meta.description, tags: meta.tags, date: document.date, lang: meta.lang}),
     cover: document.cover ?? articleData(document),
     async print(context) {
-      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize}))
+      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, footer: context.theme.footer}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
         printPdf(session, {

@@ -25,6 +25,8 @@ export interface BookInput {
   publisher?: string | undefined
   cover: {href: string; alt: string}
   pageSize: PageSize
+  /** Footer text opposite the page number (the config's `theme.footer`; default: the publisher). */
+  footer?: string | undefined
   /** Page of each article (by `articleId`), from a previous pass; `undefined` on the first. */
   pages?: ReadonlyMap<string, number>
   /** Articles (by id) preceded by a blank page, so that they start on a right-hand page. */
@@ -69,6 +71,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
   const data = {
     ...publicationData(publication, input.date, input.publisher),
     pageSize: input.pageSize,
+    footer: input.footer,
     blankBefore: input.blankBefore ?? new Set(),
     cover: input.cover,
     // Two digits' worth of placeholder on the first pass keeps the contents the same width.
