@@ -45,7 +45,7 @@ beforeAll(() => {
   fs.mkdirSync(project)
   fs.writeFileSync(path.join(project, 'package.json'), '{"name": "my-handouts", "private": true}\n')
   // remark-toc as a user would have it in their project: packed from our devDependency (no download of it).
-  const [toc] = JSON.parse(npm(['pack', '--json', '--pack-destination', work, path.join(repo, 'node_modules', 'remark-toc')], repo)) as [{filename: string}]
+  const [toc] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work, path.join(repo, 'node_modules', 'remark-toc')], repo)) as [{filename: string}]
   // Dependencies come from npm's cache where it has them, else the registry.
   npm(['install', '--prefer-offline', '--no-save', path.join(work, result.filename), path.join(work, toc.filename)], project)
 }, 600_000)
