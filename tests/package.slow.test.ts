@@ -3,7 +3,8 @@
  * lib/; run in a copy of the sources, so the repo's lib/ stays whole for the
  * test files running beside this one), then `npm install <tarball>` into a folder outside the repository,
  * then `npx handout build` there: compiled code only, the package's own
- * templates, fonts and preview files, a project that overrides one template.
+ * templates, fonts and preview files, a project that overrides one template,
+ * a remark plugin from the project's own node_modules, `eject`, the API.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
@@ -14,6 +15,8 @@ import {browser, epubcheck, pdfInfo, pdfText, repo, run} from './support/tools.j
 
 const article = '---\ntitle: Hello from a project\ndate: 2024-04-05\n---\n\n## What is this?\n\nA plain article with a picture next to it.\n\n![A red square](red.png)\n'
 const png = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
+
+const tocArticle = '---\ntitle: With contents\ndate: 2024-04-05\n---\n\n## In this handout\n\n## First question\n\nOne.\n\n## Second question\n\nTwo.\n'
 
 let work: string
 let project: string
@@ -58,8 +61,10 @@ beforeAll(() => {
   project = path.join(work, 'project')
   fs.mkdirSync(project)
   fs.writeFileSync(path.join(project, 'package.json'), '{"name": "my-handouts", "private": true}\n')
+  // remark-toc as a user would have it in their project: packed from our devDependency (no download of it).
+  const [toc] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work, path.join(repo, 'node_modules', 'remark-toc')], repo)) as [{filename: string}]
   // Dependencies come from npm's cache where it has them, else the registry.
-  npm(['install', '--prefer-offline', '--no-save', path.join(work, result.filename)], project)
+  npm(['install', '--prefer-offline', '--no-save', path.join(work, result.filename), path.join(work, toc.filename)], project)
 }, 600_000)
 
 afterAll(() => fs.rmSync(work, {recursive: true, force: true}))
@@ -136,5 +141,60 @@ describe('the packed package', () => {
     expect(result.status, result.stderr).toBe(0)
     expect(fs.readdirSync(path.join(starter, 'dist')).sort()).toEqual(['what-is-a-handout.epub', 'what-is-a-handout.pdf'])
     expect(handout(['init', 'starter']).stderr).toMatch(/kept handout\.config\.yaml \(it exists\)/)
+  })
+
+  it("a remark plugin from the project's node_modules, listed with options in handout.config.yaml, changes the output", () => {
+    const folder = path.join(project, 'toc')
+    fs.mkdirSync(path.join(folder, 'content'), {recursive: true})
+    fs.writeFileSync(path.join(folder, 'content', 'toc.md'), tocArticle)
+    const before = handout(['build', '--format', 'pdf', '--root', folder])
+    expect(before.status, before.stderr).toBe(0)
+    expect(pdfText(path.join(folder, 'dist', 'toc.pdf'))).not.toMatch(/In this handout\s+First question\s+Second question\s+First question/)
+    fs.writeFileSync(path.join(folder, 'handout.config.yaml'), 'remarkPlugins:\n  - [remark-toc, {heading: In this handout, maxDepth: 2}]\n')
+    const after = handout(['build', '--format', 'pdf'], folder)
+    expect(after.status, after.stderr).toBe(0)
+    // The contents list the plugin wrote under its heading, then the sections themselves.
+    expect(pdfText(path.join(folder, 'dist', 'toc.pdf'))).toMatch(/In this handout\s+First question\s+Second question\s+First question/)
+  })
+
+  it('a handout.config.mjs takes plugins as functions (run by the bundled parse worker); a missing package names the install command', () => {
+    const folder = path.join(project, 'toc')
+    fs.rmSync(path.join(folder, 'handout.config.yaml'))
+    fs.writeFileSync(
+      path.join(folder, 'handout.config.mjs'),
+      "import remarkToc from 'remark-toc'\nconst stamp = () => (tree) => { tree.children.push({type: 'paragraph', children: [{type: 'text', value: 'Stamped by a function plugin'}]}) }\nexport default {theme: {footer: 'Footer from the config'}, remarkPlugins: [[remarkToc, {heading: 'In this handout'}], stamp]}\n"
+    )
+    const result = handout(['build', '--format', 'pdf'], folder)
+    expect(result.status, result.stderr).toBe(0)
+    const text = pdfText(path.join(folder, 'dist', 'toc.pdf'))
+    expect(text).toMatch(/In this handout\s+First question\s+Second question\s+First question/)
+    expect(text).toContain('Stamped by a function plugin')
+    expect(text).toContain('Footer from the config')
+    fs.writeFileSync(path.join(folder, 'handout.config.mjs'), "export default {\n  rehypePlugins: ['rehype-not-installed']\n}\n")
+    const missing = handout(['build', '--format', 'pdf'], folder)
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toContain('handout.config.mjs:2:20')
+    expect(missing.stderr).toContain('Cannot find the plugin package `rehype-not-installed` (`rehypePlugins.0`) in the project: run `npm install rehype-not-installed`')
+  })
+
+  it('`handout eject` copies package templates into the project, skipping files it has', () => {
+    const result = handout(['eject', 'print.css', 'partials/page.css'], path.join(project, 'content'))
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/^wrote \.\.\/templates\/partials\/page\.css$/m)
+    expect(result.stderr).toMatch(/^skipped \.\.\/templates\/print\.css \(it exists/m)
+    expect(fs.readFileSync(path.join(project, 'templates', 'partials', 'page.css'))).toEqual(fs.readFileSync(path.join(repo, 'templates', 'partials', 'page.css')))
+    expect(fs.readFileSync(path.join(project, 'templates', 'print.css'), 'utf8')).toContain('Overridden: ')
+  })
+
+  it("the README's API call runs from the project (as whoever runs it: root too) with only inputs and outDir", () => {
+    fs.writeFileSync(
+      path.join(project, 'api.mjs'),
+      "import {build} from 'handout-press'\nconst report = await build({inputs: ['content'], outDir: 'api-dist'})\nconsole.log(JSON.stringify({ok: report.ok, outputs: report.sources.flatMap((source) => source.outputs.map((output) => output.path))}))\n"
+    )
+    const result = spawnSync(process.execPath, ['api.mjs'], {cwd: project, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 180_000})
+    expect(result.status, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout) as {ok: boolean; outputs: string[]}
+    expect(report.ok).toBe(true)
+    expect(report.outputs.map((file) => path.relative(project, file)).sort()).toEqual(['api-dist/hello.epub', 'api-dist/hello.pdf'])
   })
 })

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {helpText} from '../scripts/cli/args.js'
-import {frontMatterSchema, themeSchema} from '../scripts/config/schema.js'
+import {configSchema, frontMatterSchema, sanitizeSchema, themeSchema} from '../scripts/config/schema.js'
 import {repo} from './support/tools.js'
 
 const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
@@ -16,6 +16,13 @@ describe('README', () => {
     for (const [key, schema] of Object.entries(themeSchema.shape)) {
       expect(readme, key).toContain(`| \`${key}\` | ${schema.description} |`)
     }
+  })
+
+  it('lists the plugin and sanitiser keys of the config with their schema descriptions', () => {
+    for (const key of ['remarkPlugins', 'rehypePlugins', 'sanitize'] as const) {
+      expect(readme, key).toContain(`| \`${key}\` | ${configSchema.shape[key].description} |`)
+    }
+    expect(readme).toContain(`| \`sanitize.classes\` | ${sanitizeSchema.shape.classes.description} |`)
   })
 
   it('lists every front matter key with its schema description', () => {

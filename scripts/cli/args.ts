@@ -57,6 +57,7 @@ export function helpText(): string {
   return `Usage: ${toolName} build [paths...] [options]
        ${toolName} watch [paths...] [options] [--serve [--port N]]
        ${toolName} init [dir]
+       ${toolName} eject [file...] [--root DIR] [--templates DIR]
        ${toolName} setup-browser
 
 Build Markdown articles into printable PDF handouts and EPUB 3 books.
@@ -70,6 +71,10 @@ ${lines.join('\n')}
 init writes a small working project into dir (default: here): an example
 article, a commented handout.config.yaml and a .gitignore; it never
 overwrites a file.
+
+eject copies the package's template files (all, or the named ones such as
+print.css or partials/page.css) into the project's templates/ to edit
+them; files already there are skipped, never overwritten.
 
 setup-browser finds a browser, or gets one: Puppeteer's download of
 chrome-headless-shell where the network allows it, else (Debian/Ubuntu, as
@@ -91,6 +96,7 @@ export type Command =
   | {command: 'version'; browser: string | undefined}
   | {command: 'setup-browser'; browser: string | undefined}
   | {command: 'init'; dir: string}
+  | {command: 'eject'; files: string[]; templatesDir: string}
   | {command: 'build' | 'watch'; options: BuildOptionsInput; quiet: boolean; timings: string | undefined; serve: boolean; port: number | undefined}
 
 /** Bad usage: the message says what to do; the CLI exits 2. */
@@ -129,10 +135,11 @@ export function parseCommandLine(argv: string[], environment: Environment): Comm
     if (paths.length > 1) throw new UsageError('`init` takes one folder at most')
     return {command, dir: path.resolve(environment.cwd, paths[0] ?? '.')}
   }
-  if (command !== 'build' && command !== 'watch') {
-    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\`, \`init\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'init', 'setup-browser'])}`)
+  if (command !== 'build' && command !== 'watch' && command !== 'eject') {
+    throw new UsageError(`Unknown command \`${command}\`: use \`build\`, \`watch\`, \`init\`, \`eject\` or \`setup-browser\`${suggest(command, ['build', 'watch', 'init', 'eject', 'setup-browser'])}`)
   }
   const root = string('root') === undefined ? findProjectRoot(environment.cwd) : path.resolve(environment.cwd, string('root')!)
+  if (command === 'eject') return {command, files: paths, templatesDir: string('templates') === undefined ? path.join(root, 'templates') : path.resolve(environment.cwd, string('templates')!)}
   // Paths on the command line are relative to the working directory; the build takes them relative to the root.
   const fromCwd = (value: string) => path.relative(root, path.resolve(environment.cwd, value)) || '.'
   const port = string('port') === undefined ? undefined : Number(string('port'))

@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command.command === 'setup-browser') return setupBrowser(command.browser)
   if (command.command === 'init') return init(command.dir)
+  if (command.command === 'eject') return eject(command.files, command.templatesDir)
   const run: Run = command
   const reporter: Reporter = {write: (text) => process.stderr.write(text), cwd: process.cwd()}
   const signals = new Signals()
@@ -145,6 +146,22 @@ async function init(dir: string): Promise<number> {
   for (const name of kept) process.stderr.write(`kept ${name} (it exists)\n`)
   const where = path.relative(process.cwd(), dir)
   process.stderr.write(`\nNext: ${where ? `cd ${where.includes(' ') ? JSON.stringify(where) : where} && ` : ''}npx handout build\n`)
+  return 0
+}
+
+/** `eject [file...]`: copy the package's templates into the project, never overwriting; say what was written and skipped. */
+async function eject(files: string[], templatesDir: string): Promise<number> {
+  const {ejectTemplates} = await import('./eject-templates.js')
+  let report: Awaited<ReturnType<typeof ejectTemplates>>
+  try {
+    report = await ejectTemplates(templatesDir, files)
+  } catch (error) {
+    process.stderr.write(`${toolName}: ${(error as Error).message}\n`)
+    return 2
+  }
+  const where = path.relative(process.cwd(), templatesDir) || '.'
+  for (const name of report.written) process.stderr.write(`wrote ${path.join(where, name)}\n`)
+  for (const name of report.skipped) process.stderr.write(`skipped ${path.join(where, name)} (it exists; delete it to eject it again)\n`)
   return 0
 }
 

@@ -44,7 +44,9 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
   const start = {line: options.firstLine, column: 1}
 
   for (const error of doc.errors) {
-    file.fail(`Broken YAML ${label}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {place: at(error.pos[0]), ruleId: 'yaml-syntax', source: origin})
+    const place = at(error.pos[0])
+    const hint = yamlHint(error.code, text.split('\n')[place.line - options.firstLine] ?? '')
+    file.fail(`Broken YAML ${label}: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}${hint ? `: ${hint}` : ''}`, {place, ruleId: 'yaml-syntax', source: origin})
   }
 
   visit(doc, (_key, item) => {
@@ -98,6 +100,32 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
 }
 
 /**
+ * The likely fix for a YAML syntax error, from its code and the text of its
+ * line: most are a value that needs quotes (`title: Why: a question`).
+ */
+export function yamlHint(code: string, line: string): string | undefined {
+  const pair = /^(\s*-?\s*)([^\s:#][^:#]*?):\s+(.+?)\s*$/.exec(line)
+  const quoted = pair ? `\`${pair[1]}${pair[2]}: ${JSON.stringify(pair[3])}\`` : undefined
+  switch (code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      if (pair && pair[3]!.includes(': ')) return `a value containing \`: \` must be quoted, e.g. ${quoted}`
+      return 'indent the keys of one mapping to the same column, or quote a value that contains `: `'
+    case 'BAD_SCALAR_START':
+      return `a value starting with \`@\`, \`\`\`, \`%\` or \`|\` must be quoted${quoted ? `, e.g. ${quoted}` : ''}`
+    case 'UNEXPECTED_TOKEN':
+      return `quote the whole value (inner double quotes as \`\\"\`)${quoted ? `, e.g. ${quoted}` : ''}`
+    case 'BAD_INDENT':
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, the keys of one mapping at the same column'
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once: remove or rename one'
+    default:
+      return undefined
+  }
+}
+
+/**
  * Call `unknown` for every key of a YAML mapping that its schema object does
  * not name, in nested objects and lists of objects too.
  */
@@ -117,7 +145,7 @@ function checkKeys(node: unknown, schema: z.ZodType, keyPath: string[], unknown:
 }
 
 /** A schema without its `.optional()` and `.default()` wrappers. */
-function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: z.ZodType): z.ZodType {
   return schema instanceof ZodOptional || schema instanceof ZodDefault ? unwrap(schema.unwrap() as z.ZodType) : schema
 }
 

@@ -209,16 +209,100 @@ export const themeSchema = z.object({
   logo: z.string().max(500).optional().describe('Logo (PNG, JPEG, GIF, WebP or SVG) printed at the top right of the masthead.'),
   stylesheet: z.string().max(500).optional().describe("A CSS file appended after the templates' print CSS."),
   bodyFont: text(100).optional().describe('Font family of the body text (a shipped family, or one your stylesheet declares with `@font-face`).'),
-  headingFont: text(100).optional().describe('Font family of the title and questions.')
+  headingFont: text(100).optional().describe('Font family of the title and questions.'),
+  kicker: text(60).optional().describe("Small label above every article's title (a source's front matter `kicker` wins)."),
+  footer: text(200).optional().describe('Text at the foot of every PDF page, opposite the page number (default: the publisher).')
 })
 
 /** A validated theme. */
 export type Theme = z.output<typeof themeSchema>
 
-/** The project config file, `handout.config.yaml` at the project root. */
+// --- Plugins: the publisher's own remark and rehype plugins (trusted code; their output is still sanitised). ---
+
+/** An npm package name, as `npm install` takes it. */
+const packageName = z
+  .string()
+  .max(214)
+  .regex(/^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w.-]+)*$/i, 'expected an npm package name such as `remark-toc` or `@scope/rehype-foo`')
+
+/** A plugin function (only in `handout.config.mjs` / `.js`). */
+const pluginFunction = z.custom<(...parameters: never[]) => unknown>((value) => typeof value === 'function', 'expected a package name, a plugin function, or `[plugin, options]`')
+
+/**
+ * One plugin: a package name (or, in a `.mjs`/`.js` config, a function), alone
+ * or as `[plugin, options]`. Options of a YAML config are plain data.
+ */
+export const pluginEntrySchema = z.union([packageName, pluginFunction, z.tuple([z.union([packageName, pluginFunction]), z.unknown()])])
+
+/** A plugin as written in the config. */
+export type PluginEntry = z.output<typeof pluginEntrySchema>
+
+const pluginList = z.array(pluginEntrySchema).max(100).default([])
+
+/** Class names kept on one element: a list of names, or `['*']` for any class. */
+const classList = z
+  .array(z.string().regex(/^(?:\*|-?[_a-zA-Z][\w-]*)$/, 'expected a CSS class name such as `answer-box`, or `*` for any'))
+  .min(1)
+  .max(100)
+
+/** Elements whose classes the config may keep (ones the sanitiser keeps at all). */
+const classElements = new Set([
+  'div',
+  'span',
+  'p',
+  'section',
+  'aside',
+  'figure',
+  'figcaption',
+  'blockquote',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'strong',
+  'em',
+  'code',
+  'pre',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'a',
+  'img'
+])
+
+/** What the config adds to the sanitiser's schema (it only ever widens it by these). */
+export const sanitizeSchema = z.object({
+  classes: z
+    .record(z.string(), classList)
+    .superRefine((value, context) => {
+      for (const tagName of Object.keys(value)) {
+        if (!classElements.has(tagName))
+          context.addIssue({code: 'custom', path: [tagName], message: `expected an element the sanitiser keeps: ${[...classElements].map((name) => `\`${name}\``).join(', ')}`})
+      }
+    })
+    .default({})
+    .describe(
+      'Classes to keep, by element: `{div: [answer-box, hint], span: ["*"]}` keeps `<div class="answer-box">` and any class on `<span>` (all other attributes, scripts and handlers are still removed).'
+    )
+})
+
+/** The project config file: `handout.config.yaml` (or `.yml`), or the default export of `handout.config.mjs` (or `.js`), at the project root. */
 export const configSchema = z.object({
   publications: z.array(publicationSchema).default([]).describe('Publications to build; without any, every source becomes its own handout.'),
-  theme: themeSchema.optional().describe('The look of every PDF: page size, margins, colour, fonts, a logo, an extra stylesheet.')
+  theme: themeSchema.optional().describe('The look of every PDF: page size, margins, colour, fonts, a logo, an extra stylesheet.'),
+  remarkPlugins: pluginList.describe(
+    'remark plugins run on the Markdown tree after the built-in ones: package names installed in the project (`remark-toc`) or `[name, options]`; in a `.mjs` config also functions or `[function, options]`.'
+  ),
+  rehypePlugins: pluginList.describe("rehype plugins run on the HTML tree before the sanitiser, so their output is sanitised like the content's (same forms as `remarkPlugins`)."),
+  sanitize: sanitizeSchema.optional().describe('Widen the sanitiser: `classes` to keep on given elements, for your stylesheet.')
 })
 
 /** A validated project config. */

@@ -3,6 +3,7 @@
  * watch session) and reused for every source.
  */
 import type {Root as HastRoot} from 'hast'
+import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import rehypeRaw from 'rehype-raw'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
@@ -45,6 +46,7 @@ import remarkUnknownDirectives from './remark-unknown-directives.js'
 import remarkTitleFromHeading from './remark-title-from-heading.js'
 import {checkSourceLimits, checkTreeDepth, type SourceLimits} from './source-limits.js'
 import {stringifyOptions} from './stringify.js'
+import type {UserPlugins} from './user-plugins.js'
 
 export {stringify} from './stringify.js'
 
@@ -58,21 +60,24 @@ export interface ProcessorOptions {
   maxImagePixels?: number
   /** Language of sources whose front matter sets no `lang`, BCP 47 (default: `'en'`). */
   lang?: string
+  /** The config's plugins (as references; `loadUserPlugins` imports them) and sanitiser additions (default: none). */
+  markdown?: MarkdownConfig
 }
 
 /**
  * Create the processor. `processor.run(processor.parse(file), file)` gives the
  * sanitised HTML tree; `file.data` then holds `frontMatter`, `headings` and
- * `assets`.
+ * `assets`. `plugins` are the config's, loaded by `loadUserPlugins` from
+ * `options.markdown` (default: none).
  */
-export function createProcessor(options: ProcessorOptions) {
+export function createProcessor(options: ProcessorOptions, plugins: UserPlugins = {remark: [], rehype: []}) {
   return (
     unified()
       // Markdown tree.
       .use(remarkParse)
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
-      .use(remarkFrontMatter, options.lang === undefined ? {} : {lang: options.lang})
+      .use(remarkFrontMatter, {...(options.lang === undefined ? {} : {lang: options.lang}), ...(options.markdown?.kicker ? {kicker: options.markdown.kicker} : {})})
       // Before anything reads headings (and before smart quotes set the title's): the title heading leaves the body.
       .use(remarkTitleFromHeading)
       // Single tildes are subscript (`remarkSubSuper`), so only `~~x~~` is strikethrough.
@@ -95,11 +100,16 @@ export function createProcessor(options: ProcessorOptions) {
       // End of rich content syntax.
       // Quotes by the front matter's `lang`, in the body and the title (needs the validated front matter).
       .use(remarkSmartQuotes)
+      // The publisher's remark plugins (config): after ours, on the final Markdown tree.
+      .use(plugins.remark)
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true, handlers: defListHastHandlers})
       // Raw HTML balanced per block first, so a tag left open ends with its paragraph or cell.
       .use(rehypeBalanceRaw)
       .use(rehypeRaw)
+      // The publisher's rehype plugins (config): trusted code, but what they make from
+      // untrusted content passes the image checks and the sanitiser below like the rest.
+      .use(plugins.rehype)
       // Images before the sanitiser: it would silently drop `file:`/`data:` sources that
       // deserve a message. What this adds (`assets/…` src, figure, stand-in span) the schema keeps.
       .use(rehypeImages, {
@@ -111,7 +121,7 @@ export function createProcessor(options: ProcessorOptions) {
       .use(rehypeReportUnsafe)
       // …and remove it: GitHub's schema (no scripts, handlers, styles, iframes; only
       // http(s)/mailto links), tightened below.
-      .use(rehypeSanitize, sanitizeSchema)
+      .use(rehypeSanitize, widenSchema(sanitizeSchema, options.markdown?.classes))
       // On the sanitised elements: blocks out of phrasing-only parents, then headings with no
       // text out (before `rehype-slug` would give them an empty id).
       .use(rehypePhrasingContent)
@@ -224,4 +234,24 @@ const sanitizeSchema: SanitizeSchema = {
     span: [['className', 'image-missing']],
     ...richAttributes
   }
+}
+
+/**
+ * The sanitiser schema with the config's `sanitize.classes` added: per element,
+ * the listed class names (or any, for `*`) join the ones kept already. Only
+ * `className` is ever added, so handlers, styles and scripts stay out.
+ */
+export function widenSchema(schema: SanitizeSchema, classes: Record<string, string[]> = {}): SanitizeSchema {
+  if (Object.keys(classes).length === 0) return schema
+  const attributes = {...schema.attributes}
+  for (const [tagName, names] of Object.entries(classes)) {
+    const current = attributes[tagName] ?? []
+    // The sanitiser uses the first `className` definition it finds: merge into one.
+    const before = current.find((entry) => (typeof entry === 'string' ? entry : entry[0]) === 'className')
+    const rest = current.filter((entry) => entry !== before)
+    const any = names.includes('*') || before === 'className'
+    const kept = any ? 'className' : (['className', ...(Array.isArray(before) ? before.slice(1) : []), ...names] as [string, ...string[]])
+    attributes[tagName] = [kept, ...rest]
+  }
+  return {...schema, attributes}
 }

@@ -23,6 +23,8 @@ declare module 'vfile' {
 export interface RemarkFrontMatterOptions {
   /** Language of a source whose front matter sets no `lang` (default: `'en'`). */
   lang?: string
+  /** Kicker of a source whose front matter sets none (the config's `theme.kicker`; default: none). */
+  kicker?: string
 }
 
 /** Largest front matter block accepted, in characters. */
@@ -55,7 +57,7 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
 
     const node = tree.children[0]
     if (node?.type !== 'yaml') {
-      file.data.frontMatter = {...frontMatterSchema.parse({}), title: '', lang}
+      file.data.frontMatter = {...frontMatterSchema.parse({}), title: '', lang, ...(options.kicker ? {kicker: options.kicker} : {})}
       return
     }
     tree.children.shift()
@@ -71,7 +73,9 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
     }
 
     const written = readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'})
-    file.data.frontMatter = {...written, title: written.title ?? '', lang: written.lang ?? lang}
+    // The front matter's kicker wins over the config's.
+    const kicker = written.kicker ?? options.kicker
+    file.data.frontMatter = {...written, title: written.title ?? '', lang: written.lang ?? lang, ...(kicker ? {kicker} : {})}
   }
 }
 

@@ -14,6 +14,7 @@ import {Worker} from 'node:worker_threads'
 import {VFile} from 'vfile'
 import type {SourceEntry} from '../content/find-sources.js'
 import type {Document} from '../core/types.js'
+import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import type {ProcessorOptions} from '../markdown/processor.js'
 import type {ParseDocumentOptions} from './parse-document.js'
 import {fromWire, type ParseJob, type WireResult} from './wire.js'
@@ -39,7 +40,7 @@ export interface ParsePoolOptions {
 /** Warm parse workers. */
 export interface ParsePool {
   /** Parse one source; never throws for the source's problems (they are messages). */
-  parse(source: SourceEntry, options: ParseDocumentOptions): Promise<{file: VFile; document?: Document}>
+  parse(source: SourceEntry, options: ParseDocumentOptions, markdown?: MarkdownConfig): Promise<{file: VFile; document?: Document}>
   /** Stop every worker at once: parses under way end as failed (`parse-stopped`), later ones are not started. */
   close(): Promise<void>
 }
@@ -101,9 +102,11 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
   if (options.warm) slots.push(spawn())
 
   return {
-    async parse(source, parseOptions) {
+    async parse(source, parseOptions, markdown) {
       const slot = await acquire()
-      const job: ParseJob = {id: nextId++, processor: options.processor, source, options: parseOptions}
+      // The worker keeps one processor per plugin set (a config edit in watch mode makes another).
+      const processor = markdown ? {...options.processor, markdown} : options.processor
+      const job: ParseJob = {id: nextId++, processor, source, options: parseOptions}
       const outcome = closed ? stopped : await runJob(slot.worker, job, timeout, heapMb)
       release(slot, outcome.healthy && !closed)
       if (closed && !outcome.wire) Object.assign(outcome, stopped)

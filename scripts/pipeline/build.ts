@@ -8,8 +8,10 @@
 import {existsSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
+import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import {type BuildOptions, type BuildOptionsInput, type Format, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
@@ -171,7 +173,8 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
       if (state.pageSizeGiven) theme.pageSize = undefined
       try {
-        const report = await runPlan({...state, theme, themeKey: themeKey(theme), timings: hooks.timings}, plan, hooks, parsed)
+        const markdown = {markdown: plan.markdown, markdownKey: await markdownKey(plan.markdown)}
+        const report = await runPlan({...state, theme, themeKey: themeKey(theme), ...markdown, timings: hooks.timings}, plan, hooks, parsed)
         if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
         return report
       } finally {
@@ -199,8 +202,8 @@ export async function build(input: BuildOptionsInput = {}, hooks: BuildHooks = {
   try {
     const {options} = builder
     const root = path.resolve(options.root)
-    const {config, file: configFile} = await loadConfig(root)
-    const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName))
+    const {config, file: configFile, markdown} = await loadConfig(root)
+    const plan = planBuild(config, await findSources(root, options.inputs), options, configFile?.path ?? path.join(root, configName), markdown)
     await prepareOutput(path.resolve(root, options.outDir))
     // A parse can take up to the time limit: Ctrl-C stops it at once, not after it.
     hooks.signal?.addEventListener('abort', () => void builder.interrupt(), {once: true})
@@ -228,6 +231,22 @@ interface RunContext extends ProduceContext {
   /** What outputs depend on besides their documents (see `build-cache.ts`). */
   keys: {code: string; templates: {pdf: string; epub: string}; browser: Promise<string>}
   themeKey: string
+  /** The config's plugins and sanitiser additions, for the parse workers. */
+  markdown: MarkdownConfig | undefined
+  /** What identifies them: the config's data, and the size and time of each plugin's entry file and config module. */
+  markdownKey: string
+}
+
+async function markdownKey(markdown: MarkdownConfig | undefined): Promise<string> {
+  if (!markdown) return ''
+  const urls = [markdown.module, ...[...markdown.remarkPlugins, ...markdown.rehypePlugins].map((plugin) => plugin.url)].filter((url) => url !== undefined)
+  const files = await Promise.all(
+    urls.map(async (url) => {
+      const stat = await fs.stat(fileURLToPath(url.replace(/\?.*$/, ''))).catch(() => undefined)
+      return [url, stat?.size ?? null, stat?.mtimeMs ?? null]
+    })
+  )
+  return keyOf(markdown, files)
 }
 
 /** What identifies the browser that prints: its executable's path, size and time, or the remote endpoint. */
@@ -250,6 +269,7 @@ function themeKey(theme: ThemeFiles): string {
   return keyOf(
     theme.css,
     theme.pageSize ?? null,
+    theme.footer ?? null,
     [...theme.assets].map(([href, asset]) => [href, asset.mediaType, digest(asset.data)])
   )
 }
@@ -299,7 +319,7 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   // The last parse, when the source and everything it read are unchanged (see build-cache.ts).
   const key = context.options.cache ? await parseKey(context, source, options) : undefined
   const cached = key === undefined ? undefined : await context.cache.parsed(source, key)
-  const {file, document} = cached ?? (await timed(context.timings, 'parse', () => context.parser.parse(source, options)))
+  const {file, document} = cached ?? (await timed(context.timings, 'parse', () => context.parser.parse(source, options, context.markdown)))
   if (!cached && document && key !== undefined) await context.cache.storeParse(source, key, document, document.meta.date !== undefined || options.sourceDateEpoch !== undefined)
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
     file,
@@ -324,7 +344,7 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
 /** Key of a source's parse: its bytes, path, name and options, and our code (`undefined`: unreadable, so parse it and let that say why). */
 async function parseKey(context: RunContext, source: SourceEntry, options: object): Promise<string | undefined> {
   try {
-    return keyOf(context.keys.code, 'parse', source.path, source.name, options, digest(await fs.readFile(source.path)))
+    return keyOf(context.keys.code, 'parse', source.path, source.name, options, context.markdownKey, digest(await fs.readFile(source.path)))
   } catch {
     return undefined
   }

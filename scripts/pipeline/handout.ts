@@ -23,7 +23,7 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
     pageList: true,
     async print(context) {
       // Always probed, so the PDF is the same whichever formats are built.
-      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, pageProbes: true}))
+      const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, pageProbes: true, footer: context.theme.footer}))
       const session = await context.browser()
       const printed = await timed(context.timings, 'print', () =>
         // Justified text: no more than two hyphenated lines in a row (printed again if needed).

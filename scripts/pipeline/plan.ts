@@ -5,6 +5,7 @@
  * `watch` runs the part of the same plan that a change touches.
  */
 import path from 'node:path'
+import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import type {BuildOptions, Config, PageSize, Publication, Theme} from '../config/schema.js'
 import {type SourceEntry, shardSources} from '../content/find-sources.js'
 import {selectPublication} from '../content/select-publication.js'
@@ -36,6 +37,8 @@ export interface BuildPlan {
   configPath: string
   /** The config's theme. */
   theme?: Theme | undefined
+  /** The config's plugins and sanitiser additions (none when absent). */
+  markdown?: MarkdownConfig | undefined
 }
 
 /** Thrown for a plan that cannot be made (an unknown `--publication`): a usage error. */
@@ -49,7 +52,7 @@ export class PlanError extends Error {
  * source that is in no publication or in one that wants handouts. A shard
  * takes every n-th handout and every n-th book (with the articles it needs).
  */
-export function planBuild(config: Config, all: SourceEntry[], options: BuildOptions, configPath: string): BuildPlan {
+export function planBuild(config: Pick<Config, 'publications' | 'theme'>, all: SourceEntry[], options: BuildOptions, configPath: string, markdown?: MarkdownConfig): BuildPlan {
   const root = path.resolve(options.root)
   const chosen = choosePublications(config, options)
   const publications = chosen.map((publication) => {
@@ -78,10 +81,10 @@ export function planBuild(config: Config, all: SourceEntry[], options: BuildOpti
   }
   const handoutPlans = new Map(handouts.map((source) => [source.path, {source, pageSize: handoutOf.get(source.path)?.pageSize}]))
   const needed = new Set([...handoutPlans.keys(), ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
-  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath, theme: config.theme}
+  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath, theme: config.theme, markdown}
 }
 
-function choosePublications(config: Config, options: BuildOptions): Publication[] {
+function choosePublications(config: Pick<Config, 'publications'>, options: BuildOptions): Publication[] {
   if (!options.publication) return options.inputs.length > 0 ? [] : config.publications
   const chosen = config.publications.filter((publication) => publication.name === options.publication)
   if (chosen.length === 0) {

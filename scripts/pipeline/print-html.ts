@@ -11,6 +11,7 @@ import {createCoverCache} from '../cover/cover-cache.js'
 import {generatedCover} from '../cover/render-cover.js'
 import type {Document} from '../core/types.js'
 import {createProcessor} from '../markdown/processor.js'
+import {loadUserPlugins} from '../markdown/user-plugins.js'
 import {parseDocument} from '../parse/parse-document.js'
 import {articleId, renderBook} from '../render/render-book.js'
 import {renderPrint} from '../render/render-print.js'
@@ -41,10 +42,10 @@ export interface PrintHtml {
 export async function printHtml(input: BuildOptionsInput): Promise<PrintHtml[]> {
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
-  const {config, file} = await loadConfig(root)
-  const plan = planBuild(config, await findSources(root, options.inputs), options, file?.path ?? path.join(root, configName))
+  const {config, file, markdown} = await loadConfig(root)
+  const plan = planBuild(config, await findSources(root, options.inputs), options, file?.path ?? path.join(root, configName), markdown)
   const templates = await loadTemplates(path.resolve(root, options.templates))
-  const processor = createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels})
+  const processor = createProcessor({root, maxImageBytes: options.limits.imageBytes, maxImagePixels: options.limits.imagePixels, markdown}, await loadUserPlugins(markdown))
   const parsed = new Map<string, Document>()
   for (const source of plan.sources) {
     const result = await parseDocument(processor, source, {cwd: root, root, limits: options.limits, sourceDateEpoch: options.sourceDateEpoch})

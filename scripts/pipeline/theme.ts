@@ -19,6 +19,8 @@ export interface ThemeFiles {
   assets: Map<string, Asset>
   /** Paper size for documents that set none (`undefined`: the build option's). */
   pageSize: PageSize | undefined
+  /** Footer text of every page (`undefined`: the publisher). */
+  footer?: string | undefined
 }
 
 /** Href of the logo in the print page. */
@@ -46,7 +48,7 @@ export async function loadTheme(theme: Theme | undefined, root: string, configDi
     rules.push(`.masthead { background: url(${logoHref}) no-repeat right top; background-size: auto 14mm; min-height: 14mm; }`)
   }
   if (theme.stylesheet) rules.push(new TextDecoder().decode((await readInside(root, configDir, theme.stylesheet, 'theme.stylesheet')).data))
-  return {css: rules.length === 0 ? '' : `\n/* theme (handout.config.yaml) */\n${rules.join('\n')}\n`, assets, pageSize: theme.pageSize}
+  return {css: rules.length === 0 ? '' : `\n/* theme (handout.config.yaml) */\n${rules.join('\n')}\n`, assets, pageSize: theme.pageSize, footer: theme.footer}
 }
 
 async function readInside(root: string, configDir: string, file: string, key: string): Promise<{data: Uint8Array; source: string}> {

@@ -26,6 +26,8 @@ export interface BookInput {
   publisher?: string | undefined
   cover: {href: string; alt: string}
   pageSize: PageSize
+  /** Footer text opposite the page number (the config's `theme.footer`; default: the publisher). */
+  footer?: string | undefined
   /** Page of each article (by `articleId`), from a previous pass; `undefined` on the first. */
   pages?: ReadonlyMap<string, number>
   /** Articles (by id) preceded by a blank page, so that they start on a right-hand page. */
@@ -94,6 +96,7 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages
       ...common,
       part,
       pageSize: input.pageSize,
+      footer: input.footer,
       blankBefore: options.blankBefore ?? new Set(),
       cover: input.cover,
       // Two digits' worth of placeholder on the first pass keeps the contents the same width.

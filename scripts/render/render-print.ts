@@ -20,6 +20,8 @@ import type {Templates} from './templates.js'
 export interface RenderPrintOptions {
   /** Paper size unless the document sets `pageSize` (default: `'A4'`). */
   pageSize?: PageSize
+  /** Footer text opposite the page number (the config's `theme.footer`; default: the publisher). */
+  footer?: string | undefined
   /**
    * Give every top-level block an id, an anchor after its last text and empty
    * links to both, so the printed PDF names where each starts and ends (`pdf/page-starts.ts`, for the EPUB page-list;
@@ -59,6 +61,7 @@ export function renderPrint(templates: Templates, document: Document, options: R
   const data = {
     ...articleData(document),
     pageSize: document.meta.pageSize ?? options.pageSize ?? 'A4',
+    footer: options.footer,
     // KaTeX's stylesheet and fonts only for pages with math (`rehypeMath`).
     hasMath: body.includes('class="katex"'),
     body

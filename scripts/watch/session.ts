@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import {configName, loadConfig} from '../config/load-config.js'
-import {type BuildOptions, type BuildOptionsInput, type Config, resolveBuildOptions} from '../config/schema.js'
+import {configName, findConfigFile, type LoadedConfig, loadConfig} from '../config/load-config.js'
+import {type BuildOptions, type BuildOptionsInput, resolveBuildOptions} from '../config/schema.js'
 import {findSources, type SourceEntry} from '../content/find-sources.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
@@ -90,9 +90,11 @@ export interface Watcher {
 export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {}, environment: BrowserEnvironment = {}): Promise<Watcher> {
   const {debounce = 100, serve = false, port = 4173, ...buildInput} = input
   const options = resolveBuildOptions(buildInput)
-  const builder = await createBuilder(options, environment)
-  const session = new Session(options, builder, (event) => hooks.onEvent?.(event))
   const root = path.resolve(options.root)
+  // The config found now (a `.mjs` one too) is the file watched for edits.
+  const configPath = (await findConfigFile(root)) ?? path.join(root, configName)
+  const builder = await createBuilder(options, environment)
+  const session = new Session(options, builder, (event) => hooks.onEvent?.(event), configPath)
   const inputs = (options.inputs.length > 0 ? options.inputs : ['content']).map((item) => path.resolve(root, item))
   const changes = collectChanges({
     root,
@@ -159,7 +161,7 @@ class Session {
   preview: PreviewServer | undefined
   closed = false
   private readonly known: KnownSources = {names: new Map(), hashes: new Map()}
-  private config: Config = {publications: []}
+  private config: Omit<LoadedConfig, 'file'> = {config: {publications: [], remarkPlugins: [], rehypePlugins: []}, markdown: {remarkPlugins: [], rehypePlugins: [], classes: {}}}
   private lastPlan: BuildPlan | undefined
   /** Books waiting for the book lane, newest plan per publication. */
   private readonly queuedBooks = new Map<string, {book: BookPlan; kind: Rebuild['reason']}>()
@@ -169,11 +171,12 @@ class Session {
   constructor(
     readonly options: BuildOptions,
     readonly builder: Builder,
-    readonly emit: (event: WatchEvent) => void
+    readonly emit: (event: WatchEvent) => void,
+    configPath: string
   ) {
     this.root = path.resolve(options.root)
     this.outDir = path.resolve(this.root, options.outDir)
-    this.configPath = path.join(this.root, configName)
+    this.configPath = configPath
   }
 
   /** Output base names of the sources of the last scan (the preview lists them). */
@@ -264,7 +267,7 @@ class Session {
   /** Reload config and templates when they changed, rescan, apply renames, plan. */
   private async prepare(initial: boolean, pending: Pending, changes: ChangeCollector) {
     try {
-      if (pending.config) this.config = (await loadConfig(this.root)).config
+      if (pending.config) this.config = await loadConfig(this.root)
     } catch (error) {
       // An invalid config: report it (with its file:line:column messages) and keep the last good one.
       if (initial) throw error
@@ -279,7 +282,7 @@ class Session {
         this.parsed.delete(file)
         for (const users of this.dependents.values()) users.delete(file)
       }
-      return {sources, renames, before, plan: planBuild(this.config, sources, this.options, this.configPath)}
+      return {sources, renames, before, plan: planBuild(this.config.config, sources, this.options, this.configPath, this.config.markdown)}
     } catch (error) {
       if (initial) throw error
       // Keep the old templates and the pending edits: the next save retries.
