@@ -35,6 +35,8 @@ function bookTool(bench: Bench, size: number, project: string, baseline?: string
   return tool(`${baseline ? 'baseline' : 'ours'}: book of ${size} articles (PDF+EPUB)`, (n) => {
     const dir = outDir(`${baseline ? 'baseline-' : ''}book-${size}`, n)
     const timings = path.join(dir, 'timings.json')
+    // Every run cold: no cached covers, parses or outputs from the run before.
+    fs.rmSync(path.join(project, '.cache'), {recursive: true, force: true})
     const args = [baseline ?? bench.bin, 'build', '--publication', 'bench-book', '--templates', templates, '--out', dir, '--timings', timings]
     return {command: node, args, cwd: project, timings}
   })
