@@ -173,7 +173,7 @@ describe('book PDF', () => {
 })
 
 describe('book PDF with rectoStart', () => {
-  it('starts every article on a right-hand page, adding blank pages without page furniture', async () => {
+  it('starts every article on a right-hand page, the front matter padded with a blank page without page furniture', async () => {
     const config = fs.readFileSync(path.join(project, 'handout.config.yaml'), 'utf8').replace('outputs: [handouts, book]', 'outputs: [book]\n    rectoStart: true')
     fs.writeFileSync(path.join(project, 'handout.config.yaml'), config)
     const recto = await build({root: project, browser, outDir: 'recto', formats: ['pdf']}, {}, environment)
@@ -188,8 +188,6 @@ describe('book PDF with rectoStart', () => {
     // The front matter takes an even number of pages (a blank one after the contents), so
     // that the body's page 1 is a right-hand page.
     expect(pages[front]!.trim()).toBe('')
-    const blanks = pages.slice(front + 1, -1).filter((page) => page.trim() === '')
-    expect(blanks.length).toBeGreaterThan(0)
     for (const [index, title] of titles.entries()) expect(pages[front + 1 + book.articlePages![index]! - 1]!.replace(/\s+/g, ' ')).toContain(title)
     const links = await contentsLinks(file)
     expect(links.map((link) => link.page)).toEqual(book.articlePages!.map((folio) => front + 1 + folio))

@@ -104,6 +104,9 @@ export function readYaml<Schema extends z.ZodObject>(text: string, schema: Schem
  * line: most are a value that needs quotes (`title: Why: a question`).
  */
 export function yamlHint(code: string, line: string): string | undefined {
+  // An unclosed flow list or mapping (`tags: [a, b`) is reported as an indentation error.
+  const open = /\[[^\]]*$/.test(line) ? ['[', ']'] : /\{[^}]*$/.test(line) ? ['{', '}'] : undefined
+  if (open) return `close the \`${open[0]}\` with \`${open[1]}\` on the same line, or quote the value`
   const pair = /^(\s*-?\s*)([^\s:#][^:#]*?):\s+(.+?)\s*$/.exec(line)
   const quoted = pair ? `\`${pair[1]}${pair[2]}: ${JSON.stringify(pair[3])}\`` : undefined
   switch (code) {

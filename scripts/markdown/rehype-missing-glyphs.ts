@@ -35,7 +35,8 @@ export default function rehypeMissingGlyphs() {
         String(file.value)
           .split('\n')
           .findIndex((text) => /^title\s*:/.test(text)) + 1
-      for (const char of title) note(char, line > 0 ? {line, column: 1} : undefined)
+      // A title taken from elsewhere (the first heading, the file name) is reported at the start.
+      for (const char of title) note(char, {line: Math.max(1, line), column: 1})
     }
     visit(tree, 'text', (node: Text) => {
       // Text our plugins add (task-list boxes, back-link arrows) has no place in the source: theirs to get right.
