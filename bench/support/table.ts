@@ -50,5 +50,13 @@ export function ratioToFloor(a: Tool, floorTool: Tool, text: string, target: num
   return `- ${text} (${secs(wall(a))} / ${secs(base)}): **${value.toFixed(2)}×** (target ≤ ${target}×: ${value <= target ? 'met' : 'not met'})`
 }
 
+/** `- text: **0.31 s** (target ≤ 0.25 s: not met)`: a time against a time target. */
+export function timeTarget(text: string, ms: number, targetMs: number): string {
+  return `- ${text}: **${secs(ms)}** (target ≤ ${secs(targetMs).replace(/\.?0+ s$/, ' s')}: ${ms <= targetMs ? 'met' : 'not met'})`
+}
+
+/** A verdict line of any case: `(target …: met)` or `(target …: not met)`. */
+export const verdict = /\(target [^)]*: (?:met|not met)\)/
+
 /** The lines that are there. */
 export const lines = (list: Array<string | undefined>) => list.filter((line): line is string => line !== undefined)
