@@ -29,7 +29,7 @@ import type {BenchCase, CaseResult} from './support/case.js'
 import {findPeers} from './support/peers.js'
 import {compileSnapshot, machine} from './support/process.js'
 import {secs} from './support/stats.js'
-import {verdict} from './support/table.js'
+import {collectTargets} from './support/table.js'
 
 const allCases: BenchCase[] = [caseA, caseB, caseC, caseD, caseE]
 
@@ -130,27 +130,13 @@ function head(bench: Bench): string[] {
  * the cases that ran, by case, with the load average at the end of the run.
  */
 function targetsSection(cases: BenchCase[], results: CaseResult[]): string[] {
-  const section = ['## Targets (issue 13)', '']
-  let met = 0
-  let total = 0
-  for (const [i, entry] of cases.entries()) {
-    const found = results[i]!.lines.filter((line) => verdict.test(line))
-    for (const line of found) {
-      total++
-      if (/: met\)/.test(line)) met++
-    }
-    section.push(...(found.length > 0 ? found.map((line) => line.replace(/^- /, `- (${entry.id}) `).replace(/^- \((\w)\) \(\1 /, '- ($1 ')) : [`- (${entry.id}) no target measured (see its section)`]))
-  }
+  const {lines, met, total} = collectTargets(cases.map((entry, i) => ({id: entry.id, lines: results[i]!.lines})))
   const skipped = allCases.filter((entry) => !cases.includes(entry)).map((entry) => entry.id)
-  section.push(
-    '',
-    `${met} of ${total} targets met${skipped.length > 0 ? `; cases not run: ${skipped.join(', ')}` : ''}. Load average at the end of the run: ${os
-      .loadavg()
-      .map((n) => n.toFixed(2))
-      .join(', ')}.`,
-    ''
-  )
-  return section
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ')
+  return ['## Targets (issue 13)', '', ...lines, '', `${met} of ${total} targets met${skipped.length > 0 ? `; cases not run: ${skipped.join(', ')}` : ''}. Load average at the end of the run: ${load}.`, '']
 }
 
 /** Notes, then every command that failed. */
@@ -173,7 +159,15 @@ async function main(): Promise<void> {
   // Peers are in (a) and (b) only.
   const peers = cases.some((entry) => entry.id === 'a' || entry.id === 'b') ? findPeers(bench) : {}
   const results: CaseResult[] = []
-  for (const entry of cases) results.push(await entry.run(bench, peers))
+  for (const entry of cases) {
+    // A case that throws says so in its place; the other cases' sections are still written.
+    try {
+      results.push(await entry.run(bench, peers))
+    } catch (error) {
+      log(`(${entry.id}) failed: ${(error as Error).stack ?? error}`)
+      results.push({lines: [`## (${entry.id})`, '', `(${entry.id}) failed: ${(error as Error).message}`, ''], failures: []})
+    }
+  }
   const report = [...head(bench), ...targetsSection(cases, results), ...results.flatMap((result) => result.lines), ...notesSection(bench, results)].join('\n') + '\n'
   const resultsDir = path.join(root, 'bench', 'results')
   fs.mkdirSync(resultsDir, {recursive: true})

@@ -31,7 +31,7 @@ const bookConfig = (articles: number, outputs: string) => [
 ]
 
 /** `out/x.pdf (2 pages, 80 KB, unchanged)` in the CLI's log → each output path (relative to the project) and whether it was reported unchanged. */
-function reported(stderr: string): Map<string, boolean> {
+export function reported(stderr: string): Map<string, boolean> {
   const found = new Map<string, boolean>()
   for (const match of stderr.matchAll(/(\S+\.(?:pdf|epub)) \(([^)]*)\)/g)) found.set(match[1]!, /(?:^|, )unchanged$/.test(match[2]!))
   return found

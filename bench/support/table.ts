@@ -58,5 +58,26 @@ export function timeTarget(text: string, ms: number, targetMs: number): string {
 /** A verdict line of any case: `(target …: met)` or `(target …: not met)`. */
 export const verdict = /\(target [^)]*: (?:met|not met)\)/
 
+/**
+ * Every verdict line of each case's section, prefixed with the case's id
+ * (`- (a) …`; a line already starting `- (d ii)` keeps its own), and how
+ * many are met; a case with none says so.
+ */
+export function collectTargets(sections: Array<{id: string; lines: string[]}>): {lines: string[]; met: number; total: number} {
+  const lines: string[] = []
+  let met = 0
+  let total = 0
+  for (const {id, lines: section} of sections) {
+    const found = section.filter((line) => verdict.test(line))
+    if (found.length === 0) lines.push(`- (${id}) no target measured (see its section)`)
+    for (const line of found) {
+      total++
+      if (/: met\)/.test(line)) met++
+      lines.push(line.startsWith(`- (${id} `) || line.startsWith(`- (${id})`) ? line : line.replace(/^(?:- )?/, `- (${id}) `))
+    }
+  }
+  return {lines, met, total}
+}
+
 /** The lines that are there. */
 export const lines = (list: Array<string | undefined>) => list.filter((line): line is string => line !== undefined)
