@@ -136,7 +136,14 @@ function targetsSection(cases: BenchCase[], results: CaseResult[]): string[] {
     .loadavg()
     .map((n) => n.toFixed(2))
     .join(', ')
-  return ['## Targets (issue 13)', '', ...lines, '', `${met} of ${total} targets met${skipped.length > 0 ? `; cases not run: ${skipped.join(', ')}` : ''}. Load average at the end of the run: ${load}.`, '']
+  return [
+    '## Targets (issue 13)',
+    '',
+    ...lines,
+    '',
+    `${met} of ${total} targets met${skipped.length > 0 ? `; cases not run: ${skipped.join(', ')}` : ''}. Load average at the end of the run: ${load}.`,
+    ''
+  ]
 }
 
 /** Notes, then every command that failed. */
