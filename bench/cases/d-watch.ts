@@ -31,7 +31,7 @@ async function sampleWatch(bench: Bench): Promise<{times: number[]; split: strin
   const outputs = ['pdf', 'epub'].map((ext) => path.join(outDir, `is-k-resurgence.${ext}`))
   const timingsFile = path.join(dir, 'timings.jsonl')
   const args = [rel(source), '--out', outDir, '--timings', timingsFile]
-  const times = await editToOutput({bin: bench.bin, cwd: root, args, source, outputs, count: bench.edits, initialLimit: 300_000})
+  const times = await editToOutput({bin: bench.bin, cwd: root, args, source, outputs, count: bench.edits, initialLimit: 900_000})
   // One line per rebuild; the first is the initial build.
   const rebuilds = fs
     .readFileSync(timingsFile, 'utf8')
@@ -63,7 +63,7 @@ async function projectWatch(bench: Bench): Promise<{times: number[]; book: numbe
   const own = ['pdf', 'epub'].map((ext) => path.join(outDir, `is-k-resurgence.${ext}`))
   const book = ['pdf', 'epub'].map((ext) => path.join(outDir, `${name}.${ext}`))
   const args = ['--templates', path.join(root, 'templates'), '--out', outDir]
-  const times = await editTimes({bin: bench.bin, cwd: project, args, source, outputs: own, later: book, count: bench.edits, initialLimit: 300_000})
+  const times = await editTimes({bin: bench.bin, cwd: project, args, source, outputs: own, later: book, count: bench.edits, initialLimit: 900_000})
   return {times: times.times, book: times.later, name, articles}
 }
 
