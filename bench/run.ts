@@ -114,7 +114,7 @@ function head(bench: Bench): string[] {
     '',
     '## Machine',
     '',
-    ...machine(bench.chromium),
+    ...machine(bench.chromium, loadAtStart),
     '',
     '## How to read',
     '',
@@ -154,6 +154,9 @@ function notesSection(bench: Bench, results: CaseResult[]): string[] {
   for (const entry of failures) section.push(`- ${entry.label} failed and is skipped: ${entry.failed}`)
   return section
 }
+
+/** The load average when the run began (the report's head is written at the end). */
+const loadAtStart = os.loadavg()
 
 async function main(): Promise<void> {
   const {values: flags} = parseArgs({options})

@@ -22,6 +22,7 @@ describe('target lines', () => {
     const sections = [
       {id: 'a', lines: ['| table | row |', '- Ours PDF+EPUB / floor (3.00 s / 2.00 s): **1.50×** (target ≤ 1.1×: not met)', '- Ours / md-to-pdf: **1.20×**']},
       {id: 'b', lines: ['- no target here']},
+      {id: 'e', lines: ['- 98 outputs: 0 rewrites (target: none rewritten, all reported unchanged: met)']},
       {id: 'c', lines: ['- Peak memory of the 200-article book, highest of its runs: 900 MiB (target < 1.5 GB = 1431 MiB: met)']},
       {id: 'd', lines: [timeTarget('(d i) Watch, the sample alone', 200, 250), 'prose', timeTarget('(d iii) Watch, the book', 15_000, 2000)]}
     ]
@@ -29,11 +30,12 @@ describe('target lines', () => {
     expect(lines).toEqual([
       '- (a) Ours PDF+EPUB / floor (3.00 s / 2.00 s): **1.50×** (target ≤ 1.1×: not met)',
       '- (b) no target measured (see its section)',
+      '- (e) 98 outputs: 0 rewrites (target: none rewritten, all reported unchanged: met)',
       '- (c) Peak memory of the 200-article book, highest of its runs: 900 MiB (target < 1.5 GB = 1431 MiB: met)',
       '- (d i) Watch, the sample alone: **0.20 s** (target ≤ 0.25 s: met)',
       '- (d iii) Watch, the book: **15.0 s** (target ≤ 2 s: not met)'
     ])
-    expect({met, total}).toEqual({met: 2, total: 4})
+    expect({met, total}).toEqual({met: 3, total: 5})
     expect(verdict.test('- Ours / md-to-pdf: **1.20×**')).toBe(false)
   })
 })

@@ -140,12 +140,12 @@ function report(bench: Bench, first: Tool, [edit, none, handout, book]: Tool[], 
   if (editCheck.runs > 0) {
     const good = editCheck.rewritten === 0 && editCheck.notReported === 0
     lines.push(
-      `- The other ${articles - 1} articles' ${editCheck.checked} outputs, over ${editCheck.runs} edited builds: ${editCheck.rewritten} rewrites (mtime changed), ${editCheck.notReported} not reported \`unchanged\`; outputs written per build: ${[...new Set(editCheck.written)].join(', ')} (target: none rewritten, all reported unchanged: ${good ? 'met' : 'not met'})`
+      `- The other ${articles - 1} articles' ${editCheck.checked} outputs, over ${editCheck.runs} edited build${editCheck.runs === 1 ? '' : 's'}: ${editCheck.rewritten} rewrites (mtime changed), ${editCheck.notReported} not reported \`unchanged\`; outputs written per build: ${[...new Set(editCheck.written)].join(', ')} (target: none rewritten, all reported unchanged: ${good ? 'met' : 'not met'})`
     )
   }
   if (ok(none!) && noneCheck.runs > 0)
     lines.push(
-      `- Build with nothing changed: **${secs(wall(none!))}** median; all ${noneCheck.checked} outputs (handouts and book), over ${noneCheck.runs} builds: ${noneCheck.rewritten} rewrites, ${noneCheck.notReported} not reported \`unchanged\`, outputs written per build: ${[...new Set(noneCheck.written)].join(', ')}.`
+      `- Build with nothing changed: **${secs(wall(none!))}** median; all ${noneCheck.checked} outputs (handouts and book), over ${noneCheck.runs} build${noneCheck.runs === 1 ? '' : 's'}: ${noneCheck.rewritten} rewrites, ${noneCheck.notReported} not reported \`unchanged\`, outputs written per build: ${[...new Set(noneCheck.written)].join(', ')}.`
     )
   lines.push(
     '',

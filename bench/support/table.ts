@@ -56,7 +56,7 @@ export function timeTarget(text: string, ms: number, targetMs: number): string {
 }
 
 /** A verdict line of any case: `(target …: met)` or `(target …: not met)`. */
-export const verdict = /\(target [^)]*: (?:met|not met)\)/
+export const verdict = /\(target\b[^)]*: (?:met|not met)\)/
 
 /**
  * Every verdict line of each case's section, prefixed with the case's id
