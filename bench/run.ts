@@ -15,20 +15,23 @@
  * writes the table. Every command runs as its own process, as a user runs it.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {caseA} from './cases/a-cold-sample.js'
 import {caseB} from './cases/b-handouts.js'
 import {caseC} from './cases/c-book.js'
 import {caseD} from './cases/d-watch.js'
+import {caseE} from './cases/e-rebuild.js'
 import {writeCorpus} from './corpus.js'
 import {type Bench, log, rel, root, scratch} from './support/bench.js'
 import type {BenchCase, CaseResult} from './support/case.js'
 import {findPeers} from './support/peers.js'
 import {compileSnapshot, machine} from './support/process.js'
 import {secs} from './support/stats.js'
+import {collectTargets} from './support/table.js'
 
-const allCases: BenchCase[] = [caseA, caseB, caseC, caseD]
+const allCases: BenchCase[] = [caseA, caseB, caseC, caseD, caseE]
 
 const options = {
   articles: {type: 'string'},
@@ -38,7 +41,7 @@ const options = {
   'no-peers': {type: 'boolean', default: false},
   'no-install': {type: 'boolean', default: false},
   baseline: {type: 'string'},
-  cases: {type: 'string', default: 'a,b,c,d'},
+  cases: {type: 'string', default: 'a,b,c,d,e'},
   edits: {type: 'string'},
   'book-edits': {type: 'string'},
   help: {type: 'boolean', short: 'h', default: false}
@@ -56,7 +59,7 @@ function usage(): string {
     '  --baseline DIR  also run DIR/bin/handout.js (a compiled copy laid out like bench/scratch/compiled,\n' +
     "                  with DIR/templates when its code needs other templates than this tree's;\n" +
     '                  e.g. of another commit) in (a), start-up, (b) and (c): before/after in the same run\n' +
-    '  --cases LIST    which cases to run (default a,b,c,d); a partial run writes results/<date>-<cases>.md\n' +
+    '  --cases LIST    which cases to run (default a,b,c,d,e); a partial run writes results/<date>-<cases>.md\n' +
     '  --edits N       (d) edits of the sample article in watch mode (default 20; --quick 5)\n' +
     '  --book-edits N  (d) edits of one article of the N-article book in watch mode (default 5; --quick 2)\n' +
     '\nCases (bench/cases/):\n' +
@@ -111,13 +114,34 @@ function head(bench: Bench): string[] {
     '',
     '## Machine',
     '',
-    ...machine(bench.chromium),
+    ...machine(bench.chromium, loadAtStart),
     '',
     '## How to read',
     '',
     "- Wall: process start to exit, as a user waits for it. Ratio: this row's median over the first row of its table.",
     `- Phases, in ms (medians, from \`--timings\`): startup = process start to \`main\` (Node + imports); launch = browser start, in parallel with parse; the rest are summed over sources and formats, which run concurrently (print includes waiting for a free page of the pool), so they can add up to more than the wall time.`,
     '- The floor (bench/floor.ts) launches the same Chromium with the same flags and prints our own print HTML, one page after another in one warm browser: no Markdown, metadata, cover or EPUB.',
+    ''
+  ]
+}
+
+/**
+ * Issue 13's targets: every verdict line (`(target …: met)` / `not met`) of
+ * the cases that ran, by case, with the load average at the end of the run.
+ */
+function targetsSection(cases: BenchCase[], results: CaseResult[]): string[] {
+  const {lines, met, total} = collectTargets(cases.map((entry, i) => ({id: entry.id, lines: results[i]!.lines})))
+  const skipped = allCases.filter((entry) => !cases.includes(entry)).map((entry) => entry.id)
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ')
+  return [
+    '## Targets (issue 13)',
+    '',
+    ...lines,
+    '',
+    `${met} of ${total} targets met${skipped.length > 0 ? `; cases not run: ${skipped.join(', ')}` : ''}. Load average at the end of the run: ${load}.`,
     ''
   ]
 }
@@ -131,6 +155,9 @@ function notesSection(bench: Bench, results: CaseResult[]): string[] {
   return section
 }
 
+/** The load average when the run began (the report's head is written at the end). */
+const loadAtStart = os.loadavg()
+
 async function main(): Promise<void> {
   const {values: flags} = parseArgs({options})
   if (flags.help) {
@@ -142,8 +169,16 @@ async function main(): Promise<void> {
   // Peers are in (a) and (b) only.
   const peers = cases.some((entry) => entry.id === 'a' || entry.id === 'b') ? findPeers(bench) : {}
   const results: CaseResult[] = []
-  for (const entry of cases) results.push(await entry.run(bench, peers))
-  const report = [...head(bench), ...results.flatMap((result) => result.lines), ...notesSection(bench, results)].join('\n') + '\n'
+  for (const entry of cases) {
+    // A case that throws says so in its place; the other cases' sections are still written.
+    try {
+      results.push(await entry.run(bench, peers))
+    } catch (error) {
+      log(`(${entry.id}) failed: ${(error as Error).stack ?? error}`)
+      results.push({lines: [`## (${entry.id})`, '', `(${entry.id}) failed: ${(error as Error).message}`, ''], failures: []})
+    }
+  }
+  const report = [...head(bench), ...targetsSection(cases, results), ...results.flatMap((result) => result.lines), ...notesSection(bench, results)].join('\n') + '\n'
   const resultsDir = path.join(root, 'bench', 'results')
   fs.mkdirSync(resultsDir, {recursive: true})
   const partial = cases.length === allCases.length ? '' : `-${cases.map((entry) => entry.id).join('')}`

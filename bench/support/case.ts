@@ -10,7 +10,7 @@ export interface CaseResult {
 }
 
 export interface BenchCase {
-  /** `--cases` name: a, b, c or d. */
+  /** `--cases` name: a, b, c, d or e. */
   id: string
   /** One line for `--help`. */
   summary: string

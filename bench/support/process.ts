@@ -15,16 +15,13 @@ export function run(command: string, args: string[], cwd = root): {ok: boolean; 
 }
 
 /** The Machine section of the report. */
-export function machine(chromium: string): string[] {
+export function machine(chromium: string, loadAtStart: number[] = os.loadavg()): string[] {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   const chromiumVersion = /Chromium [\d.]+/.exec(run(chromium, ['--version']).out)?.[0] ?? run(chromium, ['--version']).out.split('\n').pop()
   const pandoc = run('pandoc', ['--version']).out.split('\n')[0] || 'not installed'
   return [
     `- CPU: ${os.availableParallelism()} × ${cpu}`,
-    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB; load average at start ${os
-      .loadavg()
-      .map((n) => n.toFixed(2))
-      .join(', ')} (other work was running)`,
+    `- Memory: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB; load average at start ${loadAtStart.map((n) => n.toFixed(2)).join(', ')} (other work was running)`,
     `- OS: ${os.type()} ${os.release()}`,
     `- Node ${process.version}; ${chromiumVersion} (${chromium}); ${pandoc}`,
     `- Peak memory: summed PSS of the process and all its children (Chromium included), sampled every 100 ms; GNU time's max RSS of the largest single process in brackets`

@@ -50,5 +50,34 @@ export function ratioToFloor(a: Tool, floorTool: Tool, text: string, target: num
   return `- ${text} (${secs(wall(a))} / ${secs(base)}): **${value.toFixed(2)}×** (target ≤ ${target}×: ${value <= target ? 'met' : 'not met'})`
 }
 
+/** `- text: **0.31 s** (target ≤ 0.25 s: not met)`: a time against a time target. */
+export function timeTarget(text: string, ms: number, targetMs: number): string {
+  return `- ${text}: **${secs(ms)}** (target ≤ ${secs(targetMs).replace(/\.?0+ s$/, ' s')}: ${ms <= targetMs ? 'met' : 'not met'})`
+}
+
+/** A verdict line of any case: `(target …: met)` or `(target …: not met)`. */
+export const verdict = /\(target\b[^)]*: (?:met|not met)\)/
+
+/**
+ * Every verdict line of each case's section, prefixed with the case's id
+ * (`- (a) …`; a line already starting `- (d ii)` keeps its own), and how
+ * many are met; a case with none says so.
+ */
+export function collectTargets(sections: Array<{id: string; lines: string[]}>): {lines: string[]; met: number; total: number} {
+  const lines: string[] = []
+  let met = 0
+  let total = 0
+  for (const {id, lines: section} of sections) {
+    const found = section.filter((line) => verdict.test(line))
+    if (found.length === 0) lines.push(`- (${id}) no target measured (see its section)`)
+    for (const line of found) {
+      total++
+      if (/: met\)/.test(line)) met++
+      lines.push(line.startsWith(`- (${id} `) || line.startsWith(`- (${id})`) ? line : line.replace(/^(?:- )?/, `- (${id}) `))
+    }
+  }
+  return {lines, met, total}
+}
+
 /** The lines that are there. */
 export const lines = (list: Array<string | undefined>) => list.filter((line): line is string => line !== undefined)

@@ -22,6 +22,8 @@ export interface Spec {
   floorJson?: string
   /** PDFs whose pages are counted when the log does not say. */
   pdfs?: () => string[]
+  /** Called after a successful run with what was measured (checks of its outputs, its log). */
+  after?: (result: Measure) => void
 }
 
 /** A command compared in a case, and everything measured of it. */
@@ -61,6 +63,7 @@ export async function runCase(name: string, tools: Tool[], count: number): Promi
         continue
       }
       entry.measures.push(result)
+      spec.after?.(result)
       if (spec.timings && fs.existsSync(spec.timings)) entry.timings.push(JSON.parse(fs.readFileSync(spec.timings, 'utf8')))
       if (spec.floorJson) entry.floor.push(JSON.parse(fs.readFileSync(spec.floorJson, 'utf8')))
       if (n === 0) {

@@ -14,6 +14,12 @@ export interface EditSpec {
   source: string
   /** Files that must all be replaced after each edit. */
   outputs: string[]
+  /**
+   * Files replaced later, timed apart (a book printed behind its handouts):
+   * each edit also waits for them before the next, and their times are
+   * `editTimes().later`.
+   */
+  later?: string[]
   count: number
   /** Most ms to wait for the first build and for each rebuild (default 60 s). */
   initialLimit?: number
@@ -29,7 +35,16 @@ const mtime = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs
  * edit until every one of `outputs` has been replaced.
  */
 export async function editToOutput(spec: EditSpec): Promise<number[]> {
+  return (await editTimes(spec)).times
+}
+
+/**
+ * `editToOutput`, and for each edit also the time until every one of
+ * `spec.later` has been replaced (empty when there are none).
+ */
+export async function editTimes(spec: EditSpec): Promise<{times: number[]; later: number[]}> {
   const {source, outputs, count} = spec
+  const later = spec.later ?? []
   const child = spawn(node, [spec.bin, 'watch', ...spec.args], {cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe']})
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
@@ -41,21 +56,27 @@ export async function editToOutput(spec: EditSpec): Promise<number[]> {
     }
   }
   const times: number[] = []
+  const laterTimes: number[] = []
   try {
-    await waitFor(() => outputs.every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
+    await waitFor(() => [...outputs, ...later].every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
     spec.onReady?.()
     for (let n = 0; n < count; n++) {
       await pause(300)
       const before = outputs.map(mtime)
+      const laterBefore = later.map(mtime)
       const editedAt = performance.now()
       fs.appendFileSync(source, `\nEdit number ${n + 1} for the benchmark.\n`)
       await waitFor(() => outputs.every((file, i) => mtime(file) > before[i]!), 'no rebuild after an edit', spec.initialLimit)
       times.push(performance.now() - editedAt)
-      log(`  (d) edit ${n + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms`)
+      if (later.length > 0) {
+        await waitFor(() => later.every((file, i) => mtime(file) > laterBefore[i]!), 'no later rebuild after an edit', spec.initialLimit)
+        laterTimes.push(performance.now() - editedAt)
+      }
+      log(`  (d) edit ${n + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms${later.length > 0 ? `, later outputs ${Math.round(laterTimes[laterTimes.length - 1]!)} ms` : ''}`)
     }
   } finally {
     child.kill('SIGTERM')
     await new Promise((resolve) => child.once('close', resolve))
   }
-  return times
+  return {times, later: laterTimes}
 }
