@@ -138,7 +138,8 @@ function disabledCache(fingerprints: WeakMap<Document, string>): BuildCache {
   }
 }
 
-async function hashOf(file: string): Promise<string | null> {
+/** SHA-256 of a file's bytes, or `null` when it cannot be read (missing, a folder). */
+export async function hashOf(file: string): Promise<string | null> {
   try {
     return digest(await fs.readFile(file))
   } catch {

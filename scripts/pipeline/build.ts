@@ -23,7 +23,7 @@ import type {ParsePool} from '../parse/parse-pool.js'
 import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
-import {type BuildCache, codeFingerprint, keyOf, openBuildCache, templateKeys} from './build-cache.js'
+import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
@@ -259,10 +259,6 @@ async function browserKey(options: BuildOptions, environment: BrowserEnvironment
   } catch {
     return 'none'
   }
-}
-
-async function hashOf(file: string): Promise<string | null> {
-  return fs.readFile(file).then(digest, () => null)
 }
 
 function themeKey(theme: ThemeFiles): string {
