@@ -1,17 +1,17 @@
 /**
- * Put a book's front matter (cover, title page, contents), printed as a
- * document of its own, before its body in one PDF. The body stays where it
- * is (the big document is not copied); the front's pages, tags, bookmarks
- * and destinations are copied in before it:
- * - structure tree: the front's elements go first under the body's document
- *   element; its pages' `StructParents` and its annotations' `StructParent`
- *   move past the body's parent-tree keys, and their parent-tree entries come
- *   along; element ids are renamed so they cannot collide with the body's;
- * - links: the contents' links name their targets (`/Dest /a3`), and those
- *   names are the body's own destinations, so they land on the body's pages;
- * - bookmarks: the front's before the body's, at the top level (`finishPdf`
- *   nests them again from the expected outline);
- * - page labels: the front's pages i, ii, …, the body's 1, 2, … (its folios).
+ * Put documents printed on their own into one PDF: a book's front matter
+ * (cover, title page, contents) before its body, and the runs of its body
+ * one after another. The target stays where it is; the other document's
+ * pages, tags, bookmarks and destinations are copied in, before or after:
+ * - structure tree: its elements go under the target's document element;
+ *   its pages' `StructParents` and its annotations' `StructParent` move past
+ *   the target's parent-tree keys, and their parent-tree entries come along;
+ *   element ids get a prefix so they cannot collide with the target's;
+ * - links: links name their targets (`/Dest /a3`), and names are looked up
+ *   in the merged document, so a link lands in whichever part has the name;
+ * - bookmarks: the other's before or after the target's, at the top level
+ *   (`finishPdf` nests them again from the expected outline);
+ * - page labels (front matter): its pages i, ii, …, the body's 1, 2, … (its folios).
  */
 import {PDFArray, type PDFContext, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFObject, PDFPage, PDFPageLeaf, PDFRawStream, PDFRef, PDFString} from 'pdf-lib'
 
@@ -23,6 +23,44 @@ export interface FrontMatterOptions {
 
 /** Copy the pages of `front` before the pages of `body`, with their tags, bookmarks and links. */
 export function prependFrontMatter(body: PDFDocument, front: PDFDocument, options: FrontMatterOptions = {}): void {
+  let frontPageCount = insertDocument(body, front, {start: true, idPrefix: 'front-', fontTag: 'FRONT'})
+  if (options.evenPages && frontPageCount % 2 === 1) {
+    const {width, height} = body.getPage(frontPageCount - 1).getSize()
+    body.insertPage(frontPageCount++, [width, height])
+  }
+  const to = body.context
+  body.catalog.set(PDFName.of('PageLabels'), to.obj({Nums: [0, to.obj({S: PDFName.of('r')}), frontPageCount, to.obj({S: PDFName.of('D')})]}))
+}
+
+/**
+ * Copy the pages of `next` after the pages of `document`, with their tags,
+ * bookmarks and links; `index` (from 1) tells the copies' element ids and
+ * font subsets from those of the other documents appended.
+ */
+export function appendDocument(document: PDFDocument, next: PDFDocument, index: number): void {
+  insertDocument(document, next, {start: false, idPrefix: `part${index}-`, fontTag: fontTagOf(index)})
+}
+
+/** Five capital letters for a font subset tag (`AAAAAB` is Chromium's counter; ours start at `Q`). */
+function fontTagOf(index: number): string {
+  let tag = ''
+  for (let rest = index, place = 0; place < 4; place++, rest = Math.floor(rest / 26)) tag = String.fromCharCode(65 + (rest % 26)) + tag
+  return `Q${tag}`
+}
+
+interface InsertOptions {
+  /** Before the target's pages (else after). */
+  start: boolean
+  /** Prefix of the copied elements' ids. */
+  idPrefix: string
+  /** Five capital letters for the copied font subsets' tags. */
+  fontTag: string
+}
+
+/** Copy `source` into `target`, before or after its pages; returns the pages copied. */
+function insertDocument(target: PDFDocument, source: PDFDocument, options: InsertOptions): number {
+  const body = target
+  const front = source
   const from = front.context
   const to = body.context
   const refs = new Map<string, PDFRef>()
@@ -67,6 +105,7 @@ export function prependFrontMatter(body: PDFDocument, front: PDFDocument, option
 
   // Pages: their refs first (tags and bookmarks point at them), then their contents.
   const frontPages = front.getPages()
+  const firstIndex = options.start ? 0 : body.getPageCount()
   const pageRefs = frontPages.map((page) => {
     const ref = to.nextRef()
     refs.set(page.ref.toString(), ref)
@@ -86,19 +125,13 @@ export function prependFrontMatter(body: PDFDocument, front: PDFDocument, option
       const key = annot?.get(PDFName.of('StructParent'))
       if (annot && key instanceof PDFNumber) annot.set(PDFName.of('StructParent'), PDFNumber.of(key.asNumber() + keyOffset))
     }
-    body.insertPage(index, PDFPage.of(leaf, pageRefs[index]!, body))
+    body.insertPage(firstIndex + index, PDFPage.of(leaf, pageRefs[index]!, body))
   })
-  retagFontSubsets(body, pageRefs)
-  let frontPageCount = frontPages.length
-  if (options.evenPages && frontPageCount % 2 === 1) {
-    const {width, height} = frontPages.at(-1)!.getSize()
-    body.insertPage(frontPageCount++, [width, height])
-  }
-
-  if (tagged) mergeStructure(body, bodyRoot, frontRoot, copy, keyOffset)
-  mergeOutline(body, front, copy)
+  retagFontSubsets(body, pageRefs, options.fontTag)
+  if (tagged) mergeStructure(body, bodyRoot, frontRoot, copy, keyOffset, options)
+  mergeOutline(body, front, copy, options.start)
   mergeDests(body, front, copy)
-  body.catalog.set(PDFName.of('PageLabels'), to.obj({Nums: [0, to.obj({S: PDFName.of('r')}), frontPageCount, to.obj({S: PDFName.of('D')})]}))
+  return frontPages.length
 }
 
 type Copy = (object: PDFObject) => PDFObject
@@ -106,13 +139,13 @@ type Copy = (object: PDFObject) => PDFObject
 /**
  * Chromium tags each document's font subsets from the same counter (`AAAAAA+`,
  * `BAAAAA+`, …): the front's could bear the same name as a different subset of
- * the body's. The front's become `AFRONT+`, `BFRONT+`, … (copies of the front's own objects).
+ * the body's. The copies' become `AFRONT+`, `BFRONT+`, … (with `tag`; copies of their own objects).
  */
-function retagFontSubsets(body: PDFDocument, pageRefs: readonly PDFRef[]): void {
+export function retagFontSubsets(body: PDFDocument, pageRefs: readonly PDFRef[], tag: string): void {
   const retag = (dict: PDFDict | undefined, key: string) => {
     const name = dict?.get(PDFName.of(key))
     const match = name instanceof PDFName ? /^([A-Z])[A-Z]{5}\+(.*)$/.exec(name.decodeText()) : null
-    if (dict && match) dict.set(PDFName.of(key), PDFName.of(`${match[1]}FRONT+${match[2]}`))
+    if (dict && match) dict.set(PDFName.of(key), PDFName.of(`${match[1]}${tag}+${match[2]}`))
   }
   const done = new Set<PDFDict>()
   for (const ref of pageRefs) {
@@ -169,7 +202,7 @@ function nameTreeEntries(tree: PDFDict | undefined, depth = 0): Array<[PDFString
   return entries
 }
 
-function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict, copy: Copy, keyOffset: number): void {
+function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict, copy: Copy, keyOffset: number, options: InsertOptions): void {
   const to = body.context
   const bodyDocument = bodyRoot.lookupMaybe(PDFName.of('K'), PDFDict)
   const frontDocument = frontRoot.lookupMaybe(PDFName.of('K'), PDFDict)
@@ -179,7 +212,7 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   const copied = (frontKids instanceof PDFArray ? frontKids.asArray() : frontKids ? [frontKids] : []).map(copy)
   const bodyKids = bodyDocument.get(PDFName.of('K'))
   const kept = bodyKids instanceof PDFArray ? bodyKids.asArray() : bodyKids ? [bodyKids] : []
-  bodyDocument.set(PDFName.of('K'), to.obj([...copied, ...kept]))
+  bodyDocument.set(PDFName.of('K'), to.obj(options.start ? [...copied, ...kept] : [...kept, ...copied]))
 
   // Parent tree: the front's entries, past the body's keys (flattened into one `Nums`).
   const frontEntries = numberTreeEntries(frontRoot.lookupMaybe(PDFName.of('ParentTree'), PDFDict))
@@ -192,14 +225,14 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   const frontNext = parentTreeNextKey(frontRoot)
   bodyRoot.set(PDFName.of('ParentTreeNextKey'), PDFNumber.of(keyOffset + frontNext))
 
-  // Element ids: Chromium names both documents' elements `node…` from its own counter; the
-  // front's take the prefix `front-` (finishPdf renumbers them all in reading order).
+  // Element ids: Chromium names every document's elements `node…` from its own counter; the
+  // copies take a prefix (finishPdf renumbers them all in reading order).
   const renamed = new Set<string>()
   const frontIds = nameTreeEntries(frontRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict))
   for (const [key] of frontIds) renamed.add(key.decodeText())
-  for (const ref of copied) renameIds(ref, to, renamed, new Set())
+  for (const ref of copied) renameIds(ref, to, renamed, new Set(), options.idPrefix)
   const bodyIdTree = bodyRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict)
-  const ids = [...nameTreeEntries(bodyIdTree), ...frontIds.map(([key, value]): [PDFString, PDFObject] => [PDFString.of(`front-${key.decodeText()}`), copy(value)])]
+  const ids = [...nameTreeEntries(bodyIdTree), ...frontIds.map(([key, value]): [PDFString, PDFObject] => [PDFString.of(`${options.idPrefix}${key.decodeText()}`), copy(value)])]
   if (ids.length > 0) {
     ids.sort((a, b) => (a[0].decodeText() < b[0].decodeText() ? -1 : a[0].decodeText() > b[0].decodeText() ? 1 : 0))
     const idTree = to.obj({Names: ids.flat()})
@@ -221,31 +254,31 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   }
 }
 
-/** Prefix every string in `ids` (an element's `/ID`, a cell's `/Headers`) with `front-`, deeply. */
-function renameIds(value: PDFObject, context: PDFContext, ids: ReadonlySet<string>, seen: Set<PDFObject>): void {
+/** Prefix every string in `ids` (an element's `/ID`, a cell's `/Headers`) with `prefix`, deeply. */
+function renameIds(value: PDFObject, context: PDFContext, ids: ReadonlySet<string>, seen: Set<PDFObject>, prefix: string): void {
   const object = value instanceof PDFRef ? context.lookup(value) : value
   if (!object || seen.has(object)) return
   seen.add(object)
-  const renamed = (value: PDFObject) => ((value instanceof PDFString || value instanceof PDFHexString) && ids.has(value.decodeText()) ? PDFString.of(`front-${value.decodeText()}`) : undefined)
+  const renamed = (value: PDFObject) => ((value instanceof PDFString || value instanceof PDFHexString) && ids.has(value.decodeText()) ? PDFString.of(`${prefix}${value.decodeText()}`) : undefined)
   if (object instanceof PDFDict) {
     for (const [key, value] of object.entries()) {
       const to = renamed(value)
       if (to) object.set(key, to)
       // Only down the tree: not back up through the parent, nor into pages.
-      else if (key !== PDFName.of('P') && key !== PDFName.of('Pg') && key !== PDFName.of('Obj')) renameIds(value, context, ids, seen)
+      else if (key !== PDFName.of('P') && key !== PDFName.of('Pg') && key !== PDFName.of('Obj')) renameIds(value, context, ids, seen, prefix)
     }
   } else if (object instanceof PDFArray) {
     for (let index = 0; index < object.size(); index++) {
       const value = object.get(index)
       const to = renamed(value)
       if (to) object.set(index, to)
-      else renameIds(value, context, ids, seen)
+      else renameIds(value, context, ids, seen, prefix)
     }
   }
 }
 
-/** The front's bookmarks before the body's, all at the top level until `finishPdf` nests them. */
-function mergeOutline(body: PDFDocument, front: PDFDocument, copy: Copy): void {
+/** The copied bookmarks before or after the target's, all at the top level until `finishPdf` nests them. */
+function mergeOutline(body: PDFDocument, front: PDFDocument, copy: Copy, start: boolean): void {
   const frontRoot = front.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)
   const frontFirst = frontRoot?.get(PDFName.of('First'))
   if (!frontRoot || !(frontFirst instanceof PDFRef)) return
@@ -255,16 +288,24 @@ function mergeOutline(body: PDFDocument, front: PDFDocument, copy: Copy): void {
     body.catalog.set(PDFName.of('Outlines'), bodyRootRef)
   }
   const bodyRoot = body.context.lookup(bodyRootRef, PDFDict)
-  // The front's root maps to the body's (see `prependFrontMatter`), so its items' Parent does.
+  // The copied root maps to the target's (see `insertDocument`), so its items' Parent does.
   const first = copy(frontFirst) as PDFRef
   const last = copy(frontRoot.get(PDFName.of('Last'))!) as PDFRef
   const bodyFirst = bodyRoot.get(PDFName.of('First'))
-  const lastDict = body.context.lookup(last, PDFDict)
-  if (bodyFirst instanceof PDFRef) {
-    lastDict.set(PDFName.of('Next'), bodyFirst)
-    body.context.lookup(bodyFirst, PDFDict).set(PDFName.of('Prev'), last)
-  } else bodyRoot.set(PDFName.of('Last'), last)
-  bodyRoot.set(PDFName.of('First'), first)
+  const bodyLast = bodyRoot.get(PDFName.of('Last'))
+  if (start) {
+    if (bodyFirst instanceof PDFRef) {
+      body.context.lookup(last, PDFDict).set(PDFName.of('Next'), bodyFirst)
+      body.context.lookup(bodyFirst, PDFDict).set(PDFName.of('Prev'), last)
+    } else bodyRoot.set(PDFName.of('Last'), last)
+    bodyRoot.set(PDFName.of('First'), first)
+  } else {
+    if (bodyLast instanceof PDFRef) {
+      body.context.lookup(bodyLast, PDFDict).set(PDFName.of('Next'), first)
+      body.context.lookup(first, PDFDict).set(PDFName.of('Prev'), bodyLast)
+    } else bodyRoot.set(PDFName.of('First'), first)
+    bodyRoot.set(PDFName.of('Last'), last)
+  }
   const count = (dict: PDFDict | undefined) => {
     const value = dict?.get(PDFName.of('Count'))
     return value instanceof PDFNumber ? Math.abs(value.asNumber()) : 0
@@ -272,7 +313,7 @@ function mergeOutline(body: PDFDocument, front: PDFDocument, copy: Copy): void {
   bodyRoot.set(PDFName.of('Count'), PDFNumber.of(count(bodyRoot) + count(frontRoot)))
 }
 
-/** The front's named destinations that the body has not (the body's are where the contents lead). */
+/** The copied named destinations that the target has not (the body's are where the contents lead; a run of the body names only its own articles). */
 function mergeDests(body: PDFDocument, front: PDFDocument, copy: Copy): void {
   const frontDests = front.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
   if (!frontDests) return

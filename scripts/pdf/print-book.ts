@@ -1,32 +1,58 @@
 /**
- * Print the compiled book in two documents: Chromium cannot compute
- * `target-counter()`, so the body (every article, folios from 1) is printed
- * first and each article's page read from the PDF's named destinations; then
- * the front matter (cover, title page, contents with those numbers; no folios)
- * is printed on its own, in the same page, and `finishPdf` puts it before the
- * body (`merge-front.ts`). The body is printed once (twice with `rectoStart`:
- * a draft finds the articles on left-hand pages, and blank pages go before them).
+ * Print the compiled book as documents of its own, put together in one PDF
+ * (Chromium cannot compute `target-counter()`, and a 600-page document is
+ * slow to lay out and cannot be printed again in part):
+ * - the body in runs of a few articles, printed side by side in the pool's
+ *   pages, without footers: a run's PDF depends on its articles alone, so an
+ *   edit prints one run again and the others come from the cache;
+ * - the folios ("Page N of M" and the publisher) on empty pages, laid over
+ *   the body's pages: the only part that knows where a run starts;
+ * - the front matter (cover, title page, contents with the page each article
+ *   starts on, read from the runs' named destinations), which `finishPdf`
+ *   puts before the body (`merge-front.ts`).
+ * With `rectoStart`, a run begins on a right-hand page (a blank page before
+ * it when the runs before have an odd count) and blank pages go before its
+ * articles that would start on a left-hand one (a draft finds them).
+ * Each final print keeps to two hyphenated lines in a row (`limit-hyphen-runs.ts`).
  */
+import {createHash} from 'node:crypto'
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFName, PDFRef} from 'pdf-lib'
 import type {Asset} from '../core/types.js'
-import type {BookPage, BookPart} from '../render/render-book.js'
+import type {BookLayout, BookPage} from '../render/render-book.js'
 import type {BrowserSession} from './browser.js'
 import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
-import {printVersions, type PrintJob, type PrintResult} from './print-pdf.js'
+import {printLimitingHyphenRuns} from './limit-hyphen-runs.js'
+import {appendDocument} from './merge-front.js'
+import {overlayPages} from './overlay-pages.js'
+import {printPdf, type PrintJob, type PrintResult} from './print-pdf.js'
+
+/** Printed documents kept between builds, by what they were printed from. */
+export interface PrintCache {
+  get(key: string): Promise<Uint8Array | undefined>
+  set(key: string, pdf: Uint8Array): Promise<void>
+}
 
 /** What `printBook` needs. */
 export interface PrintBookJob {
-  /** Render a part of the book with the given article pages (the front needs them) and blank pages (the body). */
-  render: (part: Exclude<BookPart, 'all'>, pages: ReadonlyMap<string, number> | undefined, blankBefore: ReadonlySet<string>) => BookPage
+  /** Render a part of the book (a run of the body, the folios, the front matter with the articles' pages). */
+  render: (layout: BookLayout) => BookPage
+  /** How many articles the book has. */
+  articleCount: number
   /** Start every article on a right-hand (odd) page, adding blank pages where needed. */
   rectoStart?: boolean
   styles: Record<string, string>
   assets: Map<string, Asset>
   /** The project's template folder (see `PrintJob.templateFiles`). */
   templateFiles?: string
+  /** Time limit of one article's print, in ms. */
   timeout?: number
   /** Collects milliseconds per phase (render, print, package). */
   timings?: PhaseTimings | undefined
+  /**
+   * Earlier prints, and a key naming everything else they depend on (templates,
+   * theme, browser, our version): a run whose HTML is unchanged is not printed again.
+   */
+  cache?: {store: PrintCache; key: string} | undefined
 }
 
 /** The printed book: its body, its front matter, its page map and the body's page. */
@@ -38,72 +64,132 @@ export interface PrintedBook extends PrintResult {
   page: BookPage
 }
 
-/** Most prints of the body (with `rectoStart`, blank pages could move later articles again). */
+/** Articles per run of the body: small enough to print again fast, large enough to share fonts. */
+export const articlesPerRun = 12
+
+/** Most prints of a run with `rectoStart` (a draft, then blank pages moving later articles). */
 const maxPasses = 4
 
-/** Print the book; throws if the articles' pages do not settle. */
+/** A printed run of the body. */
+interface Run {
+  pdf: Uint8Array
+  blocked: string[]
+  pageCount: number
+  /** Page of each article in the run (from 1). */
+  pages: Map<string, number>
+  /** Pages (0-based, in the run) that are blank pages before an article. */
+  blank: number[]
+  /** Its destinations that belong to other runs (the empty targets of its links to them). */
+  foreign: string[]
+}
+
+/** Print the book; throws if a run's pages do not settle. */
 export async function printBook(session: BrowserSession, job: PrintBookJob): Promise<PrintedBook> {
-  const blanks = new Set<string>()
-  let pass = 0
-  let page: BookPage | undefined
-  let pages: Map<string, number> | undefined
-  let body: PrintResult | undefined
-  let done: PrintedBook | undefined
-  let printStarted = 0
-  const printJob = (html: string, draft: boolean): PrintJob => {
-    printStarted = performance.now()
-    return {
-      html,
-      styles: job.styles,
-      assets: job.assets,
-      draft,
-      ...(job.templateFiles === undefined ? {} : {templateFiles: job.templateFiles}),
-      ...(job.timeout === undefined ? {} : {timeout: job.timeout})
-    }
+  const ranges: Array<[number, number]> = []
+  for (let from = 0; from < job.articleCount; from += articlesPerRun) ranges.push([from, Math.min(job.articleCount, from + articlesPerRun)])
+  const runs = await Promise.all(ranges.map((range) => printRun(session, job, range)))
+
+  // Where each run lands; with `rectoStart`, a blank page before a run that would start on a left-hand page.
+  const pages = new Map<string, number>()
+  const blank = new Set<number>()
+  const padded: boolean[] = []
+  let count = 0
+  for (const run of runs) {
+    const pad = job.rectoStart === true && count % 2 === 1
+    padded.push(pad)
+    if (pad) blank.add(count++)
+    for (const [id, page] of run.pages) pages.set(id, count + page)
+    for (const page of run.blank) blank.add(count + page)
+    count += run.pageCount
   }
-  let draft = false
-  // Every print in one warm page, the previous document collected before the next; the
-  // page goes back to the pool emptied (see printVersions).
-  await printVersions(session, async (printed) => {
-    if (printed) addTime(job.timings, 'print', performance.now() - printStarted)
-    if (printed && body) {
-      // The front matter: done.
-      done = {pdf: body.pdf, blocked: [...new Set([...body.blocked, ...printed.blocked])], front: printed.pdf, pages: pages!, page: page!}
-      return undefined
-    }
-    if (printed && page) {
-      const found = await timed(job.timings, 'package', () => destinationPages(printed.pdf, page!.articleIds))
-      // A blank page before an article on an even page shifts every later article by one.
-      let added = 0
-      if (job.rectoStart) {
-        for (const id of page.articleIds) {
-          if ((found.get(id)! + added) % 2 === 0) {
-            blanks.add(id)
-            added++
-          }
+  const folios = job.render({part: 'folios', folios: {count, blank}})
+  const front = job.render({part: 'front', pages})
+  const [folioPdf, frontPdf] = await Promise.all([printCached(session, job, folios.html, true), printCached(session, job, front.html, false)])
+  const pdf = await timed(job.timings, 'package', () => assemble(runs, padded, folioPdf.pdf, blank))
+  const blocked = [...new Set([...runs.flatMap((run) => run.blocked), ...folioPdf.blocked, ...frontPdf.blocked])]
+  return {pdf, blocked, front: frontPdf.pdf, pages, page: front}
+}
+
+/** One run of the body, from the cache or printed (a draft first with `rectoStart`). */
+async function printRun(session: BrowserSession, job: PrintBookJob, range: [number, number]): Promise<Run> {
+  const blankBefore = new Set<string>()
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const page = await timed(job.timings, 'render', () => job.render({part: 'body', range, blankBefore}))
+    // With `rectoStart`, the first print is a draft (no tags, no outline; the same layout): it most likely needs blank pages.
+    const draft = pass === 0 && job.rectoStart === true
+    const printed = await printCached(session, job, page.html, draft)
+    const read = await timed(job.timings, 'package', () => readRun(printed.pdf, page.articleIds.slice(range[0], range[1])))
+    // A blank page before an article on an even page shifts every later article by one.
+    let added = 0
+    if (job.rectoStart) {
+      for (const [id, start] of read.pages) {
+        if (blankBefore.has(id)) continue
+        if ((start + added) % 2 === 0) {
+          blankBefore.add(id)
+          added++
         }
       }
-      if (added === 0 && !draft) {
-        body = printed
-        pages = found
-        const front = await timed(job.timings, 'render', () => job.render('front', found, new Set()))
-        return printJob(front.html, false)
-      }
     }
-    if (++pass > maxPasses) return undefined
-    // With `rectoStart`, the first print is a draft (no tags, no outline; the same layout):
-    // it most likely needs blank pages.
-    draft = pass === 1 && job.rectoStart === true
-    page = await timed(job.timings, 'render', () => job.render('body', undefined, blanks))
-    return printJob(page.html, draft)
-  })
-  if (!done) throw new Error(`The articles' pages did not settle after ${maxPasses} prints`)
-  return done
+    if (added === 0 && !draft) {
+      const blank = [...blankBefore].map((id) => read.pages.get(id)! - 2)
+      return {pdf: printed.pdf, blocked: printed.blocked, pageCount: read.pageCount, pages: read.pages, blank, foreign: page.foreignIds}
+    }
+  }
+  throw new Error(`The articles' pages did not settle after ${maxPasses} prints`)
+}
+
+function printJob(job: PrintBookJob, html: string, draft: boolean): PrintJob {
+  return {
+    html,
+    styles: job.styles,
+    assets: job.assets,
+    draft,
+    ...(job.templateFiles === undefined ? {} : {templateFiles: job.templateFiles}),
+    ...(job.timeout === undefined ? {} : {timeout: job.timeout * 4})
+  }
+}
+
+async function timedPrint<T>(job: PrintBookJob, print: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await print()
+  } finally {
+    addTime(job.timings, 'print', performance.now() - started)
+  }
+}
+
+function keyOf(job: PrintBookJob, html: string, draft: boolean): string | undefined {
+  if (!job.cache) return undefined
+  const hash = createHash('sha256')
+    .update(job.cache.key)
+    .update('\0')
+    .update(draft ? 'draft' : 'final')
+    .update('\0')
+    .update(html)
+  for (const name of Object.keys(job.styles).sort()) hash.update('\0').update(name).update('\0').update(job.styles[name]!)
+  // Assets' hrefs name their content (`assetsOf`): the names are enough.
+  for (const href of [...job.assets.keys()].sort()) hash.update('\0').update(href)
+  return hash.digest('hex')
+}
+
+/** `html` printed, or its earlier print from the cache (nothing blocked then: it was reported when printed). */
+async function printCached(session: BrowserSession, job: PrintBookJob, html: string, draft: boolean): Promise<PrintResult> {
+  const key = keyOf(job, html, draft)
+  const kept = key === undefined ? undefined : await job.cache!.store.get(key)
+  if (kept) return {pdf: kept, blocked: []}
+  const printed = await timedPrint(job, () => (draft ? printPdf(session, printJob(job, html, true)) : printLimitingHyphenRuns(session, printJob(job, html, false))))
+  if (key !== undefined) await job.cache!.store.set(key, printed.pdf)
+  return {pdf: printed.pdf, blocked: printed.blocked}
+}
+
+/** A run's page count and the page (from 1) of each article, from its named destinations. */
+async function readRun(pdf: Uint8Array, ids: readonly string[]): Promise<{pageCount: number; pages: Map<string, number>}> {
+  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  return {pageCount: document.getPageCount(), pages: destinationPages(document, ids)}
 }
 
 /** 1-based page of each named destination in `ids`. */
-export async function destinationPages(pdf: Uint8Array, ids: readonly string[]): Promise<Map<string, number>> {
-  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+export function destinationPages(document: PDFDocument, ids: readonly string[]): Map<string, number> {
   const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
   const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
   const pages = new Map<string, number>()
@@ -115,4 +201,25 @@ export async function destinationPages(pdf: Uint8Array, ids: readonly string[]):
     pages.set(id, page)
   }
   return pages
+}
+
+/** The runs in one PDF (blank pages where `padded`), the folios laid over every page but the blank ones. */
+async function assemble(runs: readonly Run[], padded: readonly boolean[], folios: Uint8Array, blank: ReadonlySet<number>): Promise<Uint8Array> {
+  // A run's links into another land on that run's destination: the run's own empty targets go.
+  const load = async (run: Run) => {
+    const document = await PDFDocument.load(run.pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+    const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
+    for (const id of run.foreign) dests?.delete(PDFName.of(id))
+    return document
+  }
+  const body = await load(runs[0]!)
+  for (let index = 1; index < runs.length; index++) {
+    if (padded[index]) {
+      const {width, height} = body.getPage(body.getPageCount() - 1).getSize()
+      body.addPage([width, height])
+    }
+    appendDocument(body, await load(runs[index]!), index)
+  }
+  await overlayPages(body, await PDFDocument.load(folios, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest}), blank)
+  return body.save({useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false})
 }

@@ -130,15 +130,17 @@ async function printBookPdf(
     pageSize,
     cover: {href: coverHref, alt: `Cover: ${publication.title}`}
   })
-  const session = await context.browser()
+  const [session, cache] = await Promise.all([context.browser(), context.prints?.()])
   const printed = await printBook(session, {
     timings: context.timings,
-    render: (part, pages, blankBefore) => render({part, blankBefore, ...(pages ? {pages} : {})}),
+    render,
+    articleCount: documents.length,
+    cache,
     rectoStart: publication.rectoStart,
     styles: {'print.css': context.templates.printCss, 'book.css': context.templates.bookCss + context.theme.css},
     assets,
     templateFiles: context.templates.dir,
-    timeout: context.options.timeout * Math.max(1, Math.ceil(documents.length / 10))
+    timeout: context.options.timeout
   })
   return {
     pdf: printed.pdf,

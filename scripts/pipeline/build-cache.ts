@@ -10,7 +10,11 @@
  * - an **output**: keyed by the documents it shows, the template files its
  *   format uses, the theme, its paper size, the browser (PDF) and our code;
  *   kept while the file in the output folder is the one we wrote (same size
- *   and modification time), so an unchanged output is not rewritten.
+ *   and modification time), so an unchanged output is not rewritten;
+ * - a book's **prints** (each run of its body, its folios, its front matter;
+ *   see `print-book.ts`): keyed by their HTML, styles, assets, the templates,
+ *   the theme, the browser and our code, so an edit prints one run again; the
+ *   most recently used are kept (`maxPrints`).
  *
  * It lives in the project's cache folder (`cacheDir`), is safe to delete, and
  * `cache: false` (`--no-cache`) neither reads nor writes it. An entry that
@@ -25,6 +29,7 @@ import {sourceDate} from '../content/source-date.js'
 import type {Document} from '../core/types.js'
 import {packageDir, toolVersion} from '../core/version.js'
 import {writeAtomic} from '../output/write-atomic.js'
+import type {PrintCache} from '../pdf/print-book.js'
 import {fromWire, toWire, type WireResult} from '../parse/wire.js'
 
 /** A parse as the cache keeps it. */
@@ -60,7 +65,12 @@ export interface BuildCache {
   written(target: string, key: string, about?: Pick<OutputEntry, 'pages' | 'articlePages'>): Promise<void>
   /** Write the output list (after each run). */
   save(): Promise<void>
+  /** Printed parts of books (`undefined`: no cache). */
+  prints: PrintCache | undefined
 }
+
+/** Most printed parts kept (a 200-article book has about 20); the least recently used go first. */
+const maxPrints = 200
 
 /** Key of a list of parts: any JSON-able values. */
 export function keyOf(...parts: unknown[]): string {
@@ -81,6 +91,7 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
   }
   let dirty = false
   const entryFile = (source: SourceEntry) => path.join(parseDir, `${digest(source.path)}.v8`)
+  const prints = printStore(path.join(dir, 'prints'))
   const remember = (document: Document, entry: ParseEntry) => fingerprints.set(document, keyOf(entry.key, entry.reads, document.date.toISOString()))
   return {
     async parsed(source, key) {
@@ -118,10 +129,44 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
       dirty = true
     },
     async save() {
+      await prints.prune()
       if (!dirty) return
       dirty = false
       await fs.mkdir(dir, {recursive: true})
       await writeAtomic(listFile, new TextEncoder().encode(JSON.stringify(outputs))).catch(() => {})
+    },
+    prints
+  }
+}
+
+/** PDFs by key in `dir`; a read marks the file used (its time), `prune` keeps the `maxPrints` most recently used. */
+function printStore(dir: string): PrintCache & {prune(): Promise<void>} {
+  const file = (key: string) => path.join(dir, `${key}.pdf`)
+  let added = false
+  return {
+    async get(key) {
+      try {
+        const data = await fs.readFile(file(key))
+        const now = new Date()
+        await fs.utimes(file(key), now, now).catch(() => {})
+        return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      } catch {
+        return undefined
+      }
+    },
+    async set(key, pdf) {
+      added = true
+      await fs.mkdir(dir, {recursive: true})
+      await writeAtomic(file(key), pdf).catch(() => {})
+    },
+    async prune() {
+      if (!added) return
+      added = false
+      const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.pdf'))
+      if (names.length <= maxPrints) return
+      const used = await Promise.all(names.map(async (name) => ({name, time: (await fs.stat(path.join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0})))
+      used.sort((a, b) => b.time - a.time || (a.name < b.name ? -1 : 1))
+      await Promise.all(used.slice(maxPrints).map(({name}) => fs.rm(path.join(dir, name), {force: true})))
     }
   }
 }
@@ -134,7 +179,8 @@ function disabledCache(fingerprints: WeakMap<Document, string>): BuildCache {
     fingerprint: (document) => fingerprints.get(document),
     fresh: async () => undefined,
     written: async () => {},
-    save: async () => {}
+    save: async () => {},
+    prints: undefined
   }
 }
 

@@ -174,7 +174,9 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       if (state.pageSizeGiven) theme.pageSize = undefined
       try {
         const markdown = {markdown: plan.markdown, markdownKey: await markdownKey(plan.markdown)}
-        const report = await runPlan({...state, theme, themeKey: themeKey(theme), ...markdown, timings: hooks.timings}, plan, hooks, parsed)
+        const key = themeKey(theme)
+        const prints = async () => (cache.prints ? {store: cache.prints, key: keyOf(state.keys.code, state.keys.templates.pdf, await state.keys.browser, key)} : undefined)
+        const report = await runPlan({...state, theme, themeKey: key, prints, ...markdown, timings: hooks.timings}, plan, hooks, parsed)
         if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
         return report
       } finally {

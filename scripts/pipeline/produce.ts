@@ -16,6 +16,7 @@ import type {CoverData} from '../cover/render-cover.js'
 import {describeWriteError} from '../output/out-dir.js'
 import {writeAtomic} from '../output/write-atomic.js'
 import type {BrowserSession} from '../pdf/browser.js'
+import type {PrintCache} from '../pdf/print-book.js'
 import {BrowserError} from '../pdf/find-browser.js'
 import type {FrontMatter, PdfMetadata} from '../pdf/pdf-metadata.js'
 import type {Templates} from '../render/templates.js'
@@ -47,6 +48,8 @@ export interface ProduceContext {
   timings?: PhaseTimings | undefined
   /** The config's theme, read for this run. */
   theme: ThemeFiles
+  /** Where a book's printed parts are kept, and the key of what they depend on besides their HTML (`undefined`: no cache). */
+  prints?: () => Promise<{store: PrintCache; key: string} | undefined>
 }
 
 /** A printed PDF before its metadata is written. */

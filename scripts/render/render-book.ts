@@ -34,14 +34,22 @@ export interface BookInput {
   blankBefore?: ReadonlySet<string>
   /**
    * Which part to render: the whole book (default), the front matter (cover,
-   * title page, contents: printed on their own, then put before the body), or
-   * the body (the articles, folios from 1).
+   * title page, contents: printed on their own, then put before the body),
+   * the body (the articles, folios from 1), or the folios (the body's
+   * footers alone, on empty pages: `folios`).
    */
   part?: BookPart
+  /** The body's articles to render, `[from, to)` (0-based; default: all): a run of the body printed on its own. */
+  range?: readonly [number, number]
+  /** Part `folios`: the body's page count, and its pages (0-based) that have no footer (blank pages). */
+  folios?: {count: number; blank: ReadonlySet<number>}
 }
 
 /** A part of the book printed as a document of its own (see `BookInput.part`). */
-export type BookPart = 'all' | 'front' | 'body'
+export type BookPart = 'all' | 'front' | 'body' | 'folios'
+
+/** What a call of a `bookRenderer` can choose. */
+export type BookLayout = Pick<BookInput, 'pages' | 'blankBefore' | 'part' | 'range' | 'folios'>
 
 /** The book page and its expected bookmark titles, depth-first. */
 export interface BookPage {
@@ -49,6 +57,8 @@ export interface BookPage {
   outline: OutlineEntry[]
   /** Element id of each article, in order. */
   articleIds: string[]
+  /** A run of the body: ids in other runs that it links to (it has empty elements with them, to be dropped from its destinations). */
+  foreignIds: string[]
 }
 
 /** Element id of the `index`-th article (0-based). */
@@ -65,7 +75,7 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
  * A renderer of the book's parts: the articles are rendered once, each call
  * lays out the page (the part, its page numbers and blank pages from `options`).
  */
-export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages' | 'blankBefore' | 'part'>): (options: Pick<BookInput, 'pages' | 'blankBefore' | 'part'>) => BookPage {
+export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof BookLayout>): (options: BookLayout) => BookPage {
   const {publication, documents} = input
   const labels = labelsFor(publication.lang)
   const indexByPath = new Map(documents.map((document, index) => [document.file.path, index]))
@@ -73,12 +83,20 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages
     {title: publication.title, level: 0},
     {title: labels.contents, level: 1}
   ]
+  // Ids other articles link to, by the index of the article that has them: a run of the body
+  // printed on its own names them (its PDF's destinations), for links from the other runs.
+  const linkedIds = documents.map(() => new Set<string>())
+  // What each article links to in other articles: [target article, id].
+  const outgoing = documents.map(() => [] as Array<[number, string]>)
   const articles = documents.map((document, index) => {
     const id = articleId(index)
     const {tree, hasNotes} = printTree(document, (reference: CrossReference) => {
       const target = indexByPath.get(reference.target)
       if (target === undefined) return undefined
-      return `#${articleId(target)}${reference.fragment ? `-${reference.fragment}` : ''}`
+      const targetId = `${articleId(target)}${reference.fragment ? `-${reference.fragment}` : ''}`
+      linkedIds[target]!.add(targetId)
+      outgoing[index]!.push([target, targetId])
+      return `#${targetId}`
     })
     prefixIds(tree, id)
     shiftHeadings(tree)
@@ -87,11 +105,13 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages
   })
 
   const common = publicationData(publication, input.date, input.publisher)
-  // KaTeX's stylesheet and fonts only when an article has math (`rehypeMath`).
-  const hasMath = articles.some((article) => article.body.includes('class="katex"'))
+  // KaTeX's stylesheet and fonts only when an article shown has math (`rehypeMath`).
   const articleIds = articles.map((article) => article.id)
   return (options) => {
     const part = options.part ?? 'all'
+    const [from, to] = options.range ?? [0, articles.length]
+    const shown = articles.slice(from, to)
+    const foreign = part === 'body' ? [...new Set(outgoing.slice(from, to).flatMap((links) => links.filter(([target]) => target < from || target >= to).map(([, id]) => id)))].sort() : []
     const data = {
       ...common,
       part,
@@ -100,14 +120,20 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, 'pages
       blankBefore: options.blankBefore ?? new Set(),
       cover: input.cover,
       // Two digits' worth of placeholder on the first pass keeps the contents the same width.
-      toc: articles.map((article) => ({id: article.id, title: article.title, page: options.pages?.get(article.id) ?? '00'})),
-      // The front matter names the articles (contents) but does not print them.
-      articles: part === 'front' ? [] : articles,
-      hasMath: part !== 'front' && hasMath
+      // A run of the body names only its own articles (its PDF's destinations).
+      toc: (part === 'body' ? shown : articles).map((article) => ({id: article.id, title: article.title, page: options.pages?.get(article.id) ?? '00'})),
+      // The front matter names the articles (contents) but does not print them; the folios neither.
+      articles: part === 'front' || part === 'folios' ? [] : shown,
+      folios: options.folios ?? {count: 0, blank: new Set<number>()},
+      // A run of the body: the ids of its articles that the other runs link to, and the ids
+      // in other runs that it links to (empty targets, so that Chromium keeps the links).
+      linked: part === 'body' ? linkedIds.slice(from, to).flatMap((ids) => [...ids].sort()) : [],
+      foreign,
+      hasMath: part !== 'front' && part !== 'folios' && shown.some((article) => article.body.includes('class="katex"'))
     }
     // The other scripts' fonts that some article or the front matter needs.
     const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
-    return {html, outline, articleIds}
+    return {html, outline, articleIds, foreignIds: foreign}
   }
 }
 
