@@ -144,3 +144,33 @@ describe('a book printed in runs', () => {
     expect(fs.readFileSync(pdf).equals(await fromScratch())).toBe(true)
   })
 })
+
+describe('a German book', () => {
+  it('shows hyphens only at line ends, never on more than two lines in a row (each run keeps to the limit)', async () => {
+    const german = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'scripts', 'german', 'input.md'), 'utf8')
+    const root = tempProject({
+      'handout.config.yaml': 'publications:\n  - name: de\n    title: Energie\n    lang: de\n    sources: content/*.md\n    sort: name\n    outputs: [book]\n',
+      ...Object.fromEntries(Array.from({length: 3}, (_, index) => [`content/teil-${index + 1}.md`, german.replace('## Was ist', `## Teil ${index + 1}: Was ist`)]))
+    })
+    try {
+      const built = await buildBook(root)
+      expect(built.ok).toBe(true)
+      const text = pdfText(path.join(root, 'dist', 'de.pdf'))
+      expect(text).not.toContain('\u00AD')
+      let row = 0
+      let most = 0
+      let hyphenated = 0
+      for (const line of text.split('\n')) {
+        const hyphen = /\p{L}[-\u2010]$/u.test(line.trimEnd())
+        if (hyphen) hyphenated++
+        row = hyphen ? row + 1 : 0
+        most = Math.max(most, row)
+      }
+      // The text is hyphenated (its compounds break), but never three lines in a row.
+      expect(hyphenated).toBeGreaterThan(3)
+      expect(most, 'hyphenated lines in a row').toBeLessThanOrEqual(2)
+    } finally {
+      fs.rmSync(root, {recursive: true, force: true})
+    }
+  })
+})
