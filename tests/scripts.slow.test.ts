@@ -147,7 +147,9 @@ function justifiedParagraph(file: string): Line[] {
     const leading = run.length >= 2 ? run[1]!.y - run[0]!.y : gap
     if (previous && gap > 10 && gap < 25 && Math.abs(gap - leading) < 3) run.push(line)
     else if (firstParagraph(run)) return firstParagraph(run)!
-    else run = [line]
+    // A run broken by a change of pitch (a heading's gap, then the paragraph's leading) starts again at the
+    // line before, so a paragraph keeps its first line.
+    else run = previous && gap > 10 && gap < 25 ? [previous, line] : [line]
   }
   if (firstParagraph(run)) return firstParagraph(run)!
   throw new Error(`No paragraph of three lines or more on page 1 of ${file}`)
