@@ -8,7 +8,7 @@ import type {Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {describe, expect, it} from 'vitest'
 import {scriptFontsCss} from '../scripts/content/shipped-fonts.js'
-import {epubFonts} from '../scripts/epub/epub-fonts.js'
+import {codeTextOf, epubFonts} from '../scripts/epub/epub-fonts.js'
 import {createProcessor} from '../scripts/markdown/processor.js'
 import {parseDocument} from '../scripts/parse/parse-document.js'
 import {hyphenateTree} from '../scripts/render/hyphenate-print.js'
@@ -120,6 +120,11 @@ describe('fonts by script', () => {
     const css = scriptFontsCss([...'中文 and हिन्दी'].map((char) => char.codePointAt(0)!))
     expect(css).toContain('noto-serif-devanagari-devanagari-400-normal.woff2')
     expect(css).toContain('noto-sans-devanagari-devanagari-700-normal.woff2')
+    // Every script face places an inline box as the Source face it extends does (an even line pitch).
+    for (const rule of css.split('\n')) {
+      if (rule.includes("'Source Serif 4'")) expect(rule).toContain('ascent-override: 103.6%; descent-override: 33.5%; line-gap-override: 0%;')
+      else expect(rule).toContain('ascent-override: 102.4%; descent-override: 40%; line-gap-override: 0%;')
+    }
     expect(css).not.toContain('noto-naskh-arabic')
     expect(css.match(/noto-sans-sc-\d+-400/g)?.length).toBeGreaterThan(0)
     expect(scriptFontsCss([...'plain English, “quoted” – 5 €'].map((char) => char.codePointAt(0)!))).toBe('')
@@ -130,5 +135,28 @@ describe('fonts by script', () => {
     const hebrew = epubFonts(['שלום עולם'])!
     expect(hebrew.files.map((file) => file.href)).toEqual(['fonts/noto-sans-hebrew-hebrew-400-normal.woff2'])
     expect(hebrew.css).toContain('unicode-range:')
+  })
+
+  it('embeds the monospace only for code, and only the subsets the code uses', () => {
+    expect(epubFonts(['Plain English'], [''])).toBeUndefined()
+    const latin = epubFonts(['Plain English'], ['print(x)'])!
+    expect(latin.files.map((file) => file.href)).toEqual(['fonts/source-code-pro-latin-400-normal.woff2'])
+    expect(latin.css).toContain('code, pre, kbd, samp { font-family: "Source Code Pro", monospace; }')
+    // Hebrew prose and Greek code: the script face for the prose, the Greek (not Latin) monospace for the code,
+    // and code falls back to the script family for letters the monospace lacks.
+    const mixed = epubFonts(['שלום'], ['κόσμε'])!
+    expect(mixed.files.map((file) => file.href)).toEqual(['fonts/noto-sans-hebrew-hebrew-400-normal.woff2', 'fonts/source-code-pro-greek-400-normal.woff2'])
+    expect(mixed.css).toContain('code, pre, kbd, samp { font-family: "Source Code Pro", "Noto Sans Hebrew", monospace; }')
+  })
+
+  it('reads the code of a document: blocks, inline code and keys, each once', async () => {
+    const folder = path.join(repo, 'tests', 'fixtures', 'scripts', 'code')
+    const {document} = await parseDocument(processor, {path: path.join(folder, 'input.md'), name: 'code'}, {cwd: folder})
+    const code = codeTextOf(document!.tree)
+    expect(code).toContain('open(path, encoding="utf8")')
+    expect(code).toContain('greeting = "Привет, κόσμε"')
+    expect(code).toContain('Ctrl')
+    expect(code).not.toContain('Every service')
+    expect(code.split('def errors_per_day').length).toBe(2)
   })
 })

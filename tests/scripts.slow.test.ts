@@ -3,7 +3,9 @@
  * built with the machine's fonts hidden from Chromium, read back the way a
  * reader's tools see it: `pdffonts` (only shipped fonts, embedded and
  * subset), `pdftotext -bbox-layout` (justified lines aligned, hyphens only at
- * line ends), the PDF's direction, and epubcheck (no message).
+ * line ends), the PDF's direction, and epubcheck (no message). The `code`
+ * case has a code block, inline code and `<kbd>`: set in the shipped
+ * monospace, in print and EPUB, the same bytes when built again.
  */
 import {execFile as execFileCallback} from 'node:child_process'
 import fs from 'node:fs'
@@ -28,12 +30,13 @@ const epubcheckBatch = fileURLToPath(new URL('./support/EpubCheckBatch.java', im
 const scriptFont: Record<string, RegExp | undefined> = {
   arabic: /^NotoNaskhArabic/,
   chinese: /^NotoSansSC/,
+  code: /^SourceCodePro/,
   emoji: /^NotoEmoji/,
   german: undefined,
   hebrew: /^NotoSansHebrew/,
   hindi: /^NotoSerifDevanagari/
 }
-const shipped = /^(SourceSerif4|SourceSans3|NotoSerifDevanagari|NotoSansDevanagari|NotoNaskhArabic|NotoSansHebrew|NotoSansSC|NotoEmoji)/
+const shipped = /^(SourceSerif4|SourceSans3|SourceCodePro|NotoSerifDevanagari|NotoSansDevanagari|NotoNaskhArabic|NotoSansHebrew|NotoSansSC|NotoEmoji)/
 const rightToLeft = new Set(['arabic', 'hebrew'])
 /**
  * How far the full lines' edges may differ, in points. Devanagari measures up to
@@ -90,6 +93,8 @@ interface Line {
   xMin: number
   xMax: number
   y: number
+  /** The lowest word bottom: the baseline plus the largest font descent on the line. */
+  yMax: number
   words: string[]
 }
 
@@ -101,7 +106,7 @@ function visualLines(file: string): Line[] {
   const xml = run('pdftotext', ['-bbox-layout', '-f', '1', '-l', '1', file, '-'])
   const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)]
     // A word's vertical centre: Arabic marks and emoji move a word's top and bottom, not its middle much.
-    .map((word) => ({xMin: Number(word[1]), xMax: Number(word[3]), y: (Number(word[2]) + Number(word[4])) / 2, text: decode(word[5]!)}))
+    .map((word) => ({xMin: Number(word[1]), xMax: Number(word[3]), y: (Number(word[2]) + Number(word[4])) / 2, yMax: Number(word[4]), text: decode(word[5]!)}))
     .sort((a, b) => a.y - b.y)
   const groups: Array<typeof words> = []
   for (const word of words) {
@@ -114,6 +119,7 @@ function visualLines(file: string): Line[] {
     xMin: Math.min(...group.map((word) => word.xMin)),
     xMax: Math.max(...group.map((word) => word.xMax)),
     y: group.reduce((sum, word) => sum + word.y, 0) / group.length,
+    yMax: Math.max(...group.map((word) => word.yMax)),
     words: group.map((word) => word.text)
   }))
   return lines
@@ -141,7 +147,9 @@ function justifiedParagraph(file: string): Line[] {
     const leading = run.length >= 2 ? run[1]!.y - run[0]!.y : gap
     if (previous && gap > 10 && gap < 25 && Math.abs(gap - leading) < 3) run.push(line)
     else if (firstParagraph(run)) return firstParagraph(run)!
-    else run = [line]
+    // A run broken by a change of pitch (a heading's gap, then the paragraph's leading) starts again at the
+    // line before, so a paragraph keeps its first line.
+    else run = previous && gap > 10 && gap < 25 ? [previous, line] : [line]
   }
   if (firstParagraph(run)) return firstParagraph(run)!
   throw new Error(`No paragraph of three lines or more on page 1 of ${file}`)
@@ -190,6 +198,17 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
     else expect(last.xMax).toBeLessThan(Math.max(...full.map((line) => line.xMax)) - 5)
   })
 
+  // The Hindi fixture has an all-Devanagari **bold** and *italic* word: lines with them came out 2.25 pt
+  // taller (17.25 pt against 15.0/15.75) until the script faces took the Source faces' vertical metrics.
+  it.skipIf(name === 'emoji')('keeps an even line pitch through bold and italic words (within 1 pt)', () => {
+    // Word bottoms are the baseline plus the font's descent (poppler uses the font's, not the glyph's):
+    // even across lines set in the same fonts. Emoji lines mix in a font of another descent.
+    const bottoms = justifiedParagraph(pdf()).map((line) => line.yMax)
+    const pitches = bottoms.slice(1).map((bottom, index) => bottom - bottoms[index]!)
+    console.log(`${name}: line pitch ${pitches.map((pitch) => pitch.toFixed(2)).join(', ')} pt`)
+    expect(Math.max(...pitches) - Math.min(...pitches)).toBeLessThanOrEqual(1)
+  })
+
   it('shows hyphens only at line ends, never on more than two lines in a row', () => {
     const text = run('pdftotext', ['-layout', pdf(), '-'])
     // No visible hyphen inside a line (none of these sources has one), and no soft hyphen
@@ -220,9 +239,33 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
     }
     const fonts = Object.keys(zip.files).filter((entry) => entry.startsWith('OEBPS/fonts/') && !entry.endsWith('/'))
     if (name === 'german') expect(fonts).toEqual([])
+    // Code alone: the monospace's subsets its code uses (Latin, Cyrillic and Greek in the fixture), nothing else.
+    else if (name === 'code') expect(fonts.map((font) => path.basename(font)).sort()).toEqual(['latin', 'cyrillic', 'greek'].map((subset) => `source-code-pro-${subset}-400-normal.woff2`).sort())
     else expect(fonts.length).toBeGreaterThan(0)
     for (const font of fonts) expect(opf).toContain(`href="${font.slice('OEBPS/'.length)}" media-type="font/woff2"`)
   })
+})
+
+describe('code, printed with the system fonts hidden', () => {
+  it('is set in the shipped monospace: regular, bold keywords, italic comments', () => {
+    const names = pdfFonts(path.join(out, 'code.pdf')).map((font) => font.name)
+    console.log(`code: ${names.join(', ')}`)
+    for (const style of ['Regular', 'Bold', 'Italic'])
+      expect(
+        names.some((name) => new RegExp(`^SourceCodePro\\w*-${style}$`).test(name)),
+        style
+      ).toBe(true)
+  })
+
+  it('prints and packages the same bytes when built again', async () => {
+    const root = path.join(work, 'again')
+    fs.mkdirSync(path.join(root, 'content'), {recursive: true})
+    fs.copyFileSync(path.join(fixtures, 'code', 'input.md'), path.join(root, 'content', 'code.md'))
+    const again = path.join(work, 'dist-again')
+    const report = await build({root, inputs: ['content'], outDir: again, browser, templates: path.join(repo, 'templates')}, {}, environment)
+    expect(report.ok).toBe(true)
+    for (const file of ['code.pdf', 'code.epub']) expect(fs.readFileSync(path.join(again, file)).equals(fs.readFileSync(path.join(out, file))), file).toBe(true)
+  }, 120_000)
 })
 
 it('every EPUB passes epubcheck with no message', async () => {

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as fontkit from 'fontkit'
 import {describe, expect, it} from 'vitest'
-import {fontPackageDir, openCmap, shippedFaces} from '../scripts/content/shipped-fonts.js'
+import {baseFamilyMetrics, fontPackageDir, openCmap, shippedFaces} from '../scripts/content/shipped-fonts.js'
 
 const characters = (file: string) => {
   const font = fontkit.create(fs.readFileSync(file))
@@ -33,5 +33,20 @@ describe('the cmap read for glyph coverage', () => {
       expect(opened!.has(characters(woff2)[0]!)).toBe(true)
     }
     expect(woff).toBeGreaterThan(faces.length * 0.9)
+  })
+})
+
+describe('the vertical metrics the script faces take', () => {
+  it('are those of every face of the Source family they extend', () => {
+    for (const [family, metrics] of Object.entries(baseFamilyMetrics)) {
+      const faces = shippedFaces().filter((face) => face.family === family)
+      expect(faces.length, family).toBeGreaterThan(0)
+      for (const face of faces) {
+        const font = fontkit.create(fs.readFileSync(path.join(fontPackageDir(face.package), face.file)))
+        if (!('hhea' in font)) throw new Error(`${face.file} is a font collection`)
+        const {ascent, descent, lineGap} = font.hhea as {ascent: number; descent: number; lineGap: number}
+        expect([face.file, ascent / font.unitsPerEm, -descent / font.unitsPerEm, lineGap / font.unitsPerEm]).toEqual([face.file, metrics.ascent, metrics.descent, metrics.lineGap])
+      }
+    }
   })
 })

@@ -11,6 +11,8 @@
  * what the Latin faces declare. So every rule of `print.css` sets Hindi or
  * Chinese without naming a font, Latin letters and digits stay Source, and
  * Chromium loads only the subsets a page uses (it embeds only glyphs it sets).
+ * Code is set in "Source Code Pro" (Latin, Greek, Cyrillic), then in "Source
+ * Sans 3" and so in its script faces for characters it lacks (`print.css`).
  */
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
@@ -51,12 +53,15 @@ const numbered = (subset: string) => /^\[\d+\]$/.test(subset)
 
 /**
  * The shipped families, in order of precedence: a character two families
- * declare goes to the earlier. The two Source families are the templates' own
- * (loaded by `partials/fonts.html`); the others extend them.
+ * declare goes to the earlier. The three Source families are the templates' own
+ * (loaded by `partials/fonts.html`: serif body, sans headings, monospace code);
+ * the others extend the first two.
  */
 const families: Family[] = [
   {package: 'source-serif-4', weights: [400, 600], italic: true, extends: []},
   {package: 'source-sans-3', weights: [400, 600, 700], extends: []},
+  // Code (`code, pre, kbd, samp`): the Source family's monospace, with true italics for highlighted comments.
+  {package: 'source-code-pro', weights: [400, 600, 700], italic: true, extends: []},
   {package: 'noto-serif-devanagari', weights: [400, 700], subsets: (subset) => subset === 'devanagari', extends: ['Source Serif 4']},
   {package: 'noto-sans-devanagari', weights: [400, 700], subsets: (subset) => subset === 'devanagari', extends: ['Source Sans 3']},
   // Naskh is the book hand of Arabic script: for body and headings alike.
@@ -188,13 +193,39 @@ export function scriptFontsCss(codePoints: Iterable<number>): string {
         for (const variant of variants) {
           const file = nearest(all, face, family.weights, variant.weight)
           rules.push(
-            `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; }`
+            `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; ${metricsCss(base)} }`
           )
         }
       }
     }
   }
   return rules.join('\n')
+}
+
+/**
+ * Vertical metrics of the templates' Source families (hhea ascender, descender
+ * and line gap per em, the same in every weight; checked against the files by
+ * tests/shipped-fonts.test.ts).
+ */
+export const baseFamilyMetrics = {
+  'Source Serif 4': {ascent: 1.036, descent: 0.335, lineGap: 0},
+  'Source Sans 3': {ascent: 1.024, descent: 0.4, lineGap: 0}
+} as const
+
+/**
+ * The script faces take the vertical metrics of the Source face they extend.
+ * Chromium places an inline box (a `<strong>`, an `<em>`) by its first
+ * available font: the Latin face of its weight and style when that face is
+ * loaded, else the first loaded face of the family, which in an all-Hindi
+ * `<strong>` is the bold Devanagari one. Noto Serif Devanagari's descent is
+ * 0.625 em against Source Serif's 0.335, so such a line came out about 2 pt
+ * taller than its neighbours. With these overrides every face of a family
+ * places a box alike; glyphs are drawn as before.
+ */
+function metricsCss(base: keyof typeof baseFamilyMetrics): string {
+  const {ascent, descent, lineGap} = baseFamilyMetrics[base]
+  const percent = (value: number) => `${Math.round(value * 1000) / 10}%`
+  return `ascent-override: ${percent(ascent)}; descent-override: ${percent(descent)}; line-gap-override: ${percent(lineGap)};`
 }
 
 /** The face of `face`'s subset in the shipped weight nearest `weight` (ties go bolder). */
@@ -282,7 +313,7 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
   const all = shippedFaces()
   const latin = all.filter((face) => face.package === 'source-serif-4' || face.package === 'source-sans-3').flatMap((face) => face.ranges)
   // Serif Devanagari for reading; the sans twin is for print headings only.
-  const candidates = all.filter((face) => face.weight === 400 && face.style === 'normal' && !['source-serif-4', 'source-sans-3', 'noto-sans-devanagari'].includes(face.package))
+  const candidates = all.filter((face) => face.weight === 400 && face.style === 'normal' && !['source-serif-4', 'source-sans-3', 'source-code-pro', 'noto-sans-devanagari'].includes(face.package))
   const used = new Set<ShippedFace>()
   for (const codePoint of codePoints) {
     // Joiners and selectors go with a script that is there anyway: they call for no face of their own.
@@ -292,4 +323,17 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
     if (face) used.add(face)
   }
   return candidates.filter((face) => used.has(face))
+}
+
+/**
+ * The regular faces of the shipped monospace family whose ranges include some
+ * of `codePoints` (the text of the code an EPUB shows), for it to embed: one
+ * file per subset in use (the Latin one is 12 kB), none without code.
+ * Readers synthesise bold and italic.
+ */
+export function codeFacesFor(codePoints: Iterable<number>): ShippedFace[] {
+  const faces = shippedFaces().filter((face) => face.package === 'source-code-pro' && face.weight === 400 && face.style === 'normal')
+  // White space alone calls for no font.
+  const wanted = [...new Set(codePoints)].filter((codePoint) => !/\s/u.test(String.fromCodePoint(codePoint)))
+  return faces.filter((face) => wanted.some((codePoint) => inRanges(face.ranges, codePoint)))
 }

@@ -10,7 +10,7 @@ import {formatDate, labelsFor} from '../render/labels.js'
 import type {PageStart} from '../render/epub-page-list.js'
 import {type EpubPageList, renderEpubBody} from '../render/render-epub.js'
 import {generator} from '../core/version.js'
-import {epubFonts} from './epub-fonts.js'
+import {codeTextOf, epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 
 type Cover = {data: Uint8Array; mediaType: string}
@@ -25,35 +25,41 @@ export function epubFromDocument(document: Document, cover: Cover, pageStarts?: 
   const filename = 'article.xhtml'
   const pageList: EpubPageList | undefined = pageStarts ? {starts: pageStarts, filename} : undefined
   const chapter = chapterOf(document, filename, undefined, pageList)
-  return withScripts({
-    id: document.id,
-    title: meta.title,
-    subtitle: meta.subtitle,
-    lang: meta.lang,
-    ...creatorsOf(meta.author, meta.publisher),
-    publisher: meta.publisher,
-    date: meta.date ?? document.date.toISOString().slice(0, 10),
-    description: meta.description,
-    subjects: meta.tags,
-    modified: document.date,
-    chapters: [chapter],
-    nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
-    ...(pageList?.entries ? {pageList: pageList.entries, pageSource: `${document.name}.pdf`} : {}),
-    assets: [...document.assets.values()],
-    cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
-    generator,
-    labels: labelsFor(meta.lang)
-  })
+  return withScripts(
+    {
+      id: document.id,
+      title: meta.title,
+      subtitle: meta.subtitle,
+      lang: meta.lang,
+      ...creatorsOf(meta.author, meta.publisher),
+      publisher: meta.publisher,
+      date: meta.date ?? document.date.toISOString().slice(0, 10),
+      description: meta.description,
+      subjects: meta.tags,
+      modified: document.date,
+      chapters: [chapter],
+      nav: [{title: meta.title, href: filename, children: nest(document.headings, filename)}],
+      ...(pageList?.entries ? {pageList: pageList.entries, pageSource: `${document.name}.pdf`} : {}),
+      assets: [...document.assets.values()],
+      cover: {...cover, alt: `Cover: ${meta.title}${meta.publisher ? `, ${meta.publisher}` : ''}`},
+      generator,
+      labels: labelsFor(meta.lang)
+    },
+    [document]
+  )
 }
 
-/** The book's direction (from its language) and the fonts its text needs. */
-function withScripts(book: EpubBook): EpubBook {
+/** The book's direction (from its language) and the fonts its text and its articles' code need. */
+function withScripts(book: EpubBook, documents: readonly Document[]): EpubBook {
   const texts = [
     book.title,
     book.subtitle ?? '',
     ...book.chapters.flatMap((chapter) => [chapter.title, chapter.html, chapter.article.kicker ?? '', chapter.article.subtitle ?? '', ...chapter.article.byline])
   ]
-  const fonts = epubFonts(texts)
+  const fonts = epubFonts(
+    texts,
+    documents.map((document) => codeTextOf(document.tree))
+  )
   return {...book, dir: book.labels.dir, ...(fonts ? {fonts} : {})}
 }
 
@@ -79,24 +85,27 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
   const assets = new Map<string, Asset>()
   for (const document of documents) for (const asset of document.assets.values()) assets.set(asset.href, asset)
   const subjects = [...new Set(documents.flatMap((document) => document.meta.tags))]
-  return withScripts({
-    id: publication.identifier ?? uuidFrom(['publication', publication.name, publication.title].join('\n')),
-    title: publication.title,
-    subtitle: publication.subtitle,
-    lang: publication.lang,
-    ...creatorsOf(publication.author, input.publisher),
-    publisher: input.publisher,
-    date: publication.date ?? input.date.toISOString().slice(0, 10),
-    description: publication.description,
-    subjects,
-    modified: input.date,
-    chapters: documents.map((document, index) => chapterOf(document, files[index]!, resolve)),
-    nav: documents.map((document, index) => ({title: document.meta.title, href: files[index]!, children: nest(document.headings, files[index]!)})),
-    assets: [...assets.values()],
-    cover: {...input.cover, alt: `Cover: ${publication.title}${input.publisher ? `, ${input.publisher}` : ''}`},
-    generator,
-    labels: labelsFor(publication.lang)
-  })
+  return withScripts(
+    {
+      id: publication.identifier ?? uuidFrom(['publication', publication.name, publication.title].join('\n')),
+      title: publication.title,
+      subtitle: publication.subtitle,
+      lang: publication.lang,
+      ...creatorsOf(publication.author, input.publisher),
+      publisher: input.publisher,
+      date: publication.date ?? input.date.toISOString().slice(0, 10),
+      description: publication.description,
+      subjects,
+      modified: input.date,
+      chapters: documents.map((document, index) => chapterOf(document, files[index]!, resolve)),
+      nav: documents.map((document, index) => ({title: document.meta.title, href: files[index]!, children: nest(document.headings, files[index]!)})),
+      assets: [...assets.values()],
+      cover: {...input.cover, alt: `Cover: ${publication.title}${input.publisher ? `, ${input.publisher}` : ''}`},
+      generator,
+      labels: labelsFor(publication.lang)
+    },
+    documents
+  )
 }
 
 /** One article as an EPUB chapter. */
