@@ -84,8 +84,8 @@ let printMs = 0
 try {
   for (const file of positionals) {
     html = await fs.readFile(file, 'utf8')
-    await page.goto(origin + '/', {waitUntil: 'load'})
-    const pdf = await page.pdf({preferCSSPageSize: true, printBackground: true, displayHeaderFooter: false, outline: true, tagged: true, waitForFonts: true})
+    await page.goto(origin + '/', {waitUntil: 'load', timeout: 0})
+    const pdf = await page.pdf({preferCSSPageSize: true, printBackground: true, displayHeaderFooter: false, outline: true, tagged: true, waitForFonts: true, timeout: 0})
     await fs.writeFile(path.join(values.out, path.basename(file).replace(/\.html$/, '.pdf')), pdf)
     bytes += pdf.byteLength
   }
