@@ -22,7 +22,6 @@ import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import type {ParsePool} from '../parse/parse-pool.js'
 import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
-import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
@@ -408,6 +407,8 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
     file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
     return report([], true)
   }
+  // The book's code (and what it loads: images, its renderer) is loaded for a book only.
+  const {bookProduct, checkCrossReferences, orderDocuments} = await import('./book.js')
   const documents = orderDocuments(
     publication,
     book.sources.map((source) => parsed.get(source.path)!)
