@@ -164,7 +164,8 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers')),
     browser,
     cache,
-    keys: {code, templates: templateKey, browser: browserKey(options, environment)}
+    // The browser is looked for only when a key needs it (a PDF): an EPUB-only build never does.
+    keys: {code, templates: templateKey, browser: once(() => browserKey(options, environment))}
   }
   return {
     options,
@@ -228,7 +229,7 @@ interface RunContext extends ProduceContext {
   parser: ParsePool
   cache: BuildCache
   /** What outputs depend on besides their documents (see `build-cache.ts`). */
-  keys: {code: string; templates: {pdf: string; epub: string}; browser: Promise<string>}
+  keys: {code: string; templates: {pdf: string; epub: string}; browser: () => Promise<string>}
   themeKey: string
   /** The config's plugins and sanitiser additions, for the parse workers. */
   markdown: MarkdownConfig | undefined
@@ -246,6 +247,12 @@ async function markdownKey(markdown: MarkdownConfig | undefined): Promise<string
     })
   )
   return keyOf(markdown, files)
+}
+
+/** `make()` on the first call, its result on every call. */
+function once<T>(make: () => T): () => T {
+  let made: {value: T} | undefined
+  return () => (made ??= {value: make()}).value
 }
 
 /** What identifies the browser that prints: its executable's path, size and time, or the remote endpoint. */
@@ -330,7 +337,7 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   const fingerprint = context.cache.fingerprint(document)
   // The PDF's inputs; the EPUB's page-list comes from the print when both are made, so then they are its inputs too.
   const withPdf = context.options.formats.includes('pdf')
-  const printKey = async () => [pageSize, context.themeKey, context.keys.templates.pdf, await context.keys.browser]
+  const printKey = async () => [pageSize, context.themeKey, context.keys.templates.pdf, await context.keys.browser()]
   const keyFor = async (format: Format) => keyOf(context.keys.code, 'handout', format, source.name, fingerprint, context.keys.templates[format], format === 'pdf' || withPdf ? await printKey() : null)
   const produced = await produceChanged(context, handoutProduct(document, pageSize), fingerprint === undefined ? undefined : keyFor)
   return report(produced?.outputs ?? [], !produced || produced.failed)
@@ -428,7 +435,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
       context.options.sourceDateEpoch ?? null,
       format === 'pdf' ? [context.options.pageSize, context.themeKey] : null,
       context.keys.templates[format],
-      format === 'pdf' ? await context.keys.browser : ''
+      format === 'pdf' ? await context.keys.browser() : ''
     )
   const produced = product && (await produceChanged(context, product, fingerprints.includes(undefined) ? undefined : keyFor))
   return report(produced?.outputs ?? [], !produced || produced.failed, produced?.articlePages)
