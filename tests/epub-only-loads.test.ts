@@ -32,7 +32,10 @@ export async function resolve(specifier, context, next) {
   )
   const register = path.join(dir, 'register.mjs')
   fs.writeFileSync(register, `import {register} from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
-  execFileSync(process.execPath, ['--import', register, path.join(repo, 'bin', 'handout.js'), 'build', 'content/is-k-resurgence.md', '--format', 'epub', '--out', dir, '--no-cache'], {cwd: repo, stdio: 'ignore'})
+  execFileSync(process.execPath, ['--import', register, path.join(repo, 'bin', 'handout.js'), 'build', 'content/is-k-resurgence.md', '--format', 'epub', '--out', dir, '--no-cache'], {
+    cwd: repo,
+    stdio: 'ignore'
+  })
   epub = path.join(dir, 'is-k-resurgence.epub')
   loads = [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean))]
 }, 120_000)

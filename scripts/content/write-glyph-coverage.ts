@@ -25,7 +25,7 @@ export function glyphCoverageModule(): string {
   ].join('\n')
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const target = path.join(path.dirname(fileURLToPath(import.meta.url)), 'glyph-coverage-data.ts')
-  fs.writeFileSync(target, glyphCoverageModule())
+/** Write `glyph-coverage-data.ts` beside this module (`npm run fonts:coverage`). */
+export function writeGlyphCoverage(): void {
+  fs.writeFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'glyph-coverage-data.ts'), glyphCoverageModule())
 }

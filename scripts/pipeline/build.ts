@@ -252,7 +252,10 @@ async function markdownKey(markdown: MarkdownConfig | undefined): Promise<string
 /** `make()` on the first call, its result on every call. */
 function once<T>(make: () => T): () => T {
   let made: {value: T} | undefined
-  return () => (made ??= {value: make()}).value
+  return () => {
+    made ??= {value: make()}
+    return made.value
+  }
 }
 
 /** What identifies the browser that prints: its executable's path, size and time, or the remote endpoint. */
