@@ -8,7 +8,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as fontkit from 'fontkit'
 import {describe, expect, it} from 'vitest'
-import {baseFamilyMetrics, fontPackageDir, openCmap, shippedFaces} from '../scripts/content/shipped-fonts.js'
+import {glyphCoverage} from '../scripts/content/glyph-coverage-data.js'
+import {
+  baseFamilyMetrics,
+  computeGlyphCoverage,
+  fontPackageDir,
+  hasShippedGlyph,
+  openCmap,
+  parseRanges,
+  shippedFaces,
+  shippedFontVersions,
+  shippedGlyphInFonts
+} from '../scripts/content/shipped-fonts.js'
 
 const characters = (file: string) => {
   const font = fontkit.create(fs.readFileSync(file))
@@ -48,5 +59,29 @@ describe('the vertical metrics the script faces take', () => {
         expect([face.file, ascent / font.unitsPerEm, -descent / font.unitsPerEm, lineGap / font.unitsPerEm]).toEqual([face.file, metrics.ascent, metrics.descent, metrics.lineGap])
       }
     }
+  })
+})
+
+describe('the committed glyph coverage (glyph-coverage-data.ts)', () => {
+  it('was computed from the installed font packages: `npm run fonts:coverage` after updating one', {timeout: 600_000}, () => {
+    expect(glyphCoverage.versions).toEqual(shippedFontVersions())
+    const ranges = parseRanges(glyphCoverage.ranges)
+    expect(ranges).toEqual(computeGlyphCoverage(fontkit))
+    // Sorted and disjoint, as the binary search needs.
+    for (let index = 1; index < ranges.length; index++) expect(ranges[index]![0]).toBeGreaterThan(ranges[index - 1]![1] + 1)
+  })
+
+  it('answers as the fonts do, at every range edge and around it, and for code points no face declares', {timeout: 600_000}, async () => {
+    const ranges = parseRanges(glyphCoverage.ranges)
+    const probes = new Set<number>([0x41, 0x2019, 0x2146, 0x4d2, 0xfffd, 0x1f600, 0x10ffff])
+    for (const [start, end] of ranges) for (const codePoint of [start - 1, start, end, end + 1]) if (codePoint >= 0x80) probes.add(codePoint)
+    const differences: string[] = []
+    for (const codePoint of probes) {
+      const [table, fonts] = [await hasShippedGlyph(codePoint), await shippedGlyphInFonts(codePoint)]
+      if (table !== fonts) differences.push(`U+${codePoint.toString(16)}: table ${table}, fonts ${fonts}`)
+    }
+    expect(differences).toEqual([])
+    expect(await hasShippedGlyph(0x2019)).toBe(true)
+    expect(await hasShippedGlyph(0x2146)).toBe(false)
   })
 })

@@ -17,6 +17,7 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+import {glyphCoverage} from './glyph-coverage-data.js'
 
 /** A range of code points, both ends included. */
 export type CodePointRange = readonly [number, number]
@@ -284,11 +285,75 @@ const loadCmap: CmapLoader = (face) => {
 
 const covered = new Map<number, boolean>()
 
+/** The version of each shipped font package, as installed. */
+export function shippedFontVersions(): Record<string, string> {
+  return Object.fromEntries(families.map((family) => [family.package, String(JSON.parse(fs.readFileSync(path.join(fontPackageDir(family.package), 'package.json'), 'utf8')).version)]))
+}
+
+/**
+ * Every code point some regular shipped face has a glyph for, within its
+ * `unicode-range`, as sorted ranges: what `hasShippedGlyph` answers, read
+ * from every face's cmap at once (for `glyph-coverage-data.ts`).
+ */
+export function computeGlyphCoverage(fontkit: typeof import('fontkit')): CodePointRange[] {
+  const points = new Set<number>()
+  for (const face of shippedFaces()) {
+    if (face.weight !== 400 || face.style !== 'normal') continue
+    const cmap = openCmap(fontkit, face)
+    if (!cmap) continue
+    const font = fontkit.create(fs.readFileSync(cmap.file))
+    if (!('characterSet' in font)) continue
+    for (const codePoint of font.characterSet) if (inRanges(face.ranges, codePoint) && cmap.has(codePoint)) points.add(codePoint)
+  }
+  const ranges: Array<[number, number]> = []
+  for (const codePoint of [...points].sort((a, b) => a - b)) {
+    const last = ranges.at(-1)
+    if (last && last[1] === codePoint - 1) last[1] = codePoint
+    else ranges.push([codePoint, codePoint])
+  }
+  return ranges
+}
+
+/** The committed coverage when it was computed from the font versions installed, else `undefined`. */
+let committed: CodePointRange[] | null | undefined
+
+function committedCoverage(): CodePointRange[] | undefined {
+  if (committed === undefined) {
+    const installed = shippedFontVersions()
+    const same = Object.keys(installed).length === Object.keys(glyphCoverage.versions).length && Object.entries(installed).every(([name, version]) => glyphCoverage.versions[name] === version)
+    committed = same ? parseRanges(glyphCoverage.ranges) : null
+  }
+  return committed ?? undefined
+}
+
+/** Whether sorted, disjoint `ranges` include `codePoint` (binary search). */
+function inSortedRanges(ranges: readonly CodePointRange[], codePoint: number): boolean {
+  let low = 0
+  let high = ranges.length - 1
+  while (low <= high) {
+    const middle = (low + high) >> 1
+    const [start, end] = ranges[middle]!
+    if (codePoint < start) high = middle - 1
+    else if (codePoint > end) low = middle + 1
+    else return true
+  }
+  return false
+}
+
 /**
  * Whether some shipped face has a glyph for `codePoint` (cached per code
- * point). Only the files whose `unicode-range` includes it are opened.
+ * point): from the coverage committed in `glyph-coverage-data.ts` when the
+ * installed font packages are the versions it was computed from (no font is
+ * opened, fontkit is not loaded), else from the cmaps of the files whose
+ * `unicode-range` includes it.
  */
 export async function hasShippedGlyph(codePoint: number): Promise<boolean> {
+  const table = committedCoverage()
+  return table ? inSortedRanges(table, codePoint) : shippedGlyphInFonts(codePoint)
+}
+
+/** `hasShippedGlyph` read from the fonts' cmaps: only the files whose `unicode-range` includes `codePoint` are opened. */
+export async function shippedGlyphInFonts(codePoint: number): Promise<boolean> {
   const known = covered.get(codePoint)
   if (known !== undefined) return known
   let found = false

@@ -11,8 +11,8 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
-import * as fontkit from 'fontkit'
 import type {Font, Glyph, GlyphPosition, PathCommand} from 'fontkit'
+import {openFont} from './native-woff2.js'
 
 /** How a run of cover text is set. */
 export interface TextStyle {
@@ -86,7 +86,7 @@ function faceOf(style: TextStyle): Face {
 function subset(face: Face, index: number): Font {
   let font = face.opened[index]
   if (!font) {
-    font = fontkit.create(fs.readFileSync(face.files[index]!)) as Font
+    font = openFont(fs.readFileSync(face.files[index]!)) as Font
     face.opened[index] = font
   }
   return font

@@ -3,13 +3,13 @@
  * (`epubFromPublication`) a compiled book with one chapter per article.
  */
 import type {Publication} from '../config/schema.js'
-import {uuidFrom} from '../parse/parse-document.js'
 import type {Asset, Document, Heading} from '../core/types.js'
 import type {ResolveReference} from '../render/cross-references.js'
 import {formatDate, labelsFor} from '../render/labels.js'
 import type {PageStart} from '../render/epub-page-list.js'
 import {type EpubPageList, renderEpubBody} from '../render/render-epub.js'
 import {generator} from '../core/version.js'
+import {uuidFrom} from '../core/uuid.js'
 import {codeTextOf, epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
 

@@ -2,7 +2,6 @@
  * Source file → document model: read, parse once, transform, and derive the
  * stable id and date every output carries.
  */
-import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
@@ -15,6 +14,7 @@ import {sourceDate} from '../content/source-date.js'
 import {toHtmlTree, type Processor} from '../markdown/processor.js'
 import type {Root} from 'hast'
 import type {Asset, Document} from '../core/types.js'
+import {uuidFrom} from '../core/uuid.js'
 
 /** Options of `parseDocument`. */
 export interface ParseDocumentOptions {
@@ -91,15 +91,4 @@ export async function parseDocument(processor: Processor, source: SourceEntry, o
   }
 }
 
-/**
- * A name-based UUID (RFC 9562 version 8 layout over SHA-256): the same article
- * (publisher, title, date, name) keeps its identifier across edits, so readers
- * update the book instead of adding a second copy.
- */
-export function uuidFrom(value: string): string {
-  const bytes = createHash('sha256').update(value).digest().subarray(0, 16)
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80
-  const hex = bytes.toString('hex')
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
+export {uuidFrom} from '../core/uuid.js'

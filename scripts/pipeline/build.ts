@@ -22,7 +22,6 @@ import {prepareOutDir, removeStaleTemps} from '../output/out-dir.js'
 import type {ParsePool} from '../parse/parse-pool.js'
 import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
-import {bookProduct, checkCrossReferences, orderDocuments} from './book.js'
 import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
@@ -165,7 +164,8 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers')),
     browser,
     cache,
-    keys: {code, templates: templateKey, browser: browserKey(options, environment)}
+    // The browser is looked for only when a key needs it (a PDF): an EPUB-only build never does.
+    keys: {code, templates: templateKey, browser: once(() => browserKey(options, environment))}
   }
   return {
     options,
@@ -175,7 +175,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
       try {
         const markdown = {markdown: plan.markdown, markdownKey: await markdownKey(plan.markdown)}
         const key = themeKey(theme)
-        const prints = async () => (cache.prints ? {store: cache.prints, key: keyOf(state.keys.code, state.keys.templates.pdf, await state.keys.browser, key)} : undefined)
+        const prints = async () => (cache.prints ? {store: cache.prints, key: keyOf(state.keys.code, state.keys.templates.pdf, await state.keys.browser(), key)} : undefined)
         const report = await runPlan({...state, theme, themeKey: key, prints, ...markdown, timings: hooks.timings}, plan, hooks, parsed)
         if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
         return report
@@ -231,7 +231,7 @@ interface RunContext extends ProduceContext {
   parser: ParsePool
   cache: BuildCache
   /** What outputs depend on besides their documents (see `build-cache.ts`). */
-  keys: {code: string; templates: {pdf: string; epub: string}; browser: Promise<string>}
+  keys: {code: string; templates: {pdf: string; epub: string}; browser: () => Promise<string>}
   themeKey: string
   /** The config's plugins and sanitiser additions, for the parse workers. */
   markdown: MarkdownConfig | undefined
@@ -249,6 +249,15 @@ async function markdownKey(markdown: MarkdownConfig | undefined): Promise<string
     })
   )
   return keyOf(markdown, files)
+}
+
+/** `make()` on the first call, its result on every call. */
+function once<T>(make: () => T): () => T {
+  let made: {value: T} | undefined
+  return () => {
+    made ??= {value: make()}
+    return made.value
+  }
 }
 
 /** What identifies the browser that prints: its executable's path, size and time, or the remote endpoint. */
@@ -333,7 +342,7 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   const fingerprint = context.cache.fingerprint(document)
   // The PDF's inputs; the EPUB's page-list comes from the print when both are made, so then they are its inputs too.
   const withPdf = context.options.formats.includes('pdf')
-  const printKey = async () => [pageSize, context.themeKey, context.keys.templates.pdf, await context.keys.browser]
+  const printKey = async () => [pageSize, context.themeKey, context.keys.templates.pdf, await context.keys.browser()]
   const keyFor = async (format: Format) => keyOf(context.keys.code, 'handout', format, source.name, fingerprint, context.keys.templates[format], format === 'pdf' || withPdf ? await printKey() : null)
   const produced = await produceChanged(context, handoutProduct(document, pageSize), fingerprint === undefined ? undefined : keyFor)
   return report(produced?.outputs ?? [], !produced || produced.failed)
@@ -410,6 +419,8 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
     file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
     return report([], true)
   }
+  // The book's code (and what it loads: images, its renderer) is loaded for a book only.
+  const {bookProduct, checkCrossReferences, orderDocuments} = await import('./book.js')
   const documents = orderDocuments(
     publication,
     book.sources.map((source) => parsed.get(source.path)!)
@@ -429,7 +440,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
       context.options.sourceDateEpoch ?? null,
       format === 'pdf' ? [context.options.pageSize, context.themeKey] : null,
       context.keys.templates[format],
-      format === 'pdf' ? await context.keys.browser : ''
+      format === 'pdf' ? await context.keys.browser() : ''
     )
   const produced = product && (await produceChanged(context, product, fingerprints.includes(undefined) ? undefined : keyFor))
   return report(produced?.outputs ?? [], !produced || produced.failed, produced?.articlePages)

@@ -6,7 +6,6 @@ import type {PageSize} from '../config/schema.js'
 import {timed} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {epubFromDocument} from '../epub/epub-from-document.js'
-import {printLimitingHyphenRuns} from '../pdf/limit-hyphen-runs.js'
 import {renderPrint} from '../render/render-print.js'
 import {articleData} from '../render/template-data.js'
 import {pdfInfo, type Product} from './produce.js'
@@ -24,7 +23,8 @@ export function handoutProduct(document: Document, pageSize: PageSize): Product 
     async print(context) {
       // Always probed, so the PDF is the same whichever formats are built.
       const page = await timed(context.timings, 'render', () => renderPrint(context.templates, document, {pageSize, pageProbes: true, footer: context.theme.footer}))
-      const session = await context.browser()
+      // pdf-lib (read by the hyphen-run check) is loaded here, while the browser starts: EPUB-only builds never load it.
+      const [session, {printLimitingHyphenRuns}] = await Promise.all([context.browser(), import('../pdf/limit-hyphen-runs.js')])
       const printed = await timed(context.timings, 'print', () =>
         // Justified text: no more than two hyphenated lines in a row (printed again if needed).
         printLimitingHyphenRuns(session, {

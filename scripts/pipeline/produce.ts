@@ -209,14 +209,18 @@ async function coverOf(context: ProduceContext, product: Product): Promise<Image
 }
 
 /**
- * Load what a generated cover needs (fontkit, the shipped fonts' tables) on a
- * turn of its own, for a caller that is about to wait (for the parse
- * workers). Only an output made after it benefits: nothing depends on it, and
+ * Load what a generated cover needs (fontkit, the shipped fonts' tables), and
+ * the EPUB packager when EPUBs are made, on a turn of its own, for a caller
+ * that is about to wait (for the parse workers). Only an output made after it benefits: nothing depends on it, and
  * a failure here is reported by the real cover.
  */
 export function warmCovers(context: ProduceContext): void {
   setImmediate(() => {
-    import('../cover/render-cover.js').then(({warmCover}) => warmCover(context.templates.cover)).catch(() => {})
+    import('../cover/render-cover.js')
+      .then(({warmCover}) => warmCover(context.templates.cover))
+      // The EPUB packager (epub-gen-memory and what it loads: a zip library, an HTML parser) too, after the fonts.
+      .then(() => (context.options.formats.includes('epub') ? import('../epub/write-epub.js') : undefined))
+      .catch(() => {})
   })
 }
 
