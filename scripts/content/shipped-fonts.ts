@@ -179,8 +179,20 @@ export function fontHref(face: ShippedFace): string {
  */
 export function scriptFontsCss(codePoints: Iterable<number>): string {
   const wanted = [...new Set(codePoints)].filter((codePoint) => codePoint > 0x7f)
-  const all = shippedFaces()
   const rules: string[] = []
+  for (const {ranges, declarations} of scriptFaceRules()) {
+    if (wanted.some((codePoint) => inRanges(ranges, codePoint) && !inRanges(keepWithScript, codePoint))) rules.push(...declarations)
+  }
+  return rules.join('\n')
+}
+
+/** Each script face's ranges (less the Latin faces') and its `@font-face` rules: computed once, they depend on the fonts alone. */
+let faceRules: Array<{ranges: CodePointRange[]; declarations: string[]}> | undefined
+
+function scriptFaceRules(): Array<{ranges: CodePointRange[]; declarations: string[]}> {
+  if (faceRules) return faceRules
+  const all = shippedFaces()
+  const found: Array<{ranges: CodePointRange[]; declarations: string[]}> = []
   for (const [index, family] of families.entries()) {
     for (const base of family.extends) {
       const baseFaces = all.filter((face) => face.family === base)
@@ -190,17 +202,16 @@ export function scriptFontsCss(codePoints: Iterable<number>): string {
       const variants = [...new Map(baseFaces.map((face) => [`${face.weight} ${face.style}`, face])).values()]
       for (const face of all.filter((candidate) => candidate.package === family.package && candidate.weight === family.weights[0])) {
         const ranges = subtract(face.ranges, latin)
-        if (!wanted.some((codePoint) => inRanges(ranges, codePoint) && !inRanges(keepWithScript, codePoint))) continue
-        for (const variant of variants) {
+        const declarations = variants.map((variant) => {
           const file = nearest(all, face, family.weights, variant.weight)
-          rules.push(
-            `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; ${metricsCss(base)} }`
-          )
-        }
+          return `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; ${metricsCss(base)} }`
+        })
+        found.push({ranges, declarations})
       }
     }
   }
-  return rules.join('\n')
+  faceRules = found
+  return found
 }
 
 /**
