@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as fontkit from 'fontkit'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {glyphCoverage} from '../scripts/content/glyph-coverage-data.js'
 import {
@@ -18,7 +19,8 @@ import {
   parseRanges,
   shippedFaces,
   shippedFontVersions,
-  shippedGlyphInFonts
+  shippedGlyphInFonts,
+  subtract
 } from '../scripts/content/shipped-fonts.js'
 
 const characters = (file: string) => {
@@ -83,5 +85,25 @@ describe('the committed glyph coverage (glyph-coverage-data.ts)', () => {
     expect(differences).toEqual([])
     expect(await hasShippedGlyph(0x2019)).toBe(true)
     expect(await hasShippedGlyph(0x2146)).toBe(false)
+  })
+})
+
+describe('subtracting code point ranges', () => {
+  const range = fc.tuple(fc.integer({min: 0x1ff0, max: 0x2030}), fc.integer({min: 0, max: 40})).map(([start, length]): [number, number] => [start, start + length])
+  const points = (ranges: ReadonlyArray<readonly [number, number]>) => {
+    const set = new Set<number>()
+    for (const [start, end] of ranges) for (let point = start; point <= end; point++) set.add(point)
+    return [...set].sort((a, b) => a - b)
+  }
+  it('keeps the code points of the ranges that no cut covers, and the joiners, sorted and disjoint', () => {
+    fc.assert(
+      fc.property(fc.array(range, {maxLength: 6}), fc.array(range, {maxLength: 8}), (ranges, minus) => {
+        const cut = new Set(points(minus))
+        const joiner = (point: number) => point === 0x200c || point === 0x200d
+        const result = subtract(ranges, minus)
+        expect(points(result)).toEqual(points(ranges).filter((point) => !cut.has(point) || joiner(point)))
+        for (let index = 1; index < result.length; index++) expect(result[index]![0]).toBeGreaterThan(result[index - 1]![1] + 1)
+      })
+    )
   })
 })

@@ -140,24 +140,49 @@ const keepWithScript: CodePointRange[] = [
   [0xfe00, 0xfe0f]
 ]
 
-/** `ranges` minus `minus` (except the joiners the script's shaping needs). */
-function subtract(ranges: readonly CodePointRange[], minus: readonly CodePointRange[]): CodePointRange[] {
-  let result: CodePointRange[] = [...ranges]
-  for (const [cutStart, cutEnd] of minus) {
-    result = result.flatMap(([start, end]): CodePointRange[] => {
-      if (cutEnd < start || cutStart > end) return [[start, end]]
-      const parts: CodePointRange[] = []
-      if (start < cutStart) parts.push([start, cutStart - 1])
-      if (end > cutEnd) parts.push([cutEnd + 1, end])
+/**
+ * `ranges` minus `minus` (except the joiners the script's shaping needs),
+ * sorted: one sweep over the cuts merged and sorted (a script face has
+ * hundreds of ranges, the Latin faces hundreds more).
+ */
+export function subtract(ranges: readonly CodePointRange[], minus: readonly CodePointRange[]): CodePointRange[] {
+  const cuts = mergeRanges(minus)
+  const result: CodePointRange[] = []
+  for (const [start, end] of ranges) {
+    let from = start
+    // The first cut that ends at or after `start`.
+    let low = 0
+    let high = cuts.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (cuts[middle]![1] < start) low = middle + 1
+      else high = middle
+    }
+    for (let index = low; index < cuts.length && cuts[index]![0] <= end; index++) {
+      const [cutStart, cutEnd] = cuts[index]!
+      if (cutStart > from) result.push([from, cutStart - 1])
       for (const [keepStart, keepEnd] of keepWithScript) {
-        const from = Math.max(start, cutStart, keepStart)
-        const to = Math.min(end, cutEnd, keepEnd)
-        if (from <= to) parts.push([from, to])
+        const keptFrom = Math.max(start, cutStart, keepStart)
+        const keptTo = Math.min(end, cutEnd, keepEnd)
+        if (keptFrom <= keptTo) result.push([keptFrom, keptTo])
       }
-      return parts
-    })
+      from = Math.max(from, cutEnd + 1)
+    }
+    if (from <= end) result.push([from, end])
   }
-  return result.sort((a, b) => a[0] - b[0])
+  return mergeRanges(result)
+}
+
+/** Sorted, with overlapping and touching ranges joined. */
+function mergeRanges(ranges: readonly CodePointRange[]): CodePointRange[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const merged: Array<[number, number]> = []
+  for (const [start, end] of sorted) {
+    const last = merged.at(-1)
+    if (last && start <= last[1] + 1) last[1] = Math.max(last[1], end)
+    else merged.push([start, end])
+  }
+  return merged
 }
 
 const hex = (codePoint: number) => codePoint.toString(16).toUpperCase().padStart(4, '0')
