@@ -18,7 +18,7 @@ import {articlesPerRun} from '../scripts/pdf/print-book.js'
 import {readOutlineTitles} from '../scripts/pdf/pdf-metadata.js'
 import {browser, environment, pdfInfo, pdfText, repo, tempProject} from './support/tools.js'
 
-const articles = 2 * articlesPerRun + 2
+const articles = articlesPerRun + 2
 const front = 3
 const words = 'river monsoon harvest ledger quarry lantern meadow harbour granite orchard compass beacon'.split(' ')
 
