@@ -13,6 +13,7 @@
  *   (`finishPdf` nests them again from the expected outline);
  * - page labels (front matter): its pages i, ii, …, the body's 1, 2, … (its folios).
  */
+import {createHash} from 'node:crypto'
 import {PDFArray, type PDFContext, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFObject, PDFPage, PDFPageLeaf, PDFRawStream, PDFRef, PDFString} from 'pdf-lib'
 
 /** Options of `prependFrontMatter`. */
@@ -323,4 +324,59 @@ function mergeDests(body: PDFDocument, front: PDFDocument, copy: Copy): void {
     body.catalog.set(PDFName.of('Dests'), body.context.register(bodyDests))
   }
   for (const [name, value] of frontDests.entries()) if (!bodyDests.has(name)) bodyDests.set(name, copy(value))
+}
+
+/**
+ * One copy of each image: every run of a book embeds the images it shows, so an
+ * image shown in several runs (a logo, a figure used twice) would be stored once
+ * per run. Images with the same dictionary and bytes become one object, and
+ * every reference to a copy points at the first; the copies go.
+ */
+export function shareIdenticalImages(document: PDFDocument): void {
+  const context = document.context
+  const replaced = new Map<string, PDFRef>()
+  const keyOf = (object: PDFObject): string =>
+    object instanceof PDFRef
+      ? (replaced.get(object.toString()) ?? object).toString()
+      : object instanceof PDFDict
+        ? `<<${[...object.entries()].map(([key, value]) => `${key.toString()} ${keyOf(value)}`).join(' ')}>>`
+        : object instanceof PDFArray
+          ? `[${object
+              .asArray()
+              .map((value) => keyOf(value))
+              .join(' ')}]`
+          : object.toString()
+  const images = context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) as Array<[PDFRef, PDFRawStream]>
+  // Soft masks first (an image names its mask: the mask's copies must be one before the images' can be).
+  images.sort(([, a], [, b]) => Number(a.dict.has(PDFName.of('SMask'))) - Number(b.dict.has(PDFName.of('SMask'))))
+  const copies: PDFRef[] = []
+  const first = new Map<string, PDFRef>()
+  for (const [ref, image] of images) {
+    const key = `${keyOf(image.dict)}\0${createHash('sha256').update(image.contents).digest('hex')}`
+    const kept = first.get(key)
+    if (kept) {
+      replaced.set(ref.toString(), kept)
+      copies.push(ref)
+    } else first.set(key, ref)
+  }
+  if (replaced.size === 0) return
+  const redirect = (object: PDFObject | undefined): void => {
+    if (object instanceof PDFRawStream) return redirect(object.dict)
+    if (object instanceof PDFDict) {
+      for (const [key, value] of object.entries()) {
+        const to = value instanceof PDFRef ? replaced.get(value.toString()) : undefined
+        if (to) object.set(key, to)
+        else if (!(value instanceof PDFRef)) redirect(value)
+      }
+    } else if (object instanceof PDFArray) {
+      for (let index = 0; index < object.size(); index++) {
+        const value = object.get(index)
+        const to = value instanceof PDFRef ? replaced.get(value.toString()) : undefined
+        if (to) object.set(index, to)
+        else if (!(value instanceof PDFRef)) redirect(value)
+      }
+    }
+  }
+  for (const [, object] of context.enumerateIndirectObjects()) redirect(object)
+  for (const copy of copies) context.delete(copy)
 }
