@@ -4,7 +4,7 @@
  * and every page draws the one copy, soft mask included. Different images stay.
  */
 import {deflateSync} from 'node:zlib'
-import {PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
 import {shareIdenticalImages} from '../scripts/pdf/merge-front.js'
 
@@ -55,16 +55,27 @@ describe('shareIdenticalImages', () => {
     // Written and read again, as a run of the book is: the images are objects of their own.
     const loaded = await PDFDocument.load(await document.save({useObjectStreams: false}))
     expect(imagesOf(loaded)).toHaveLength(6)
+    // Each with an ICC profile of its own, as Chromium gives them: the same bytes in each.
+    const profiles = drawn(loaded).map((ref) => {
+      const profile = loaded.context.register(loaded.context.flateStream(new Uint8Array(64).fill(7), {N: 3}))
+      ;(loaded.context.lookup(ref) as PDFRawStream).dict.set(PDFName.of('ColorSpace'), loaded.context.obj([PDFName.of('ICCBased'), profile]))
+      return profile
+    })
     shareIdenticalImages(loaded)
     expect(imagesOf(loaded)).toHaveLength(4)
     const [first, second, third] = drawn(loaded)
     expect(second!.toString()).toBe(first!.toString())
     expect(third!.toString()).not.toBe(first!.toString())
+    // One profile left, named by both images.
+    expect(profiles.filter((ref) => loaded.context.lookup(ref) !== undefined)).toHaveLength(1)
+    const profileOf = (ref: PDFRef) => (loaded.context.lookup(ref) as PDFRawStream).dict.get(PDFName.of('ColorSpace'))!.toString()
+    expect(profileOf(third!)).toBe(profileOf(first!))
     // Every reference left points at an object that is there.
     const saved = await PDFDocument.load(await loaded.save({useObjectStreams: false}))
     for (const ref of drawn(saved)) {
-      const image = saved.context.lookup(ref, PDFRawStream)
+      const image = saved.context.lookup(ref) as PDFRawStream
       expect(saved.context.lookup(image.dict.get(PDFName.of('SMask'))!)).toBeInstanceOf(PDFRawStream)
+      expect(saved.context.lookup(image.dict.lookup(PDFName.of('ColorSpace'), PDFArray).get(1))).toBeInstanceOf(PDFRawStream)
     }
   })
 })

@@ -329,7 +329,7 @@ function mergeDests(body: PDFDocument, front: PDFDocument, copy: Copy): void {
 /**
  * One copy of each image: every run of a book embeds the images it shows, so an
  * image shown in several runs (a logo, a figure used twice) would be stored once
- * per run. Images with the same dictionary and bytes become one object, and
+ * per run. Images (and their ICC profiles) with the same dictionary and bytes become one object, and
  * every reference to a copy points at the first; the copies go.
  */
 export function shareIdenticalImages(document: PDFDocument): void {
@@ -347,17 +347,27 @@ export function shareIdenticalImages(document: PDFDocument): void {
               .join(' ')}]`
           : object.toString()
   const images = context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) as Array<[PDFRef, PDFRawStream]>
-  // Soft masks first (an image names its mask: the mask's copies must be one before the images' can be).
-  images.sort(([, a], [, b]) => Number(a.dict.has(PDFName.of('SMask'))) - Number(b.dict.has(PDFName.of('SMask'))))
+  // And their ICC profiles (each run has its own copy: the images name them).
+  const profiles = images.flatMap(([, image]) => {
+    const space = image.dict.lookup(PDFName.of('ColorSpace'))
+    const profile = space instanceof PDFArray ? space.get(1) : undefined
+    return space instanceof PDFArray && space.get(0) === PDFName.of('ICCBased') && profile instanceof PDFRef ? [[profile, context.lookup(profile)] as [PDFRef, PDFObject]] : []
+  })
+  const streams = [...new Map([...profiles, ...images].map((entry) => [entry[0].toString(), entry])).values()].filter((entry): entry is [PDFRef, PDFRawStream] => entry[1] instanceof PDFRawStream)
   const copies: PDFRef[] = []
-  const first = new Map<string, PDFRef>()
-  for (const [ref, image] of images) {
-    const key = `${keyOf(image.dict)}\0${createHash('sha256').update(image.contents).digest('hex')}`
-    const kept = first.get(key)
-    if (kept) {
-      replaced.set(ref.toString(), kept)
-      copies.push(ref)
-    } else first.set(key, ref)
+  // Until nothing more is shared: an image is the same as another once its profile and soft mask are.
+  for (let round = 0, before = -1; round < 4 && replaced.size !== before; round++) {
+    before = replaced.size
+    const first = new Map<string, PDFRef>()
+    for (const [ref, stream] of streams) {
+      if (replaced.has(ref.toString())) continue
+      const key = `${keyOf(stream.dict)}\0${createHash('sha256').update(stream.contents).digest('hex')}`
+      const kept = first.get(key)
+      if (kept) {
+        replaced.set(ref.toString(), kept)
+        copies.push(ref)
+      } else first.set(key, ref)
+    }
   }
   if (replaced.size === 0) return
   const redirect = (object: PDFObject | undefined): void => {
