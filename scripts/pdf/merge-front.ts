@@ -346,7 +346,9 @@ export function shareIdenticalImages(document: PDFDocument): void {
               .map((value) => keyOf(value))
               .join(' ')}]`
           : object.toString()
-  const images = context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) as Array<[PDFRef, PDFRawStream]>
+  const images = context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) as Array<
+    [PDFRef, PDFRawStream]
+  >
   // And their ICC profiles (each run has its own copy: the images name them).
   const profiles = images.flatMap(([, image]) => {
     const space = image.dict.lookup(PDFName.of('ColorSpace'))
@@ -371,8 +373,8 @@ export function shareIdenticalImages(document: PDFDocument): void {
   }
   if (replaced.size === 0) return
   const redirect = (object: PDFObject | undefined): void => {
-    if (object instanceof PDFRawStream) return redirect(object.dict)
-    if (object instanceof PDFDict) {
+    if (object instanceof PDFRawStream) redirect(object.dict)
+    else if (object instanceof PDFDict) {
       for (const [key, value] of object.entries()) {
         const to = value instanceof PDFRef ? replaced.get(value.toString()) : undefined
         if (to) object.set(key, to)
