@@ -11,7 +11,7 @@
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {PDFArray, PDFDict, PDFDocument, PDFName} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFName, type PDFPage} from 'pdf-lib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
 import {articlesPerRun} from '../scripts/pdf/print-book.js'
@@ -25,7 +25,9 @@ const words = 'river monsoon harvest ledger quarry lantern meadow harbour granit
 /** Article `n` (1-based): a title, two questions, enough text for a page or two; the second links into the last article. */
 function article(n: number, extra = 0): string {
   const paragraph = (seed: number) => Array.from({length: 90}, (_, index) => words[(index * 7 + seed * 3 + n) % words.length]).join(' ') + '.'
-  const link = n === 2 ? `\n\nSee [the last article's second part](article-${String(articles).padStart(2, '0')}.md#second-part).` : ''
+  // And a link to a heading the last article lacks (a warning): it goes to that article's start.
+  const last = `article-${String(articles).padStart(2, '0')}.md`
+  const link = n === 2 ? `\n\nSee [the last article's second part](${last}#second-part) and [its third](${last}#third-part).` : ''
   return [
     `---\ntitle: Article ${n}\ndate: 2024-01-${String(((n - 1) % 28) + 1).padStart(2, '0')}\n---`,
     `## First part\n\n${paragraph(1)}${link}`,
@@ -106,13 +108,16 @@ describe('a book printed in runs', () => {
     const landing = pageOf.get(target.get(0).toString())!
     const starts = report.publications[0]!.articlePages!.map((folio) => front + folio)
     expect(landing).toBeGreaterThanOrEqual(starts.at(-1)!)
-    const linked = document.getPages().flatMap((page) =>
+    const linksOf = (page: PDFPage) =>
       (page.node.Annots()?.asArray() ?? []).flatMap((ref) => {
         const dest = document.context.lookup(ref, PDFDict).get(PDFName.of('Dest'))
         return dest instanceof PDFName ? [dest.decodeText()] : []
       })
-    )
+    const linked = document.getPages().flatMap(linksOf)
     expect(linked).toContain(`a${articles}-second-part`)
+    // Every link lands somewhere; article 2's to a missing heading, on the last article's start.
+    for (const name of linked) expect(dests.has(PDFName.of(name)), name).toBe(true)
+    expect(linksOf(document.getPage(starts[1]! - 1))).toEqual([`a${articles}-second-part`, `a${articles}`])
     // Book, Contents, then each article with its two questions.
     expect(readOutlineTitles(document)).toEqual(['A Long Book', 'Contents', ...Array.from({length: articles}, (_, index) => [`Article ${index + 1}`, 'First part', 'Second part']).flat()])
   })

@@ -13,6 +13,7 @@
  *   (`finishPdf` nests them again from the expected outline);
  * - page labels (front matter): its pages i, ii, …, the body's 1, 2, … (its folios).
  */
+import {createHash} from 'node:crypto'
 import {PDFArray, type PDFContext, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNull, PDFNumber, type PDFObject, PDFPage, PDFPageLeaf, PDFRawStream, PDFRef, PDFString} from 'pdf-lib'
 
 /** Options of `prependFrontMatter`. */
@@ -323,4 +324,71 @@ function mergeDests(body: PDFDocument, front: PDFDocument, copy: Copy): void {
     body.catalog.set(PDFName.of('Dests'), body.context.register(bodyDests))
   }
   for (const [name, value] of frontDests.entries()) if (!bodyDests.has(name)) bodyDests.set(name, copy(value))
+}
+
+/**
+ * One copy of each image: every run of a book embeds the images it shows, so an
+ * image shown in several runs (a logo, a figure used twice) would be stored once
+ * per run. Images (and their ICC profiles) with the same dictionary and bytes become one object, and
+ * every reference to a copy points at the first; the copies go.
+ */
+export function shareIdenticalImages(document: PDFDocument): void {
+  const context = document.context
+  const replaced = new Map<string, PDFRef>()
+  const keyOf = (object: PDFObject): string =>
+    object instanceof PDFRef
+      ? (replaced.get(object.toString()) ?? object).toString()
+      : object instanceof PDFDict
+        ? `<<${[...object.entries()].map(([key, value]) => `${key.toString()} ${keyOf(value)}`).join(' ')}>>`
+        : object instanceof PDFArray
+          ? `[${object
+              .asArray()
+              .map((value) => keyOf(value))
+              .join(' ')}]`
+          : object.toString()
+  const images = context.enumerateIndirectObjects().filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Subtype')) === PDFName.of('Image')) as Array<
+    [PDFRef, PDFRawStream]
+  >
+  // And their ICC profiles (each run has its own copy: the images name them).
+  const profiles = images.flatMap(([, image]) => {
+    const space = image.dict.lookup(PDFName.of('ColorSpace'))
+    const profile = space instanceof PDFArray ? space.get(1) : undefined
+    return space instanceof PDFArray && space.get(0) === PDFName.of('ICCBased') && profile instanceof PDFRef ? [[profile, context.lookup(profile)] as [PDFRef, PDFObject]] : []
+  })
+  const streams = [...new Map([...profiles, ...images].map((entry) => [entry[0].toString(), entry])).values()].filter((entry): entry is [PDFRef, PDFRawStream] => entry[1] instanceof PDFRawStream)
+  const copies: PDFRef[] = []
+  // Until nothing more is shared: an image is the same as another once its profile and soft mask are.
+  for (let round = 0, before = -1; round < 4 && replaced.size !== before; round++) {
+    before = replaced.size
+    const first = new Map<string, PDFRef>()
+    for (const [ref, stream] of streams) {
+      if (replaced.has(ref.toString())) continue
+      const key = `${keyOf(stream.dict)}\0${createHash('sha256').update(stream.contents).digest('hex')}`
+      const kept = first.get(key)
+      if (kept) {
+        replaced.set(ref.toString(), kept)
+        copies.push(ref)
+      } else first.set(key, ref)
+    }
+  }
+  if (replaced.size === 0) return
+  const redirect = (object: PDFObject | undefined): void => {
+    if (object instanceof PDFRawStream) redirect(object.dict)
+    else if (object instanceof PDFDict) {
+      for (const [key, value] of object.entries()) {
+        const to = value instanceof PDFRef ? replaced.get(value.toString()) : undefined
+        if (to) object.set(key, to)
+        else if (!(value instanceof PDFRef)) redirect(value)
+      }
+    } else if (object instanceof PDFArray) {
+      for (let index = 0; index < object.size(); index++) {
+        const value = object.get(index)
+        const to = value instanceof PDFRef ? replaced.get(value.toString()) : undefined
+        if (to) object.set(index, to)
+        else if (!(value instanceof PDFRef)) redirect(value)
+      }
+    }
+  }
+  for (const [, object] of context.enumerateIndirectObjects()) redirect(object)
+  for (const copy of copies) context.delete(copy)
 }

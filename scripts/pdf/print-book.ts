@@ -22,7 +22,7 @@ import type {BookLayout, BookPage} from '../render/render-book.js'
 import type {BrowserSession} from './browser.js'
 import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
 import {printLimitingHyphenRuns} from './limit-hyphen-runs.js'
-import {appendDocument} from './merge-front.js'
+import {appendDocument, shareIdenticalImages} from './merge-front.js'
 import {overlayPages} from './overlay-pages.js'
 import {printPdf, type PrintJob, type PrintResult} from './print-pdf.js'
 
@@ -220,6 +220,7 @@ async function assemble(runs: readonly Run[], padded: readonly boolean[], folios
     }
     appendDocument(body, await load(runs[index]!), index)
   }
+  shareIdenticalImages(body)
   await overlayPages(body, await PDFDocument.load(folios, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest}), blank)
   return body.save({useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false})
 }

@@ -88,12 +88,22 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
   const linkedIds = documents.map(() => new Set<string>())
   // What each article links to in other articles: [target article, id].
   const outgoing = documents.map(() => [] as Array<[number, string]>)
+  // Ids of each article: a link to one it lacks (a warning, `checkCrossReferences`) goes to the article's start,
+  // as in the EPUB; else the run linking to it would name an empty target that no run has.
+  const idsOf = documents.map((document) => {
+    const ids = new Set<string>()
+    visit(document.tree, 'element', (node: Element) => {
+      if (typeof node.properties.id === 'string') ids.add(node.properties.id)
+    })
+    return ids
+  })
   const articles = documents.map((document, index) => {
     const id = articleId(index)
     const {tree, hasNotes} = printTree(document, (reference: CrossReference) => {
       const target = indexByPath.get(reference.target)
       if (target === undefined) return undefined
-      const targetId = `${articleId(target)}${reference.fragment ? `-${reference.fragment}` : ''}`
+      const fragment = reference.fragment && idsOf[target]!.has(reference.fragment) ? reference.fragment : ''
+      const targetId = `${articleId(target)}${fragment ? `-${fragment}` : ''}`
       linkedIds[target]!.add(targetId)
       outgoing[index]!.push([target, targetId])
       return `#${targetId}`
