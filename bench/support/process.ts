@@ -59,6 +59,8 @@ function bundleSnapshot(dir: string): void {
   const bundle = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {scripts: Record<string, string>}).scripts.bundle
   if (!bundle) return
   const env = {...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`}
+  // The script names a file under `./node_modules` (an esbuild alias): the tree's, as in a checkout.
+  if (!fs.existsSync(path.join(dir, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
   const result = spawnSync('sh', ['-c', bundle], {cwd: dir, encoding: 'utf8', env})
   if (result.status !== 0 || !fs.existsSync(path.join(dir, 'lib', 'cli.bundle.js'))) throw new Error(`Cannot bundle the CLI: ${`${result.stdout}${result.stderr}`.slice(0, 500)}`)
 }
