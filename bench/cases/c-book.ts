@@ -57,7 +57,7 @@ function report(bench: Bench, sizes: number[], books: Tool[], bookFloor: Tool | 
     ...(bookFloor && baseline ? lines([ratioToFloor(baseline, bookFloor, `Baseline ${articles}-article book, PDF+EPUB / the same floor (print only)`, 1.2, true)]) : []),
     ...(peak !== undefined ? [`- Peak memory of the ${articles}-article book, highest of its runs: ${mib(peak)} (target < 1.5 GB = 1431 MiB: ${peak * 1024 < 1.5e9 ? 'met' : 'not met'})`] : []),
     '',
-    `One process per book (\`build --publication\`), ${sizes.join(' / ')} articles: parse is summed over the articles (two at a time); print is the body printed once (twice with \`rectoStart\`) and the front matter (cover, title, contents with the body's page numbers) printed apart; package is reading page numbers back, putting the front matter before the body, PDF metadata, the cover and the EPUB. The floor prints the whole book's HTML (front matter and body) once as one document, with the final pass's options, in a browser already started.`,
+    `One process per book (\`build --publication\`), ${sizes.join(' / ')} articles: parse is summed over the articles (two at a time); print is summed over the runs of the body (12 articles each, printed side by side, so it includes waiting for a page of the pool), the folios and the front matter (cover, title, contents with the runs' page numbers); package is reading page numbers back, putting the runs, folios and front matter together, PDF metadata, the cover and the EPUB. The floor prints the whole book's HTML (front matter and body) once as one document, with the final pass's options, in a browser already started.`,
     ''
   ]
 }
