@@ -162,6 +162,22 @@ describe('handout build', () => {
     expect(written.length % 2).toBe(0)
   })
 
+  it('watches a folder of plain Markdown with no templates/ of its own, then stops on Ctrl-C', async () => {
+    project = tempProject({'content/a.md': good('A')})
+    fs.rmSync(path.join(project, 'templates'), {recursive: true})
+    const child = spawn(process.execPath, [bin, 'watch', '--format', 'epub'], {cwd: project, env: {...process.env, HANDOUT_BROWSER: browser}})
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const epub = path.join(project, 'dist', 'a.epub')
+    for (let waited = 0; !fs.existsSync(epub) && waited < 60_000 && child.exitCode === null; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(fs.existsSync(epub), stderr).toBe(true)
+    child.kill('SIGINT')
+    // A first Ctrl-C in watch mode is the normal way out: exit 0.
+    expect(await exited, stderr).toBe(0)
+    expect(stderr).not.toContain('Cannot read template')
+  })
+
   it('answers --help, --version and bad usage', () => {
     project = tempProject({})
     const help = cli(['--help'])

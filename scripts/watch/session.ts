@@ -93,7 +93,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
   const root = path.resolve(options.root)
   // The config found now (a `.mjs` one too) is the file watched for edits.
   const configPath = (await findConfigFile(root)) ?? path.join(root, configName)
-  const builder = await createBuilder(options, environment)
+  // The input as given, not `options`: an absent `templates` means the package's own (a named folder must exist).
+  const builder = await createBuilder(buildInput, environment)
   const session = new Session(options, builder, (event) => hooks.onEvent?.(event), configPath)
   const inputs = (options.inputs.length > 0 ? options.inputs : ['content']).map((item) => path.resolve(root, item))
   const changes = collectChanges({
