@@ -98,16 +98,23 @@ export function runningAsRoot(): boolean {
 
 interface PooledPage {
   /**
-   * Its own browser context, so its own renderer process: Chromium names a PDF's
-   * structure elements after DOM node numbers, which count on across everything a
-   * renderer ever showed. A fresh renderer for each document makes its PDF the same
-   * whatever was printed before (the book's passes share one page on purpose).
+   * Its own browser context, so its own renderer process, kept warm from one
+   * document to the next (fonts decoded, styles parsed: a handout prints in about
+   * half the time of a fresh renderer's). What the renderer showed before does not
+   * change the bytes: Chromium names structure elements after DOM node numbers,
+   * which count on across documents, and `canonicalStructure` renumbers them
+   * (tests/pipeline.slow.test.ts prints an article alone and after others).
    */
   context: BrowserContext
   page: Page
   site: Site
   blocked: string[]
+  /** Documents printed in it; after `documentsPerPage` it is closed and replaced, bounding what a renderer holds on to. */
+  documents: number
 }
+
+/** Documents a pooled page prints before a fresh one replaces it. */
+const documentsPerPage = 100
 
 /**
  * Launch (or connect to) a browser session. Throws with a one-sentence fix when none is found.
@@ -196,7 +203,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const newPage = async (): Promise<PooledPage> => {
     const context = await (await getBrowser()).createBrowserContext()
     const page = await context.newPage()
-    const pooled: PooledPage = {context, page, site: () => undefined, blocked: []}
+    const pooled: PooledPage = {context, page, site: () => undefined, blocked: [], documents: 0}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
     await page.setJavaScriptEnabled(false)
@@ -228,7 +235,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     busy--
     pooled.site = () => undefined
     pooled.blocked = []
-    // Never reused (see `PooledPage.context`): a fresh page is made ready for the next document.
+    pooled.documents++
+    const usable = healthy && !closed && browser?.connected && !pooled.page.isClosed()
+    if (usable && pooled.documents < documentsPerPage && idle.length < poolSize) {
+      // Warm for the next document (see `PooledPage.context`).
+      idle.push(pooled)
+      waiting.shift()?.()
+      return
+    }
+    // Failed, worn out or not needed: closed, and a fresh page is made ready in its place.
     void pooled.context.close().catch(() => {})
     if (healthy && !closed && browser?.connected && idle.length < poolSize) {
       const warming = newPage().then(
