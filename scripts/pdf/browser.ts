@@ -14,12 +14,6 @@ export const origin = 'http://handout.invalid'
 export interface Resource {
   body: Uint8Array | string
   contentType: string
-  /**
-   * The same bytes at this path for as long as the browser runs (the shipped
-   * fonts): the renderer may keep it from one document to the next. Anything a
-   * document or a template can change is never kept.
-   */
-  immutable?: boolean
 }
 
 /**
@@ -355,7 +349,7 @@ async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
     await request.abort('blockedbyclient').catch(() => {})
     return
   }
-  const headers: Record<string, string> = {'Cache-Control': resource.immutable ? 'max-age=31536000, immutable' : 'no-store'}
+  const headers: Record<string, string> = {'Cache-Control': 'no-store'}
   if (resource.contentType.startsWith('text/html')) {
     // Defence in depth: even if markup slipped through sanitising, it could load
     // nothing from elsewhere and run nothing.

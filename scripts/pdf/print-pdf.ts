@@ -165,7 +165,7 @@ export function fontResource(name: string): Resource | undefined {
   const katex = /^fonts\/katex\/(katex\.min\.css|fonts\/KaTeX_[A-Za-z0-9_-]+\.(woff2|woff))$/.exec(name)
   if (katex) {
     const file = path.join(path.dirname(require.resolve('katex/package.json')), 'dist', katex[1]!)
-    const resource = fs.existsSync(file) ? {body: fs.readFileSync(file), contentType: katex[2] ? `font/${katex[2]}` : 'text/css; charset=utf-8', immutable: true} : undefined
+    const resource = fs.existsSync(file) ? {body: fs.readFileSync(file), contentType: katex[2] ? `font/${katex[2]}` : 'text/css; charset=utf-8'} : undefined
     fontCache.set(name, resource)
     return resource
   }
@@ -177,8 +177,7 @@ export function fontResource(name: string): Resource | undefined {
     if (fs.existsSync(file)) {
       resource = {
         body: fs.readFileSync(file),
-        contentType: match[3] === 'css' ? 'text/css; charset=utf-8' : `font/${match[3]}`,
-        immutable: true
+        contentType: match[3] === 'css' ? 'text/css; charset=utf-8' : `font/${match[3]}`
       }
     }
   }
