@@ -3,7 +3,7 @@
  * hyphenate (`hyphens: auto` finds no dictionary), so justified print text gets
  * U+00AD at the break points of the `hyphen` package's TeX patterns for the
  * article's language. Only running text: never headings, code, links (URLs),
- * the notes' back-links or figure captions; never the EPUB, whose readers
+ * the notes' back-links, figure captions or table heads; never the EPUB, whose readers
  * hyphenate themselves.
  */
 import {createRequire} from 'node:module'
@@ -48,8 +48,13 @@ const SHY = '\u00AD'
 const leftMin = 2
 const rightMin = 3
 
-/** Text where breaking would be wrong: headings, code, links and their URLs, captions, the masthead. */
-const skipTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'var', 'a', 'figcaption', 'sup', 'sub', 'math', 'svg', 'abbr'])
+/**
+ * Text where breaking would be wrong: headings, code, links and their URLs,
+ * captions, the masthead; and a table's head and foot, which Chromium prints
+ * again on every page the table spans (their soft hyphens would be marked once
+ * per page, and the hyphen-run check could no longer match the PDF's to the HTML's).
+ */
+const skipTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kbd', 'samp', 'var', 'a', 'figcaption', 'sup', 'sub', 'math', 'svg', 'abbr', 'thead', 'tfoot'])
 
 /** Insert soft hyphens into the running text of `tree` (in place) for `lang`; a no-op without patterns. */
 export function hyphenateTree(tree: Root, lang: string): void {
