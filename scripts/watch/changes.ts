@@ -77,7 +77,7 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
       if (first) await first()
       while (!closed && !timer && waiting()) {
         const taken = take(pending, deferred)
-        const before = await stamps(options, taken)
+        const before = await modificationTimes(await filesRead(options, taken))
         await options.rebuild(taken)
         await catchMissedSaves(options, before, lastEvent, pending)
       }
@@ -137,17 +137,21 @@ const droppedChangeWindow = 60
 const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep)
 
 /**
- * Modification time (`undefined`: gone) of every file a rebuild of `taken`
- * reads that an edit can touch: its sources and images, the config, the
- * template folder's files.
+ * Every file a rebuild of `taken` reads that an edit can touch: its sources
+ * and images, the config, the template folder's files.
  */
-async function stamps(options: CollectOptions, taken: Pending): Promise<Map<string, number | undefined>> {
+async function filesRead(options: CollectOptions, taken: Pending): Promise<string[]> {
   const files = [...taken.files]
   if (taken.config) files.push(options.configPath)
   if (taken.templates) {
     const entries = await fs.readdir(options.templatesDir, {recursive: true, withFileTypes: true}).catch(() => [])
     for (const entry of entries) if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name))
   }
+  return files
+}
+
+/** Modification time of each of `files` (`undefined`: gone). */
+async function modificationTimes(files: readonly string[]): Promise<Map<string, number | undefined>> {
   const times = await Promise.all(
     files.map((file) =>
       fs.stat(file).then(
@@ -178,7 +182,7 @@ function take(pending: Pending, deferred: Set<string>): Pending {
 async function catchMissedSaves(options: CollectOptions, before: Map<string, number | undefined>, lastEvent: number, pending: Pending): Promise<void> {
   const windowLeft = lastEvent + droppedChangeWindow - performance.now()
   if (windowLeft > 0) await new Promise((resolve) => setTimeout(resolve, windowLeft))
-  const after = await stamps(options, {files: new Set(before.keys()), templates: false, config: false})
+  const after = await modificationTimes([...before.keys()])
   for (const [file, time] of before) {
     if (after.get(file) === time) continue
     if (file === options.configPath) pending.config = true
