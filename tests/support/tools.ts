@@ -6,6 +6,7 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import {afterAll} from 'vitest'
 import {findBrowser} from '../../scripts/pdf/find-browser.js'
 
 /** The browser the tests print with: found the way a build finds it (none is an error, not a skip). */
@@ -15,9 +16,17 @@ export const environment = {sandbox: process.getuid?.() !== 0}
 /** The repository root. */
 export const repo = path.resolve(import.meta.dirname, '..', '..')
 
-/** A fresh temporary folder, removed by the caller with `fs.rmSync`. */
+/** Temporary folders made by this test file: all removed after its last test (a test may remove its own sooner). */
+const made: string[] = []
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, {recursive: true, force: true})
+})
+
+/** A fresh temporary folder, removed after the test file's last test at the latest. */
 export function tempDir(prefix = 'handout-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
 }
 
 /** A temp project: `templates/` copied from the repo and the given content files. */
