@@ -77,7 +77,7 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
       if (first) await first()
       while (!closed && !timer && waiting()) {
         const taken = take(pending, deferred)
-        const before = await modificationTimes(await filesRead(options, taken))
+        const before = await stamps(options, taken)
         await options.rebuild(taken)
         await catchMissedSaves(options, before, lastEvent, pending)
       }
@@ -137,21 +137,17 @@ const droppedChangeWindow = 60
 const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep)
 
 /**
- * Every file a rebuild of `taken` reads that an edit can touch: its sources
- * and images, the config, the template folder's files.
+ * Modification time (`undefined`: gone) of every file a rebuild of `taken`
+ * reads that an edit can touch: its sources and images, the config, the
+ * template folder's files.
  */
-async function filesRead(options: CollectOptions, taken: Pending): Promise<string[]> {
+async function stamps(options: CollectOptions, taken: Pending): Promise<Map<string, number | undefined>> {
   const files = [...taken.files]
   if (taken.config) files.push(options.configPath)
   if (taken.templates) {
     const entries = await fs.readdir(options.templatesDir, {recursive: true, withFileTypes: true}).catch(() => [])
     for (const entry of entries) if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name))
   }
-  return files
-}
-
-/** Modification time of each of `files` (`undefined`: gone). */
-async function modificationTimes(files: readonly string[]): Promise<Map<string, number | undefined>> {
   const times = await Promise.all(
     files.map((file) =>
       fs.stat(file).then(
@@ -182,7 +178,7 @@ function take(pending: Pending, deferred: Set<string>): Pending {
 async function catchMissedSaves(options: CollectOptions, before: Map<string, number | undefined>, lastEvent: number, pending: Pending): Promise<void> {
   const windowLeft = lastEvent + droppedChangeWindow - performance.now()
   if (windowLeft > 0) await new Promise((resolve) => setTimeout(resolve, windowLeft))
-  const after = await modificationTimes([...before.keys()])
+  const after = await stamps(options, {files: new Set(before.keys()), templates: false, config: false})
   for (const [file, time] of before) {
     if (after.get(file) === time) continue
     if (file === options.configPath) pending.config = true
