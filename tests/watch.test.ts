@@ -126,17 +126,6 @@ describe('watch', () => {
     expect(await pdfTitle('a.pdf')).toBe('Alpha 5')
   })
 
-  it('builds the last of two saves 40 ms apart (chokidar drops the second change event)', async () => {
-    const index = events.length
-    fs.writeFileSync(source('a.md'), article('Alpha, first save'))
-    await new Promise((resolve) => setTimeout(resolve, 40))
-    fs.writeFileSync(source('a.md'), article('Alpha, second save'))
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    const rebuilds = await rebuildsSince(index)
-    expect(rebuilds.length).toBeGreaterThan(0)
-    expect(await pdfTitle('a.pdf')).toBe('Alpha, second save')
-  })
-
   it('reports a broken save with its place, keeps the old outputs and keeps watching', async () => {
     const pdf = fs.readFileSync(out('a.pdf'))
     const epub = fs.readFileSync(out('a.epub'))

@@ -4,7 +4,6 @@
  * into one rebuild, and rebuilds never overlap: changes made during one are
  * gathered into exactly one more.
  */
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import {watch as watchFiles} from 'chokidar'
 
@@ -59,11 +58,17 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
   const deferred = new Set<string>()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
-  /** When the last file event came (`performance.now()`). */
-  let lastEvent = Number.NEGATIVE_INFINITY
   let closed = false
   let idleWaiters: Array<() => void> = []
   const waiting = () => pending.files.size > 0 || pending.templates || pending.config
+  const take = (): Pending => {
+    const taken = {files: new Set([...pending.files, ...deferred]), templates: pending.templates, config: pending.config}
+    pending.files.clear()
+    deferred.clear()
+    pending.templates = false
+    pending.config = false
+    return taken
+  }
   const notifyIdle = () => {
     if (timer || running || waiting()) return
     const waiters = idleWaiters
@@ -75,12 +80,7 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
   const loop = (first?: () => Promise<void>) => {
     running = (async () => {
       if (first) await first()
-      while (!closed && !timer && waiting()) {
-        const taken = take(pending, deferred)
-        const before = await stamps(options, taken)
-        await options.rebuild(taken)
-        await catchMissedSaves(options, before, lastEvent, pending)
-      }
+      while (!closed && !timer && waiting()) await options.rebuild(take())
     })().finally(() => {
       running = undefined
       notifyIdle()
@@ -88,7 +88,6 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
     return running
   }
   const schedule = () => {
-    lastEvent = performance.now()
     if (closed) return
     clearTimeout(timer)
     timer = setTimeout(() => {
@@ -131,64 +130,9 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
   }
 }
 
-/** How long after a file's reported `change` chokidar drops its next ones, in ms (plus a margin). */
-const droppedChangeWindow = 60
-
-const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep)
-
-/**
- * Modification time (`undefined`: gone) of every file a rebuild of `taken`
- * reads that an edit can touch: its sources and images, the config, the
- * template folder's files.
- */
-async function stamps(options: CollectOptions, taken: Pending): Promise<Map<string, number | undefined>> {
-  const files = [...taken.files]
-  if (taken.config) files.push(options.configPath)
-  if (taken.templates) {
-    const entries = await fs.readdir(options.templatesDir, {recursive: true, withFileTypes: true}).catch(() => [])
-    for (const entry of entries) if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name))
-  }
-  const times = await Promise.all(
-    files.map((file) =>
-      fs.stat(file).then(
-        (stat) => stat.mtimeMs,
-        () => undefined
-      )
-    )
-  )
-  return new Map(files.map((file, index) => [file, times[index]]))
-}
-
-/** Everything pending, and the deferred paths, for one rebuild; `pending` is left empty. */
-function take(pending: Pending, deferred: Set<string>): Pending {
-  const taken = {files: new Set([...pending.files, ...deferred]), templates: pending.templates, config: pending.config}
-  pending.files.clear()
-  deferred.clear()
-  pending.templates = false
-  pending.config = false
-  return taken
-}
-
-/**
- * chokidar drops a file's second `change` within 50 ms of the first: a save made
- * while a rebuild read its files, or just after a short one, may have no event.
- * Once that window is over, the times of the files read (`before`, taken as the
- * rebuild started) tell: the changed ones go back into `pending`.
- */
-async function catchMissedSaves(options: CollectOptions, before: Map<string, number | undefined>, lastEvent: number, pending: Pending): Promise<void> {
-  const windowLeft = lastEvent + droppedChangeWindow - performance.now()
-  if (windowLeft > 0) await new Promise((resolve) => setTimeout(resolve, windowLeft))
-  const after = await stamps(options, {files: new Set(before.keys()), templates: false, config: false})
-  for (const [file, time] of before) {
-    if (after.get(file) === time) continue
-    if (file === options.configPath) pending.config = true
-    else if (inside(file, options.templatesDir)) pending.templates = true
-    else pending.files.add(file)
-  }
-}
-
 /** The chokidar watcher: sorts each event into `pending`, then calls `schedule`. */
 function watchSources(options: CollectOptions, pending: Pending, schedule: () => void) {
+  const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep)
   const files = watchFiles([...options.inputs, options.templatesDir, options.configPath], {
     ignoreInitial: true,
     // Editors that save by write-temp-and-rename briefly delete the file: report a change, not a delete.

@@ -20,11 +20,7 @@ import {applyRenames, type KnownSources, type Renames} from './renames.js'
 
 /** Options of watch mode on top of the build options. */
 export interface WatchOptions {
-  /**
-   * Quiet time after the last file event before a rebuild starts, in ms (default:
-   * `30`: an editor's save and a formatter's rewrite arrive within it; a longer burst
-   * is gathered into one more rebuild).
-   */
+  /** Quiet time after the last file event before a rebuild starts, in ms (default: `100`). */
   debounce?: number
   /** Serve a live preview on 127.0.0.1 (default: `false`). */
   serve?: boolean
@@ -92,7 +88,7 @@ export interface Watcher {
  * fails (no templates, no browser, an invalid config).
  */
 export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {}, environment: BrowserEnvironment = {}): Promise<Watcher> {
-  const {debounce = 30, serve = false, port = 4173, ...buildInput} = input
+  const {debounce = 100, serve = false, port = 4173, ...buildInput} = input
   const options = resolveBuildOptions(buildInput)
   const root = path.resolve(options.root)
   // The config found now (a `.mjs` one too) is the file watched for edits.
