@@ -137,7 +137,11 @@ test('parse stage: random Markdown + front matter never throws anything but a re
         expect(message.ruleId).toBeTypeOf('string')
       }
     }),
-    {numRuns: 1000}
+    {
+      numRuns: 1000,
+      // Counterexamples fast-check found once, kept: a footnote reference swallowed by a removed `<style>` (its back-link had no position).
+      examples: [[Buffer.from('---\n!<style>[^1]\n---\n\n[^1]: ')]]
+    }
   )
 })
 

@@ -6,6 +6,7 @@
  */
 import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
+import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
 
 /** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
@@ -15,7 +16,7 @@ export default function rehypeLinks() {
     visit(tree, 'element', (node: Element) => {
       if (typeof node.properties.id === 'string') ids.add(node.properties.id)
     })
-    visit(tree, 'element', (node: Element) => {
+    visitParents(tree, 'element', (node: Element, ancestors) => {
       const href = node.properties.href
       if (node.tagName !== 'a' || typeof href !== 'string') return
       // Links to other articles: the renderers resolve them (`rehypeCrossReferences`).
@@ -38,7 +39,9 @@ export default function rehypeLinks() {
       }
       if (reason === undefined) return
       delete node.properties.href
-      file.message(reason, {place: node.position, ruleId: 'link-target', source: 'handout:html'})
+      // Generated links (a footnote's back-reference) have no position: name the nearest element that does.
+      const place = node.position ?? ancestors.findLast((ancestor) => ancestor.position !== undefined)?.position
+      file.message(reason, {place, ruleId: 'link-target', source: 'handout:html'})
     })
   }
 }

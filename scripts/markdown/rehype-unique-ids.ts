@@ -6,6 +6,7 @@
  */
 import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
+import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
 
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
@@ -18,7 +19,7 @@ export default function rehypeUniqueIds() {
       const id = node.properties.id
       if (headings.has(node.tagName) && typeof id === 'string' && !owners.has(id)) owners.set(id, node)
     })
-    visit(tree, 'element', (node: Element) => {
+    visitParents(tree, 'element', (node: Element, ancestors) => {
       const id = node.properties.id
       if (typeof id !== 'string') return
       const owner = owners.get(id)
@@ -29,7 +30,8 @@ export default function rehypeUniqueIds() {
       }
       delete node.properties.id
       file.message(`Removed repeated id \`${id}\` on \`<${node.tagName}>\`: ids must be unique (a heading may already use it)`, {
-        place: node.position,
+        // Generated elements (footnote sections) have no position: name the nearest element that does.
+        place: node.position ?? ancestors.findLast((ancestor) => ancestor.position !== undefined)?.position,
         ruleId: 'duplicate-id',
         source: 'handout:html'
       })
