@@ -23,7 +23,7 @@ export interface CollectOptions {
   templatesDir: string
   configPath: string
   outDir: string
-  /** Quiet time after the last event before a rebuild starts, in ms. */
+  /** Quiet time after the last event before a rebuild starts, in ms (at least `minDebounce`). */
   debounce: number
   /** Is this file one a source uses (an image)? */
   isDependency: (file: string) => boolean
@@ -51,8 +51,16 @@ export interface ChangeCollector {
   close(): Promise<void>
 }
 
+/**
+ * The shortest quiet time: chokidar drops a file's second `change` event when it
+ * comes within 50 ms of the first. A rebuild that read the file inside that
+ * window would miss the second save for good; one that starts later reads it.
+ */
+export const minDebounce = 60
+
 /** Watch files and run `options.rebuild` after each burst of changes. */
 export function collectChanges(options: CollectOptions): ChangeCollector {
+  const debounce = Math.max(options.debounce, minDebounce)
   const pending: Pending = {files: new Set(), templates: false, config: false}
   /** Paths a rebuild could not finish: retried with the next change, never on their own. */
   const deferred = new Set<string>()
@@ -94,7 +102,7 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
       timer = undefined
       if (running || closed) return
       loop().catch((error: unknown) => options.onError(error as Error))
-    }, options.debounce)
+    }, debounce)
   }
 
   const files = watchSources(options, pending, schedule)

@@ -20,7 +20,7 @@ import {applyRenames, type KnownSources, type Renames} from './renames.js'
 
 /** Options of watch mode on top of the build options. */
 export interface WatchOptions {
-  /** Quiet time after the last file event before a rebuild starts, in ms (default: `100`). */
+  /** Quiet time after the last file event before a rebuild starts, in ms (default: `100`; at least 60, see `minDebounce`). */
   debounce?: number
   /** Serve a live preview on 127.0.0.1 (default: `false`). */
   serve?: boolean
