@@ -9,7 +9,11 @@
  *   never shows in the PDF's text nor in any EPUB entry, nor does /etc/passwd;
  * - every PDF parses (`pdfinfo`), every EPUB passes epubcheck (one JVM, batch
  *   over all fixtures' EPUBs in the last test);
- * - no temporary file and no Chromium process is left behind;
+ * - no temporary file and no Chromium process is left behind. The first
+ *   fixture's build launches its own browser and must close it; the others
+ *   print through one session of this file, as the sources of one build do
+ *   (a build given a session launches none of its own, and any Chromium a
+ *   build started would carry this file's marker);
  * - every message has a line, and the report has no stack trace.
  *
  * A fixture is `input.md` (plus any files it needs) and `expected.json`:
@@ -35,6 +39,7 @@ import zlib from 'node:zlib'
 import {afterAll, beforeAll, expect, test} from 'vitest'
 import {reporter} from 'vfile-reporter'
 import {build} from '../scripts/index.js'
+import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
 
 const execFile = promisify(execFileCallback)
 const fixturesDir = fileURLToPath(new URL('./fixtures/hostile/', import.meta.url))
@@ -78,8 +83,21 @@ const requests: string[] = []
 // Every Chromium we start inherits this variable: how we find ours among other test runs'.
 const processMarker = `HANDOUT_SECURITY_RUN=${randomBytes(8).toString('hex')}`
 const epubs: Array<{name: string; path: string}> = []
+/** The browser every fixture prints with (launched before the marker is set: it is not counted as left behind). */
+let shared: BrowserSession | undefined
+/** What a build is given: the shared session, which the build's `close()` leaves open. */
+const borrowed = (): {sandbox: false; session: Promise<BrowserSession>} => ({
+  sandbox: false,
+  session: Promise.resolve({executablePath: shared!.executablePath, withPage: (site, task) => shared!.withPage(site, task), close: async () => {}, kill: () => {}})
+})
 
 beforeAll(async () => {
+  shared = await launchBrowser({executablePath: browser, sandbox: false})
+  // Started (Chromium spawned) before the marker below exists in this process's environment.
+  await shared.withPage(
+    () => undefined,
+    async () => {}
+  )
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'handout-security-'))
   canaryDir = path.join(base, 'canary')
   fs.mkdirSync(canaryDir)
@@ -100,6 +118,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await shared?.close()
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
   if (base) fs.rmSync(base, {recursive: true, force: true})
 })
@@ -126,7 +145,8 @@ for (const name of cases) {
     const options = {root: project, browser, sourceDateEpoch: 1_704_067_200, ...(expected.inputs ? {inputs: expected.inputs} : {})}
     if (expected.rejects !== undefined) return expectRefused(options, expected.rejects, requestsBefore)
 
-    const report = await build(options, {}, {sandbox: false})
+    // The first fixture launches and closes a browser of its own, as a lone build does: the check below then covers that path too.
+    const report = await build(options, {}, name === cases[0] ? {sandbox: false} : borrowed())
 
     expect(report.sources).toHaveLength(1)
     const source = report.sources[0]!
