@@ -96,12 +96,13 @@ describe('handout build', () => {
 
   it('takes per-source limits from --limit NAME=N', () => {
     project = tempProject({'content/a.md': good('A')})
-    const lowered = cli(['build', '--format', 'pdf', '--limit', 'sourceBytes=20'])
+    // EPUB only: limits apply at the parse, which no browser needs.
+    const lowered = cli(['build', '--format', 'epub', '--limit', 'sourceBytes=20'])
     expect(lowered.status).toBe(1)
     expect(lowered.stderr).toMatch(/^content\/a\.md:1:1: error: Source is \d+ bytes, over the limit of 20: .+ \[source-too-large\]$/m)
     fs.writeFileSync(path.join(project, 'content', 'a.md'), good('A').replace('An answer.', '> > > A quote in a quote in a quote.'))
-    expect(cli(['build', '--format', 'pdf']).status).toBe(0)
-    const shallow = cli(['build', '--format', 'pdf', '--limit', 'blockDepth=2'])
+    expect(cli(['build', '--format', 'epub']).status).toBe(0)
+    const shallow = cli(['build', '--format', 'epub', '--limit', 'blockDepth=2'])
     expect(shallow.status).toBe(1)
     expect(shallow.stderr).toMatch(/nest 3 levels deep here, over the limit of 2/)
     expect(cli(['build', '--limit', 'speed=9']).status).toBe(2)
