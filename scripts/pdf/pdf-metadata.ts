@@ -3,7 +3,7 @@
  * user agent as Creator and "now" as dates), the document language,
  * bookmark titles with their spaces intact, and no soft hyphens in its text.
  */
-import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFString} from 'pdf-lib'
+import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFStreamWriter, PDFString} from 'pdf-lib'
 import type {OutlineEntry} from '../core/types.js'
 import {canonicalStructure} from './canonical-structure.js'
 import {prependFrontMatter} from './merge-front.js'
@@ -79,9 +79,15 @@ export async function finishPdf(input: Uint8Array, metadata: PdfMetadata, front?
   canonicalStructure(document)
   // Print hyphenation's soft hyphens must not reach extracted or searched text.
   dropSoftHyphenText(document)
-  const pdf = await document.save({useObjectStreams: true, objectsPerTick: Infinity})
+  // Object streams of 500 objects, not pdf-lib's 50: each is compressed by pako, whose set-up per
+  // stream dominated a 600-page book's save (745 → 315 ms, and 2 % smaller).
+  await document.flush()
+  const pdf = await PDFStreamWriter.forContext(document.context, Infinity, true, objectsPerStream).serializeToBuffer()
   return {pdf, pages: document.getPageCount()}
 }
+
+/** Objects per compressed object stream of a finished PDF. */
+const objectsPerStream = 500
 
 /** Outline titles in depth-first order. */
 export function readOutlineTitles(document: PDFDocument): string[] {
