@@ -40,6 +40,7 @@ import {afterAll, beforeAll, expect, test} from 'vitest'
 import {reporter} from 'vfile-reporter'
 import {build} from '../scripts/index.js'
 import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
+import {borrow} from './support/tools.js'
 
 const execFile = promisify(execFileCallback)
 const fixturesDir = fileURLToPath(new URL('./fixtures/hostile/', import.meta.url))
@@ -88,7 +89,7 @@ let shared: BrowserSession | undefined
 /** What a build is given: the shared session, which the build's `close()` leaves open. */
 const borrowed = (): {sandbox: false; session: Promise<BrowserSession>} => ({
   sandbox: false,
-  session: Promise.resolve({executablePath: shared!.executablePath, withPage: (site, task) => shared!.withPage(site, task), close: async () => {}, kill: () => {}})
+  session: Promise.resolve(borrow(shared!))
 })
 
 beforeAll(async () => {

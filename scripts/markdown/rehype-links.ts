@@ -8,6 +8,7 @@ import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
+import {nearestPosition} from './nearest-position.js'
 
 /** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
 export default function rehypeLinks() {
@@ -39,9 +40,7 @@ export default function rehypeLinks() {
       }
       if (reason === undefined) return
       delete node.properties.href
-      // Generated links (a footnote's back-reference) have no position: name the nearest element that does.
-      const place = node.position ?? ancestors.findLast((ancestor) => ancestor.position !== undefined)?.position
-      file.message(reason, {place, ruleId: 'link-target', source: 'handout:html'})
+      file.message(reason, {place: nearestPosition(node, ancestors), ruleId: 'link-target', source: 'handout:html'})
     })
   }
 }

@@ -8,6 +8,7 @@ import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
+import {nearestPosition} from './nearest-position.js'
 
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 
@@ -30,8 +31,7 @@ export default function rehypeUniqueIds() {
       }
       delete node.properties.id
       file.message(`Removed repeated id \`${id}\` on \`<${node.tagName}>\`: ids must be unique (a heading may already use it)`, {
-        // Generated elements (footnote sections) have no position: name the nearest element that does.
-        place: node.position ?? ancestors.findLast((ancestor) => ancestor.position !== undefined)?.position,
+        place: nearestPosition(node, ancestors),
         ruleId: 'duplicate-id',
         source: 'handout:html'
       })

@@ -27,9 +27,13 @@ export function sharedBrowser(): () => {sandbox: boolean; session: Promise<Brows
   })
   return () => {
     session ??= launchBrowser({executablePath: browser, sandbox: environment.sandbox})
-    const borrowed = session.then((shared) => ({executablePath: shared.executablePath, withPage: shared.withPage, close: async () => {}, kill: () => {}}))
-    return {...environment, session: borrowed}
+    return {...environment, session: session.then(borrow)}
   }
+}
+
+/** `shared` as a build may hold it: it prints with it, and its `close()` and `kill()` leave it running. */
+export function borrow(shared: BrowserSession): BrowserSession {
+  return {executablePath: shared.executablePath, withPage: (site, task) => shared.withPage(site, task), close: async () => {}, kill: () => {}}
 }
 
 /** The repository root. */
