@@ -95,5 +95,15 @@ export default function rehypeImages(options: Options) {
         return 'skip'
       }
     })
+
+    // A `<picture>` whose image was replaced by its alt text holds only `<source>`s and
+    // that text, which XHTML forbids (epubcheck RSC-005): the text takes its place.
+    visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName !== 'picture' || !parent || index === undefined) return
+      if (node.children.some((child) => child.type === 'element' && child.tagName === 'img')) return
+      const kept = node.children.filter((child) => !(child.type === 'element' && child.tagName === 'source'))
+      parent.children.splice(index, 1, ...kept)
+      return index
+    })
   }
 }
