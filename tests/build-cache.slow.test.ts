@@ -8,21 +8,19 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildOptionsInput, type BuildReport} from '../scripts/index.js'
-import {browser, pdfInfo, pdfText, repo, sharedBrowser, tempProject} from './support/tools.js'
+import {browser, environment, pdfInfo, pdfText, repo, tempProject} from './support/tools.js'
 
 const article = (title: string, body: string) => `---\ntitle: ${title}\ndate: 2024-04-01\npublisher: Test Press\n---\n\n## Section\n\n${body}\n`
 const red = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
 
 let root: string
-/** Every build of this file prints with one browser (a build that makes nothing would launch one for nothing). */
-const environment = sharedBrowser()
 const out = (name: string) => path.join(root, 'dist', name)
 const outputs = ['a.pdf', 'a.epub', 'b.pdf', 'b.epub', 'monthly.pdf', 'monthly.epub']
 const times = () => Object.fromEntries(outputs.map((name) => [name, fs.statSync(out(name)).mtimeMs]))
 
 /** Build; return the names of the outputs made (not reported unchanged) and the report. */
 async function made(options: BuildOptionsInput = {}): Promise<{names: string[]; report: BuildReport}> {
-  const report = await build({root, browser, ...options}, {}, environment())
+  const report = await build({root, browser, ...options}, {}, environment)
   expect(report.ok).toBe(true)
   const names = [...report.sources, ...report.publications].flatMap((item) => item.outputs.filter((output) => !output.unchanged).map((output) => path.basename(output.path)))
   return {names: names.sort(), report}

@@ -7,30 +7,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll} from 'vitest'
-import {type BrowserSession, launchBrowser} from '../../scripts/pdf/browser.js'
+import type {BrowserSession} from '../../scripts/pdf/browser.js'
 import {findBrowser} from '../../scripts/pdf/find-browser.js'
 
 /** The browser the tests print with: found the way a build finds it (none is an error, not a skip). */
 export const browser = process.env.HANDOUT_BROWSER || (await findBrowser({cacheDir: process.env.PUPPETEER_CACHE_DIR})).executablePath
 /** Running as root, Chromium needs its sandbox off. */
 export const environment = {sandbox: process.getuid?.() !== 0}
-/**
- * One browser for a test file's builds, as one watch session serves its rebuilds:
- * each call hands a build the session (the build's `close()` leaves it open),
- * launched on first use and closed after the file's last test. A file that checks
- * what a build launches or leaves behind uses `environment` instead.
- */
-export function sharedBrowser(): () => {sandbox: boolean; session: Promise<BrowserSession>} {
-  let session: Promise<BrowserSession> | undefined
-  afterAll(async () => {
-    await (await session?.catch(() => undefined))?.close()
-  })
-  return () => {
-    session ??= launchBrowser({executablePath: browser, sandbox: environment.sandbox})
-    return {...environment, session: session.then(borrow)}
-  }
-}
-
 /** `shared` as a build may hold it: it prints with it, and its `close()` and `kill()` leave it running. */
 export function borrow(shared: BrowserSession): BrowserSession {
   return {executablePath: shared.executablePath, withPage: (site, task) => shared.withPage(site, task), close: async () => {}, kill: () => {}}
