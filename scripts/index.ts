@@ -3,7 +3,7 @@
  */
 
 export {ConfigError, loadConfig} from './config/load-config.js'
-export type {BuildOptions, BuildOptionsInput, Config, Format, FrontMatter, PageSize, Publication} from './config/schema.js'
+export type {BuildOptions, BuildOptionsInput, Config, Format, FrontMatter, PageSize, Publication, WrittenPublication} from './config/schema.js'
 export {buildOptionsSchema, configSchema, frontMatterSchema, publicationSchema, resolveBuildOptions} from './config/schema.js'
 export type {SourceEntry} from './content/find-sources.js'
 export {findSources, SourcePathError} from './content/find-sources.js'

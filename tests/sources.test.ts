@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {ConfigError, loadConfig} from '../scripts/config/load-config.js'
-import {configSchema, maxGlobLength, type Publication} from '../scripts/config/schema.js'
+import {configSchema, maxGlobLength, type WrittenPublication} from '../scripts/config/schema.js'
 import {findSources, SourcePathError, type SourceEntry} from '../scripts/content/find-sources.js'
 import {globMatcher, selectPublication} from '../scripts/content/select-publication.js'
 
@@ -90,7 +90,7 @@ describe('sources by real path', () => {
   })
 })
 
-function publication(sources: string | string[]): Publication {
+function publication(sources: string | string[]): WrittenPublication {
   return configSchema.parse({publications: [{name: 'p', title: 'P', sources}]}).publications[0]!
 }
 

@@ -28,6 +28,7 @@ interface Flag {
 const flags: Record<string, Flag> = {
   out: {value: 'DIR', key: 'outDir'},
   format: {value: 'pdf|epub|all', key: 'formats'},
+  lang: {value: 'TAG', key: 'lang'},
   'page-size': {value: 'SIZE', key: 'pageSize', help: `Default paper size of the PDF: ${pageSizes.join(', ')} (a source's \`pageSize\` wins).`},
   publication: {value: 'NAME', key: 'publication'},
   limit: {value: 'NAME=N', key: 'limits', multiple: true},
@@ -176,6 +177,7 @@ function buildOptions(string: (name: string) => string | undefined, fromCwd: (va
     formats: format === 'all' ? [...formats] : [format as Format],
     ...(string('out') === undefined ? {} : {outDir: fromCwd(string('out')!)}),
     ...(size === undefined ? {} : {pageSize: size}),
+    ...(string('lang') === undefined ? {} : {lang: string('lang')}),
     ...(string('templates') === undefined ? {} : {templates: fromCwd(string('templates')!)}),
     ...number('concurrency'),
     ...number('timeout'),

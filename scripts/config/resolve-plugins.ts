@@ -35,6 +35,8 @@ export interface MarkdownConfig {
   classes: Record<string, string[]>
   /** Kicker of articles whose front matter sets none (the config's `theme.kicker`). */
   kicker?: string
+  /** Language of articles whose front matter sets none (`--lang`, else the config's `lang`; see `planBuild`). */
+  lang?: string
 }
 
 /**

@@ -27,6 +27,9 @@ export const maxGlobLength = 512
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 
+/** A BCP 47 language tag (`en`, `fr-CA`, `hi`). */
+const languageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
+
 /** Front matter of one source (YAML, core schema). */
 export const frontMatterSchema = z.object({
   title: text(300).optional().describe('Title of the article: masthead, PDF Title, EPUB dc:title (default: the first `#` heading, which then is not repeated in the body, else the file name).'),
@@ -40,12 +43,10 @@ export const frontMatterSchema = z.object({
     .union([text(200), z.array(text(200)).min(1).max(20)])
     .optional()
     .describe('Author name or list of names; PDF Author falls back to the publisher.'),
-  lang: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
+  lang: languageTag
     .optional()
     .describe(
-      "Language (BCP 47): date in words, page labels, quotes, hyphenation, direction (`ar`, `he`, `fa`, `ur` are right-to-left), PDF /Lang, EPUB dc:language (default: the build's language, `en`)."
+      "Language (BCP 47): date in words, page labels, quotes, hyphenation, direction (`ar`, `he`, `fa`, `ur` are right-to-left), PDF /Lang, EPUB dc:language (default: `--lang`, else the config's `lang`, else `en`)."
     ),
   justify: z.boolean().default(true).describe('Justify the printed body, hyphenated by language at build time; `false` keeps it ragged-right. EPUB readers choose for themselves.'),
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
@@ -121,6 +122,7 @@ export const buildOptionsSchema = z.object({
     })
     .default({sourceBytes: 4 * 1024 * 1024, imageBytes: 20 * 1024 * 1024, imagePixels: 50_000_000, inlineMarkers: 1000, blockDepth: 32, treeDepth: 128})
     .describe("Per-source limits against hostile or broken input (the CLI's `--limit name=N`)."),
+  lang: languageTag.optional().describe("Language of sources whose front matter sets no `lang`, and of books whose publication sets none (the CLI's `--lang`; wins over the config's `lang`)."),
   publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),
   shard: z
     .object({index: z.number().int().min(1), count: z.number().int().min(1)})
@@ -158,11 +160,7 @@ export const publicationSchema = z.object({
     .union([text(200), z.array(text(200)).min(1).max(20)])
     .optional()
     .describe('Author or authors of the book.'),
-  lang: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en`')
-    .default('en')
-    .describe('Language of the book (BCP 47).'),
+  lang: languageTag.optional().describe("Language of the book (BCP 47; default: `--lang`, else the config's `lang`, else `en`)."),
   date: isoDate.optional().describe("Date of the book `YYYY-MM-DD` (default: the newest article's)."),
   period: text(100).optional().describe('Period the book covers, printed on the title page, e.g. `April 2024`.'),
   description: text(2000).optional().describe('Summary of the book: PDF Subject, EPUB dc:description.'),
@@ -181,8 +179,10 @@ export const publicationSchema = z.object({
   rectoStart: z.boolean().default(false).describe('Start every article of the printed book on a right-hand (odd) page.')
 })
 
-/** A validated publication. */
-export type Publication = z.output<typeof publicationSchema>
+/** A publication as written and validated (its language may be missing). */
+export type WrittenPublication = z.output<typeof publicationSchema>
+/** A publication of a build: its language resolved (see `planBuild`). */
+export type Publication = Omit<WrittenPublication, 'lang'> & {lang: string}
 
 // --- The config's `theme`: the look of every PDF, without copying a template. ---
 
@@ -302,7 +302,10 @@ export const configSchema = z.object({
     'remark plugins run on the Markdown tree after the built-in ones: package names installed in the project (`remark-toc`) or `[name, options]`; in a `.mjs` config also functions or `[function, options]`.'
   ),
   rehypePlugins: pluginList.describe("rehype plugins run on the HTML tree before the sanitiser, so their output is sanitised like the content's (same forms as `remarkPlugins`)."),
-  sanitize: sanitizeSchema.optional().describe('Widen the sanitiser: `classes` to keep on given elements, for your stylesheet.')
+  sanitize: sanitizeSchema.optional().describe('Widen the sanitiser: `classes` to keep on given elements, for your stylesheet.'),
+  lang: languageTag
+    .optional()
+    .describe('Language of every article whose front matter sets none, and of every book whose publication sets none (BCP 47, e.g. `ru`, `hi`; default: `en`; `--lang` wins).')
 })
 
 /** A validated project config. */

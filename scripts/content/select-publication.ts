@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import {braceExpand, Minimatch} from 'minimatch'
-import {maxGlobLength, type Publication} from '../config/schema.js'
+import {maxGlobLength, type WrittenPublication} from '../config/schema.js'
 import type {SourceEntry} from './find-sources.js'
 
 /** A publication's sources, or the problems that stop it. */
@@ -22,7 +22,7 @@ export interface SelectedSources {
  * glob is too long (the config schema refuses it first) or expands to too
  * many alternatives (see `globMatcher`).
  */
-export function selectPublication(publication: Publication, all: readonly SourceEntry[], root: string): SelectedSources {
+export function selectPublication(publication: Pick<WrittenPublication, 'name' | 'sources'>, all: readonly SourceEntry[], root: string): SelectedSources {
   const byPath = new Map(all.map((source) => [source.path, source]))
   if (typeof publication.sources === 'string') {
     const matches = globMatcher(publication.sources, `the \`sources\` glob of publication \`${publication.name}\``)

@@ -39,6 +39,7 @@ import remarkCodeMeta from './remark-code-meta.js'
 import remarkFencedCallouts from './remark-fenced-callouts.js'
 import remarkFigureIds from './remark-figure-ids.js'
 import remarkFrontMatter from './remark-front-matter.js'
+import remarkLanguageScript from './remark-language-script.js'
 import remarkPageBreaks from './remark-page-breaks.js'
 import remarkSmartQuotes from './remark-smart-quotes.js'
 import remarkSubSuper from './remark-sub-super.js'
@@ -58,7 +59,7 @@ export interface ProcessorOptions {
   maxImageBytes?: number
   /** Most pixels of a raster image (default: 50 million). */
   maxImagePixels?: number
-  /** Language of sources whose front matter sets no `lang`, BCP 47 (default: `'en'`). */
+  /** Language of sources whose front matter sets no `lang`, BCP 47 (default: `markdown.lang`, else `'en'`). */
   lang?: string
   /** The config's plugins (as references; `loadUserPlugins` imports them) and sanitiser additions (default: none). */
   markdown?: MarkdownConfig
@@ -71,15 +72,18 @@ export interface ProcessorOptions {
  * `options.markdown` (default: none).
  */
 export function createProcessor(options: ProcessorOptions, plugins: UserPlugins = {remark: [], rehype: []}) {
+  const lang = options.lang ?? options.markdown?.lang
   return (
     unified()
       // Markdown tree.
       .use(remarkParse)
       .use(remarkFrontmatter, ['yaml'])
       // Front matter first: a source without valid metadata is not worth transforming.
-      .use(remarkFrontMatter, {...(options.lang === undefined ? {} : {lang: options.lang}), ...(options.markdown?.kicker ? {kicker: options.markdown.kicker} : {})})
+      .use(remarkFrontMatter, {...(lang === undefined ? {} : {lang}), ...(options.markdown?.kicker ? {kicker: options.markdown.kicker} : {})})
       // Before anything reads headings (and before smart quotes set the title's): the title heading leaves the body.
       .use(remarkTitleFromHeading)
+      // Before smart quotes and hyphenation use the language: is it the text's?
+      .use(remarkLanguageScript)
       // Single tildes are subscript (`remarkSubSuper`), so only `~~x~~` is strikethrough.
       .use(remarkGfm, {singleTilde: false})
       // Rich content (issue 14). Syntax first: `$…$` math is a node of its own, so

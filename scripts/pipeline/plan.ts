@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import type {MarkdownConfig} from '../config/resolve-plugins.js'
-import type {BuildOptions, Config, PageSize, Publication, Theme} from '../config/schema.js'
+import type {BuildOptions, Config, PageSize, Publication, Theme, WrittenPublication} from '../config/schema.js'
 import {type SourceEntry, shardSources} from '../content/find-sources.js'
 import {selectPublication} from '../content/select-publication.js'
 
@@ -37,7 +37,7 @@ export interface BuildPlan {
   configPath: string
   /** The config's theme. */
   theme?: Theme | undefined
-  /** The config's plugins and sanitiser additions (none when absent). */
+  /** The config's plugins and sanitiser additions, and the language of sources that set none (none when absent). */
   markdown?: MarkdownConfig | undefined
 }
 
@@ -52,9 +52,11 @@ export class PlanError extends Error {
  * source that is in no publication or in one that wants handouts. A shard
  * takes every n-th handout and every n-th book (with the articles it needs).
  */
-export function planBuild(config: Pick<Config, 'publications' | 'theme'>, all: SourceEntry[], options: BuildOptions, configPath: string, markdown?: MarkdownConfig): BuildPlan {
+export function planBuild(config: Pick<Config, 'publications' | 'theme' | 'lang'>, all: SourceEntry[], options: BuildOptions, configPath: string, markdown?: MarkdownConfig): BuildPlan {
   const root = path.resolve(options.root)
-  const chosen = choosePublications(config, options)
+  // The language of what does not name its own: `--lang`, else the config's.
+  const lang = options.lang ?? config.lang
+  const chosen = choosePublications(config, options).map((publication): Publication => ({...publication, lang: publication.lang ?? lang ?? 'en'}))
   const publications = chosen.map((publication) => {
     let selected: ReturnType<typeof selectPublication>
     try {
@@ -81,10 +83,11 @@ export function planBuild(config: Pick<Config, 'publications' | 'theme'>, all: S
   }
   const handoutPlans = new Map(handouts.map((source) => [source.path, {source, pageSize: handoutOf.get(source.path)?.pageSize}]))
   const needed = new Set([...handoutPlans.keys(), ...books.flatMap((entry) => entry.sources.map((source) => source.path))])
-  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath, theme: config.theme, markdown}
+  const parsing = lang === undefined ? markdown : {...(markdown ?? {remarkPlugins: [], rehypePlugins: [], classes: {}}), lang}
+  return {sources: all.filter((source) => needed.has(source.path)), handouts: handoutPlans, books, configPath, theme: config.theme, markdown: parsing}
 }
 
-function choosePublications(config: Pick<Config, 'publications'>, options: BuildOptions): Publication[] {
+function choosePublications(config: Pick<Config, 'publications'>, options: BuildOptions): WrittenPublication[] {
   if (!options.publication) return options.inputs.length > 0 ? [] : config.publications
   const chosen = config.publications.filter((publication) => publication.name === options.publication)
   if (chosen.length === 0) {
