@@ -1,8 +1,8 @@
 /**
- * Slow: the build cache. A second build makes nothing and touches no file; an
- * edited article, image, template or option makes again exactly the outputs
- * that depend on it; `cache: false` makes everything; a deleted cache is only
- * slower.
+ * Slow: the build cache. A second build makes nothing, touches no file and
+ * launches no browser; an edited article, image, template or option makes
+ * again exactly the outputs that depend on it; `cache: false` makes
+ * everything; a deleted cache is only slower.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -19,11 +19,12 @@ const outputs = ['a.pdf', 'a.epub', 'b.pdf', 'b.epub', 'monthly.pdf', 'monthly.e
 const times = () => Object.fromEntries(outputs.map((name) => [name, fs.statSync(out(name)).mtimeMs]))
 
 /** Build; return the names of the outputs made (not reported unchanged) and the report. */
-async function made(options: BuildOptionsInput = {}): Promise<{names: string[]; report: BuildReport}> {
-  const report = await build({root, browser, ...options}, {}, environment)
+async function made(options: BuildOptionsInput = {}): Promise<{names: string[]; report: BuildReport; launched: number}> {
+  let launched = 0
+  const report = await build({root, browser, ...options}, {}, {...environment, onLaunch: () => launched++})
   expect(report.ok).toBe(true)
   const names = [...report.sources, ...report.publications].flatMap((item) => item.outputs.filter((output) => !output.unchanged).map((output) => path.basename(output.path)))
-  return {names: names.sort(), report}
+  return {names: names.sort(), report, launched}
 }
 
 /** A PNG chunk with its CRC. */
@@ -59,11 +60,14 @@ afterAll(() => {
 })
 
 describe('the build cache', {timeout: 600_000}, () => {
-  it('makes everything the first time, nothing the second, and touches no output', async () => {
-    expect((await made()).names).toEqual([...outputs].sort())
+  it('makes everything the first time, nothing the second, and touches no output nor launches a browser', async () => {
+    const first = await made()
+    expect(first.names).toEqual([...outputs].sort())
+    expect(first.launched).toBe(1)
     const before = times()
     const second = await made()
     expect(second.names).toEqual([])
+    expect(second.launched).toBe(0)
     // Reported as kept, with what the report says of them (pages, where the book's articles start).
     const book = second.report.publications[0]!
     expect(book.outputs.map((output) => [path.basename(output.path), output.unchanged])).toEqual([
@@ -79,7 +83,9 @@ describe('the build cache', {timeout: 600_000}, () => {
 
   it('an edited article: its handout and the book, nothing else', async () => {
     fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha', 'A changed paragraph.'))
-    expect((await made()).names).toEqual(['a.epub', 'a.pdf', 'monthly.epub', 'monthly.pdf'])
+    const edited = await made()
+    expect(edited.names).toEqual(['a.epub', 'a.pdf', 'monthly.epub', 'monthly.pdf'])
+    expect(edited.launched).toBe(1)
     expect(pdfText(out('monthly.pdf'))).toContain('A changed paragraph.')
   })
 

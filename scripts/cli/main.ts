@@ -65,13 +65,16 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * Start the parse worker and Chromium before loading the pipeline (a third of
  * a second of imports), so the worker loads the Markdown stack and Chromium
- * boots on the other core meanwhile. Only PDFs need the browser.
+ * boots on the other core meanwhile. Only PDFs need the browser, and a
+ * rebuild whose cache lists outputs may need none (`mayPrintNothing`).
  */
 async function startEarly(command: Run, signals: Signals): Promise<BrowserEnvironment> {
   const options = resolveBuildOptions(command.options)
-  const {startBrowser, startParser} = await import('../pipeline/launch.js')
+  const {mayPrintNothing, startBrowser, startParser} = await import('../pipeline/launch.js')
   const environment: BrowserEnvironment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR, parser: startParser(options)}
   if (!options.formats.includes('pdf')) return environment
+  // A rebuild may print nothing: the builder launches the browser when it must, and says so.
+  if (command.command === 'build' && mayPrintNothing(options)) return {...environment, onLaunch: (started) => signals.holdBrowser(started)}
   const session = startBrowser(options, environment)
   session.then(
     (started) => signals.holdBrowser(started),

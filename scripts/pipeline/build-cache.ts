@@ -24,6 +24,7 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import v8 from 'node:v8'
 import type {SourceEntry} from '../content/find-sources.js'
+import {outputListName} from './launch.js'
 import {digest} from '../content/file-reads.js'
 import {sourceDate} from '../content/source-date.js'
 import type {Document} from '../core/types.js'
@@ -82,7 +83,7 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
   const fingerprints = new WeakMap<Document, string>()
   if (!dir) return disabledCache(fingerprints)
   const parseDir = path.join(dir, 'parse')
-  const listFile = path.join(dir, 'outputs.json')
+  const listFile = path.join(dir, outputListName)
   let outputs: Record<string, OutputEntry> = {}
   try {
     outputs = JSON.parse(await fs.readFile(listFile, 'utf8')) as Record<string, OutputEntry>

@@ -24,7 +24,7 @@ import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
-import {type BrowserEnvironment, startBrowser, startParser} from './launch.js'
+import {type BrowserEnvironment, mayPrintNothing, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme, type ThemeFiles} from './theme.js'
 import {type OutputReport, type ProduceContext, produce, type Product, warmCovers} from './produce.js'
@@ -116,31 +116,23 @@ export interface Builder {
 /**
  * Set up a builder, which owns the browser from here on (the given session, or
  * one it launches now, in parallel with loading templates and parsing: only
- * PDFs need it) and the parse workers (the given pool, or one it starts now).
+ * PDFs need it; with outputs listed in the cache, at the first source the cache
+ * cannot answer) and the parse workers (the given pool, or one it starts now).
  * On failure both are closed before the error is thrown.
  */
 export async function createBuilder(input: BuildOptionsInput = {}, environment: BrowserEnvironment = {}): Promise<Builder> {
   const options = resolveBuildOptions(input)
   const root = path.resolve(options.root)
-  const launchStarted = performance.now()
-  let session = environment.session
-  let launchMs: number | undefined
-  const browser = () => (session ??= startBrowser(options, environment))
-  if (options.formats.includes('pdf') || session) {
-    browser().then(
-      () => (launchMs = performance.now() - launchStarted),
-      () => {}
-    )
-  }
+  const owned = builderBrowser(options, environment)
+  const {browser, warmBrowser} = owned
+  if (!mayPrintNothing(options)) warmBrowser()
   // Parsing runs in worker threads, bounded in memory and time (see parse-pool.ts).
   const parser = environment.parser ?? startParser(options)
   const close = async () => {
     await parser.close()
-    const closing = session
-    session = Promise.reject(new Error('The builder is closed'))
-    session.catch(() => {})
-    await (await closing?.catch(() => undefined))?.close()
+    await owned.close()
   }
+  const cacheDir = options.cache && options.cacheDir !== '' ? path.resolve(root, options.cacheDir) : undefined
   const templatesDir = path.resolve(root, options.templates)
   // A folder asked for by name must exist (a typo would silently print with the package's templates).
   const defaults = input.templates !== undefined && !existsSync(templatesDir) ? templatesDir : packageTemplatesDir
@@ -151,7 +143,6 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await close()
     throw error
   }
-  const cacheDir = options.cache && options.cacheDir !== '' ? path.resolve(root, options.cacheDir) : undefined
   const layers = [templatesDir, defaults]
   const [cache, code, templateKey] = await Promise.all([openBuildCache(cacheDir && path.join(cacheDir, 'build')), codeFingerprint(), templateKeys(layers)])
   const state = {
@@ -163,6 +154,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     parser,
     covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers')),
     browser,
+    warmBrowser,
     cache,
     // The browser is looked for only when a key needs it (a PDF): an EPUB-only build never does.
     keys: {code, templates: templateKey, browser: once(() => browserKey(options, environment))}
@@ -177,7 +169,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
         const key = themeKey(theme)
         const prints = async () => (cache.prints ? {store: cache.prints, key: keyOf(state.keys.code, state.keys.templates.pdf, await state.keys.browser(), key)} : undefined)
         const report = await runPlan({...state, theme, themeKey: key, prints, ...markdown, timings: hooks.timings}, plan, hooks, parsed)
-        if (launchMs !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', launchMs)
+        if (owned.launchMs() !== undefined && hooks.timings && hooks.timings.launch === undefined) addTime(hooks.timings, 'launch', owned.launchMs()!)
         return report
       } finally {
         await cache.save()
@@ -189,6 +181,50 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     },
     interrupt: () => parser.close(),
     close
+  }
+}
+
+/**
+ * The builder's browser: the given session, or one launched at the first
+ * `browser()` (`warmBrowser()` starts it early when PDFs are made); the time
+ * it took to start; closed by `close()`, after which it cannot start again.
+ */
+function builderBrowser(options: BuildOptions, environment: BrowserEnvironment) {
+  let session = environment.session
+  let launchMs: number | undefined
+  // A given session is being launched by its owner since before this builder, as far as we know.
+  let launchStarted = performance.now()
+  const browser = () => {
+    if (!session) {
+      launchStarted = performance.now()
+      session = startBrowser(options, environment)
+      session.then(
+        (started) => environment.onLaunch?.(started),
+        () => {}
+      )
+    }
+    return session
+  }
+  // The browser starts at once, beside loading templates and parsing, unless the build may
+  // print nothing: with an output list in the cache, it starts at the first source or output
+  // the cache cannot answer, so an unchanged project launches none.
+  const warmBrowser = once(() => {
+    if (!options.formats.includes('pdf') && !session) return
+    browser().then(
+      () => (launchMs = performance.now() - launchStarted),
+      () => {}
+    )
+  })
+  return {
+    browser,
+    warmBrowser,
+    launchMs: () => launchMs,
+    async close() {
+      const closing = session
+      session = Promise.reject(new Error('The builder is closed'))
+      session.catch(() => {})
+      await (await closing?.catch(() => undefined))?.close()
+    }
   }
 }
 
@@ -228,6 +264,8 @@ export async function prepareOutput(outDir: string): Promise<void> {
 
 /** Everything a run needs: the builder's state and the run's timings. */
 interface RunContext extends ProduceContext {
+  /** Start the browser now, if a PDF is to be made and it has not started (a source the cache does not answer). */
+  warmBrowser: () => void
   parser: ParsePool
   cache: BuildCache
   /** What outputs depend on besides their documents (see `build-cache.ts`). */
@@ -326,6 +364,8 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   // The last parse, when the source and everything it read are unchanged (see build-cache.ts).
   const key = context.options.cache ? await parseKey(context, source, options) : undefined
   const cached = key === undefined ? undefined : await context.cache.parsed(source, key)
+  // A source parsed again most likely prints again: the browser starts beside its parse.
+  if (!cached) context.warmBrowser()
   const {file, document} = cached ?? (await timed(context.timings, 'parse', () => context.parser.parse(source, options, context.markdown)))
   if (!cached && document && key !== undefined) await context.cache.storeParse(source, key, document, document.meta.date !== undefined || options.sourceDateEpoch !== undefined)
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({
@@ -378,6 +418,7 @@ async function produceChanged(context: RunContext, product: Product, keyFor: ((f
     if (known?.articlePages) articlePages = known.articlePages
   }
   if (stale.length === 0) return {outputs: kept, failed: false, ...(articlePages ? {articlePages} : {})}
+  context.warmBrowser()
   // An EPUB with a page-list is made with its print (the page starts are read from it).
   const keptPdf = kept.findIndex((output) => output.format === 'pdf')
   if (product.pageList && stale.includes('epub') && keptPdf >= 0) {

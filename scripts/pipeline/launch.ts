@@ -4,6 +4,7 @@
  * boots and the worker loads the Markdown stack on the other core while the
  * rest loads. The builder that receives them owns them.
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import type {BuildOptions} from '../config/schema.js'
 import {createParsePool, type ParsePool} from '../parse/parse-pool.js'
@@ -25,6 +26,21 @@ export interface BrowserEnvironment {
    * one. The builder it is given to owns it and closes it.
    */
   parser?: ParsePool | undefined
+  /** Told of a browser the builder launches itself (it was given no `session`), e.g. to kill it on a second Ctrl-C. */
+  onLaunch?: ((session: BrowserSession) => void) | undefined
+}
+
+/** The build cache's list of written outputs, in its `build` folder (see `build-cache.ts`). */
+export const outputListName = 'outputs.json'
+
+/**
+ * True when a build with these options may have nothing to print: the cache is
+ * on and lists the outputs of an earlier build. Its browser then starts at the
+ * first source or output the cache cannot answer, not at once.
+ */
+export function mayPrintNothing(options: BuildOptions): boolean {
+  if (!options.cache || options.cacheDir === '') return false
+  return existsSync(path.join(path.resolve(options.root), options.cacheDir, 'build', outputListName))
 }
 
 /** Launch (or connect to) the browser of a build with these options. */
