@@ -12,7 +12,7 @@ import {codeTextOf, epubFonts} from '../scripts/epub/epub-fonts.js'
 import {createProcessor} from '../scripts/markdown/processor.js'
 import {parseDocument} from '../scripts/parse/parse-document.js'
 import {hyphenateTree} from '../scripts/render/hyphenate-print.js'
-import {labelsFor, parseLabelTable} from '../scripts/render/labels.js'
+import {labelsFor, parseLabelTable, richLabelsFor} from '../scripts/render/labels.js'
 import {renderPrint} from '../scripts/render/render-print.js'
 import {loadTemplates} from '../scripts/render/templates.js'
 import {repo} from './support/tools.js'
@@ -29,11 +29,21 @@ describe('labels', () => {
     expect(labelsFor('zh').kicker).toBe('解读')
     expect(labelsFor('hi').numbers).toBe('decimal')
     expect(labelsFor('xx').kicker).toBe('Explainer')
-    for (const lang of ['en', 'hi', 'fr', 'de', 'es', 'ar', 'he', 'zh']) {
+    for (const lang of ['en', 'hi', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'he', 'zh']) {
       const labels = labelsFor(lang)
       expect(Object.keys(templates.labels[lang] ?? {}), lang).toEqual(expect.arrayContaining(['kicker', 'pageOf', 'contents', 'notes', 'figure', 'table']))
       expect(labels.pageOf, lang).toMatch(/\{page\}.*\{pages\}/)
     }
+  })
+
+  it("have callout titles in every language of the package's labels.yaml", () => {
+    const english = richLabelsFor('en')
+    for (const lang of Object.keys(templates.labels).filter((lang) => lang !== 'en')) {
+      const rich = richLabelsFor(lang)
+      expect(rich.note, lang).not.toBe(english.note)
+      expect(rich.warning, lang).not.toBe(english.warning)
+    }
+    expect(richLabelsFor('ru-RU').note).toBe('Примечание')
   })
 
   it('make ar, he, fa, ur right-to-left, listed or not', () => {

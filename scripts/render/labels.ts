@@ -136,7 +136,13 @@ const richLabels: Record<string, RichLabels> = {
   es: {note: 'Nota', tip: 'Consejo', important: 'Importante', warning: 'Advertencia', caution: 'Precaución', figure: 'Figura', table: 'Tabla', references: 'Referencias'},
   it: {note: 'Nota', tip: 'Suggerimento', important: 'Importante', warning: 'Avviso', caution: 'Attenzione', figure: 'Figura', table: 'Tabella', references: 'Bibliografia'},
   pt: {note: 'Nota', tip: 'Dica', important: 'Importante', warning: 'Aviso', caution: 'Cuidado', figure: 'Figura', table: 'Tabela', references: 'Referências'},
-  nl: {note: 'Opmerking', tip: 'Tip', important: 'Belangrijk', warning: 'Waarschuwing', caution: 'Let op', figure: 'Figuur', table: 'Tabel', references: 'Literatuur'}
+  nl: {note: 'Opmerking', tip: 'Tip', important: 'Belangrijk', warning: 'Waarschuwing', caution: 'Let op', figure: 'Figuur', table: 'Tabel', references: 'Literatuur'},
+  ru: {note: 'Примечание', tip: 'Совет', important: 'Важно', warning: 'Предупреждение', caution: 'Осторожно', figure: 'Рисунок', table: 'Таблица', references: 'Список литературы'},
+  uk: {note: 'Примітка', tip: 'Порада', important: 'Важливо', warning: 'Попередження', caution: 'Обережно', figure: 'Рисунок', table: 'Таблиця', references: 'Джерела'},
+  hi: {note: 'टिप्पणी', tip: 'सुझाव', important: 'महत्वपूर्ण', warning: 'चेतावनी', caution: 'सावधानी', figure: 'चित्र', table: 'तालिका', references: 'संदर्भ'},
+  ar: {note: 'ملاحظة', tip: 'نصيحة', important: 'مهم', warning: 'تحذير', caution: 'تنبيه', figure: 'شكل', table: 'جدول', references: 'المراجع'},
+  he: {note: 'הערה', tip: 'טיפ', important: 'חשוב', warning: 'אזהרה', caution: 'זהירות', figure: 'איור', table: 'טבלה', references: 'מקורות'},
+  zh: {note: '注', tip: '提示', important: '重要', warning: '警告', caution: '注意', figure: '图', table: '表', references: '参考文献'}
 }
 
 /** Rich content words for a BCP 47 tag, by its primary language; English otherwise. */
