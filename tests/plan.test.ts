@@ -112,6 +112,24 @@ describe('planBuild', () => {
     expect(editC.books).toEqual([])
     expect(editC.sources.map((source) => source.path)).toEqual([c])
   })
+
+  it('a config edit that changes parsing (language, plugins, kicker) parses and makes everything again; another makes the books', async () => {
+    project = tempProject(files)
+    const all = await findSources(project, [])
+    const options = resolveBuildOptions({root: project})
+    const written = config(['content/a.md', 'content/b.md'], ['handouts', 'book'])
+    const before = planBuild(written, all, options, 'x')
+    const parsed = new Map(before.sources.map((source) => [source.path, {}]))
+    const retitled = planBuild({publications: [{...written.publications[0]!, title: 'Q'}]}, all, options, 'x')
+    const books = planChange(retitled, {touched: new Set(), everything: false, config: true}, parsed, before)
+    expect(books.sources).toEqual([])
+    expect(books.books.map((book) => book.publication.name)).toEqual(['p'])
+    const russian = planBuild({...written, lang: 'ru'}, all, options, 'x')
+    expect(russian.markdown?.lang).toBe('ru')
+    const everything = planChange(russian, {touched: new Set(), everything: false, config: true}, parsed, before)
+    expect(everything.sources.map((source) => source.path)).toEqual(russian.sources.map((source) => source.path))
+    expect(everything.handouts.size).toBe(russian.handouts.size)
+  })
 })
 
 describe('build and watch make the same outputs from one plan', () => {

@@ -103,7 +103,10 @@ export interface Change {
   touched: ReadonlySet<string>
   /** Everything is stale (first build, templates changed). */
   everything: boolean
-  /** The config changed: every book, and handouts that are new or whose paper size changed. */
+  /**
+   * The config changed: every book, and handouts that are new or whose paper size
+   * changed; everything when what parsing takes from it changed (`markdown`).
+   */
   config?: boolean
 }
 
@@ -114,7 +117,8 @@ export interface Change {
  * in `parsed`).
  */
 export function planChange(plan: BuildPlan, change: Change, parsed: ReadonlyMap<string, unknown>, previous: BuildPlan | undefined): BuildPlan {
-  if (change.everything) return plan
+  // Other plugins, sanitiser classes, kicker or language: every source parses differently.
+  if (change.everything || (change.config && JSON.stringify(plan.markdown) !== JSON.stringify(previous?.markdown))) return plan
   // After a config edit: handouts that are new or get another paper size, and every book.
   const unchanged = (file: string, handout: HandoutPlan) => previous?.handouts.has(file) === true && previous.handouts.get(file)?.pageSize === handout.pageSize
   const handouts = new Map([...plan.handouts].filter(([file, handout]) => change.touched.has(file) || (change.config && !unchanged(file, handout))))
