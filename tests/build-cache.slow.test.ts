@@ -27,6 +27,15 @@ async function made(options: BuildOptionsInput = {}): Promise<{names: string[]; 
   return {names: names.sort(), report, launched}
 }
 
+/** `''` when `a` and `b` are equal, else their sizes and the text around their first differing byte. */
+function firstDifference(a: Buffer, b: Buffer): string {
+  if (a.equals(b)) return ''
+  let at = 0
+  while (at < a.length && at < b.length && a[at] === b[at]) at++
+  const around = (data: Buffer) => JSON.stringify(data.subarray(Math.max(0, at - 120), at + 80).toString('latin1'))
+  return `${a.length} vs ${b.length} bytes, first difference at ${at}: ${around(a)} vs ${around(b)}`
+}
+
 /** A PNG chunk with its CRC. */
 function pngChunk(type: string, text: string): Buffer {
   const body = Buffer.from(type + text, 'latin1')
@@ -123,8 +132,11 @@ describe('the build cache', {timeout: 600_000}, () => {
   it('cache: false makes everything; a deleted cache only makes again (same bytes: files untouched)', async () => {
     expect((await made({pageSize: 'Letter', cache: false})).names).toEqual([...outputs].sort())
     const before = times()
+    const bytes = Object.fromEntries(outputs.map((name) => [name, fs.readFileSync(out(name))]))
     fs.rmSync(path.join(root, '.cache'), {recursive: true})
     expect((await made({pageSize: 'Letter'})).names).toEqual([...outputs].sort())
+    // Where a rewritten output first differs, should one ever be (a flaky print would show here).
+    for (const name of outputs) expect(firstDifference(bytes[name]!, fs.readFileSync(out(name))), name).toBe('')
     expect(times()).toEqual(before)
     expect((await made({pageSize: 'Letter'})).names).toEqual([])
   })
