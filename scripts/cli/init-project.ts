@@ -33,6 +33,9 @@ and footnotes[^1] work as in any Markdown.
 
 const config = `# handout-press project config. Every key is optional; an unknown key is an error.
 
+# Language of articles whose front matter sets none (hyphenation, quotes, dates, labels).
+# lang: en
+
 # The look of every PDF (paths are relative to this file).
 theme:
   pageSize: A4                 # any CSS page size: A5, B5, letter, '176mm 250mm'
