@@ -24,7 +24,7 @@ import {findBrowser} from '../pdf/find-browser.js'
 import {loadTemplates, packageTemplatesDir, type Templates} from '../render/templates.js'
 import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
-import {type BrowserEnvironment, mayPrintNothing, startBrowser, startParser} from './launch.js'
+import {type BrowserEnvironment, cacheDirOf, mayPrintNothing, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme, type ThemeFiles} from './theme.js'
 import {type OutputReport, type ProduceContext, produce, type Product, warmCovers} from './produce.js'
@@ -132,7 +132,6 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await parser.close()
     await owned.close()
   }
-  const cacheDir = options.cache && options.cacheDir !== '' ? path.resolve(root, options.cacheDir) : undefined
   const templatesDir = path.resolve(root, options.templates)
   // A folder asked for by name must exist (a typo would silently print with the package's templates).
   const defaults = input.templates !== undefined && !existsSync(templatesDir) ? templatesDir : packageTemplatesDir
@@ -143,6 +142,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     await close()
     throw error
   }
+  const cacheDir = cacheDirOf(options)
   const layers = [templatesDir, defaults]
   const [cache, code, templateKey] = await Promise.all([openBuildCache(cacheDir && path.join(cacheDir, 'build')), codeFingerprint(), templateKeys(layers)])
   const state = {

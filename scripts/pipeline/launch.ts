@@ -39,8 +39,13 @@ export const outputListName = 'outputs.json'
  * first source or output the cache cannot answer, not at once.
  */
 export function mayPrintNothing(options: BuildOptions): boolean {
-  if (!options.cache || options.cacheDir === '') return false
-  return existsSync(path.join(path.resolve(options.root), options.cacheDir, 'build', outputListName))
+  const dir = cacheDirOf(options)
+  return dir !== undefined && existsSync(path.join(dir, 'build', outputListName))
+}
+
+/** The project's cache folder, or `undefined` when the disk cache is off. */
+export function cacheDirOf(options: BuildOptions): string | undefined {
+  return options.cache && options.cacheDir !== '' ? path.resolve(options.root, options.cacheDir) : undefined
 }
 
 /** Launch (or connect to) the browser of a build with these options. */
