@@ -3,19 +3,21 @@
  * nothing of the PDF route (Puppeteer, the browser finder, pdf-lib), and no
  * KaTeX for a source without math (neither the package nor a bundle chunk
  * holding it). Each module resolved, by either thread, is logged by a resolve
- * hook registered through `--import`.
+ * hook registered through `--import`. A rebuild whose cover is cached loads
+ * neither fontkit nor resvg.
  */
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
-import {repo, tempDir} from './support/tools.js'
+import {repo, tempDir, tempProject} from './support/tools.js'
 
 let loads: string[] = []
 let epub = ''
+let rebuildLoads: string[] = []
 
-beforeAll(() => {
-  execFileSync(process.execPath, [path.join(repo, 'tests', 'support', 'compile-if-stale.mjs')], {cwd: repo, stdio: 'ignore'})
+/** Run the compiled CLI with `args` in `cwd`, and return every module URL either thread resolved. */
+function loadsOf(args: string[], cwd: string): string[] {
   const dir = tempDir()
   const log = path.join(dir, 'loads.txt')
   const hooks = path.join(dir, 'hooks.mjs')
@@ -32,12 +34,20 @@ export async function resolve(specifier, context, next) {
   )
   const register = path.join(dir, 'register.mjs')
   fs.writeFileSync(register, `import {register} from 'node:module'\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)})\n`)
-  execFileSync(process.execPath, ['--import', register, path.join(repo, 'bin', 'handout.js'), 'build', 'content/is-k-resurgence.md', '--format', 'epub', '--out', dir, '--no-cache'], {
-    cwd: repo,
-    stdio: 'ignore'
-  })
+  execFileSync(process.execPath, ['--import', register, path.join(repo, 'bin', 'handout.js'), ...args], {cwd, stdio: 'ignore'})
+  return [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean))]
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(repo, 'tests', 'support', 'compile-if-stale.mjs')], {cwd: repo, stdio: 'ignore'})
+  const dir = tempDir()
+  loads = loadsOf(['build', 'content/is-k-resurgence.md', '--format', 'epub', '--out', dir, '--no-cache'], repo)
   epub = path.join(dir, 'is-k-resurgence.epub')
-  loads = [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean))]
+  // A project of its own (its cache in it): built once, then again with nothing changed.
+  const project = tempProject({'content/is-k-resurgence.md': fs.readFileSync(path.join(repo, 'content', 'is-k-resurgence.md'))})
+  execFileSync(process.execPath, [path.join(repo, 'bin', 'handout.js'), 'build', '--format', 'epub', '--out', 'first'], {cwd: project, stdio: 'ignore'})
+  rebuildLoads = loadsOf(['build', '--format', 'epub', '--out', 'second'], project)
+  expect(fs.statSync(path.join(project, 'second', 'is-k-resurgence.epub')).size).toBeGreaterThan(10_000)
 }, 120_000)
 
 const loaded = (name: string) => loads.some((url) => url.includes(`/node_modules/${name}/`))
@@ -60,5 +70,16 @@ describe('an EPUB-only build of the sample', () => {
     const withKatex = chunks.filter((name) => fs.readFileSync(path.join(repo, 'lib', name), 'utf8').includes('KaTeX parse error'))
     expect(withKatex.length).toBeGreaterThan(0)
     expect(loads.filter((url) => withKatex.some((name) => url.endsWith(`/lib/${name}`)))).toEqual([])
+  })
+})
+
+describe('an EPUB-only rebuild whose cover is in the cache', () => {
+  it('finds the cover without setting its text or rasterising it: no fontkit, no resvg', () => {
+    const seen = (name: string) => rebuildLoads.some((url) => url.includes(`/node_modules/${name}/`))
+    expect(seen('epub-gen-memory')).toBe(true)
+    expect(['fontkit', '@resvg/resvg-js'].map((name) => [name, seen(name)])).toEqual([
+      ['fontkit', false],
+      ['@resvg/resvg-js', false]
+    ])
   })
 })

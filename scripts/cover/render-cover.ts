@@ -7,21 +7,8 @@
 import {renderAsync} from '@resvg/resvg-js'
 import type ejs from 'ejs'
 import {timed, type PhaseTimings} from '../core/phase-timings.js'
-import type {CoverCache} from './cover-cache.js'
+import type {CoverCache, CoverData} from './cover-cache.js'
 import * as text from './cover-text.js'
-
-/** What the cover template shows (the template data of an article or a publication). */
-export interface CoverData {
-  lang: string
-  title: string
-  subtitle?: string | undefined
-  kicker?: string | undefined
-  /** A book's period, shown where an article's kicker goes. */
-  period?: string | undefined
-  publisher?: string | undefined
-  authors?: string | undefined
-  dateText?: string | undefined
-}
 
 /** Fill the cover template: its text is set by `cover-text.ts` helpers, passed as `text`. */
 export function coverSvg(template: ejs.TemplateFunction, data: CoverData): string {
@@ -55,13 +42,16 @@ export async function renderCover(svg: string): Promise<Uint8Array> {
 
 /**
  * The generated cover as PNG: the template filled, then the PNG from `cache`
- * when it has this SVG, else rasterised and kept there.
+ * when it has this SVG, else rasterised and kept there. With `key` (see
+ * `coverKey`), which the caller has looked up in vain, the PNG is kept
+ * under it instead.
  */
-export async function generatedCover(template: ejs.TemplateFunction, data: CoverData, cache: CoverCache, timings?: PhaseTimings): Promise<Uint8Array> {
+export async function generatedCover(template: ejs.TemplateFunction, data: CoverData, cache: CoverCache, timings?: PhaseTimings, key?: string): Promise<Uint8Array> {
   const svg = await timed(timings, 'render', () => coverSvg(template, data))
-  const cached = await cache.get(svg)
+  const stored = key ?? `svg\n${svg}`
+  const cached = key === undefined ? await cache.get(stored) : undefined
   if (cached) return cached
   const png = await timed(timings, 'package', () => renderCover(svg))
-  await cache.set(svg, png)
+  await cache.set(stored, png)
   return png
 }

@@ -27,7 +27,7 @@ import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, cacheDirOf, mayPrintNothing, startBrowser, startParser} from './launch.js'
 import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
 import {loadTheme, type ThemeFiles} from './theme.js'
-import {type OutputReport, type ProduceContext, produce, type Product, warmCovers} from './produce.js'
+import {type OutputReport, type ProduceContext, produce, type Product, warmCovers, warmEpub} from './produce.js'
 
 /** What happened to one source. */
 export interface SourceReport {
@@ -152,7 +152,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     root,
     templates,
     parser,
-    covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers')),
+    covers: createCoverCache(cacheDir && path.join(cacheDir, 'covers'), code),
     browser,
     warmBrowser,
     cache,
@@ -341,9 +341,8 @@ async function runPlan(context: RunContext, plan: BuildPlan, hooks: BuildHooks, 
     }
   }
   const parsing = Promise.all(Array.from({length: Math.min(context.options.concurrency, plan.sources.length)}, worker))
-  // While the first sources parse (in workers), this thread is free: the fonts of the
-  // generated cover (EPUBs, a book's PDF) load now rather than after the parse.
-  if (plan.sources.length > 0 && (context.options.formats.includes('epub') || plan.books.length > 0)) warmCovers(context)
+  // While the first sources parse (in workers), this thread is free: the EPUB packager loads now rather than after the parse.
+  if (plan.sources.length > 0 && context.options.formats.includes('epub')) warmEpub()
   await parsing
   const sources = reports.filter(Boolean)
   const publications: PublicationReport[] = []
@@ -364,8 +363,12 @@ async function runSource(context: RunContext, source: SourceEntry, pageSize: Pag
   // The last parse, when the source and everything it read are unchanged (see build-cache.ts).
   const key = context.options.cache ? await parseKey(context, source, options) : undefined
   const cached = key === undefined ? undefined : await context.cache.parsed(source, key)
-  // A source parsed again most likely prints again: the browser starts beside its parse.
-  if (!cached) context.warmBrowser()
+  // A source parsed again most likely prints again: the browser starts beside its parse, and
+  // the fonts of its generated cover (EPUBs, a book's PDF) load while this thread waits for it.
+  if (!cached) {
+    context.warmBrowser()
+    if (context.options.formats.includes('epub') || partOf.length > 0) warmCovers(context)
+  }
   const {file, document} = cached ?? (await timed(context.timings, 'parse', () => context.parser.parse(source, options, context.markdown)))
   if (!cached && document && key !== undefined) await context.cache.storeParse(source, key, document, document.meta.date !== undefined || options.sourceDateEpoch !== undefined)
   const report = (outputs: OutputReport[], failed: boolean): SourceReport => ({

@@ -11,8 +11,7 @@ import type {BuildOptions, Format} from '../config/schema.js'
 import {timed, type PhaseTimings} from '../core/phase-timings.js'
 import type {Asset, Document, OutlineEntry} from '../core/types.js'
 import {generator} from '../core/version.js'
-import type {CoverCache} from '../cover/cover-cache.js'
-import type {CoverData} from '../cover/render-cover.js'
+import {type CoverCache, type CoverData, coverKey} from '../cover/cover-cache.js'
 import {describeWriteError} from '../output/out-dir.js'
 import {writeAtomic} from '../output/write-atomic.js'
 import type {BrowserSession} from '../pdf/browser.js'
@@ -43,7 +42,7 @@ export interface ProduceContext {
   root: string
   templates: Templates
   browser: () => Promise<BrowserSession>
-  /** Generated covers by their SVG (shared by every product of a session). */
+  /** Generated covers by what they are made from (shared by every product of a session). */
   covers: CoverCache
   timings?: PhaseTimings | undefined
   /** The config's theme, read for this run. */
@@ -203,24 +202,31 @@ async function makeEpub(context: ProduceContext, product: Product, cover: () => 
 /** The cover given by the author or config, else the generated one (from the cover cache when unchanged). */
 async function coverOf(context: ProduceContext, product: Product): Promise<Image> {
   if ('mediaType' in product.cover) return product.cover
+  // A cover made before from the same template and data is found without setting its text.
+  const key = coverKey(context.templates.coverKey, product.cover)
+  const cached = key === undefined ? undefined : await context.covers.get(key)
+  if (cached) return {data: cached, mediaType: 'image/png'}
   // fontkit and resvg, which make the generated cover, load on first use.
   const {generatedCover} = await import('../cover/render-cover.js')
-  return {data: await generatedCover(context.templates.cover, product.cover, context.covers, context.timings), mediaType: 'image/png'}
+  return {data: await generatedCover(context.templates.cover, product.cover, context.covers, context.timings, key), mediaType: 'image/png'}
 }
 
 /**
- * Load what a generated cover needs (fontkit, the shipped fonts' tables), and
- * the EPUB packager when EPUBs are made, on a turn of its own, for a caller
- * that is about to wait (for the parse workers). Only an output made after it benefits: nothing depends on it, and
+ * Load what a generated cover needs (fontkit, the shipped fonts' tables) on
+ * a turn of its own, for a caller that is about to wait (for a parse
+ * worker). Only a cover made after it benefits: nothing depends on it, and
  * a failure here is reported by the real cover.
  */
 export function warmCovers(context: ProduceContext): void {
   setImmediate(() => {
-    import('../cover/render-cover.js')
-      .then(({warmCover}) => warmCover(context.templates.cover))
-      // The EPUB packager (epub-gen-memory and what it loads: a zip library, an HTML parser) too, after the fonts.
-      .then(() => (context.options.formats.includes('epub') ? import('../epub/write-epub.js') : undefined))
-      .catch(() => {})
+    import('../cover/render-cover.js').then(({warmCover}) => warmCover(context.templates.cover)).catch(() => {})
+  })
+}
+
+/** Load the EPUB packager (epub-gen-memory and what it loads: a zip library, an HTML parser) on a turn of its own, as `warmCovers`. */
+export function warmEpub(): void {
+  setImmediate(() => {
+    import('../epub/write-epub.js').catch(() => {})
   })
 }
 

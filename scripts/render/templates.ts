@@ -3,6 +3,7 @@
  * `<%= value %>` escapes, `<%- html %>` inserts our own sanitised HTML or
  * values escaped by the helpers below. Content is never concatenated into HTML.
  */
+import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
@@ -27,6 +28,12 @@ export interface Templates {
   bookCss: string
   /** Generated cover (`cover.svg`; fill it with `coverSvg`). */
   cover: ejs.TemplateFunction
+  /**
+   * What the cover template is, for the cover cache: a hash of `cover.svg`'s
+   * source; `undefined` when it includes other files (then a cover is known
+   * by its filled SVG only).
+   */
+  coverKey: string | undefined
   /** EPUB stylesheet (`epub/epub.css`). */
   epubCss: string
   /** EPUB templates handed to epub-gen-memory (EJS sources). */
@@ -61,13 +68,15 @@ export async function loadTemplates(dir: string, defaults: string = packageTempl
     return {filename: layer === undefined ? resolved : locate(path.relative(layer, resolved))}
   }
   const text = async (name: string) => (await read(name)).source
-  const compile = (name: string) => compileWith(read, includer, name)
+  const compile = async (name: string) => compileWith(await read(name), includer, name)
   // One after another (a dozen small files): a missing one is named the same way every time.
   const print = await compile('print.html')
   const printCss = await text('print.css')
   const book = await compile('book.html')
   const bookCss = await text('book.css')
-  const cover = await compile('cover.svg')
+  const coverFile = await read('cover.svg')
+  const cover = compileWith(coverFile, includer, 'cover.svg')
+  const coverKey = includesOthers(coverFile.source) ? undefined : createHash('sha256').update(coverFile.source).digest('hex')
   const epubCss = await text('epub/epub.css')
   const chapter = await text('epub/chapter.xhtml.ejs')
   const contentOpf = await text('epub/content.opf.ejs')
@@ -77,7 +86,7 @@ export async function loadTemplates(dir: string, defaults: string = packageTempl
   const labels = await readLabels(locate('labels.yaml'))
   // The table every `labelsFor()` call uses from now on (renderers without the templates at hand).
   useLabelTable(labels)
-  return {dir, print, printCss, book, bookCss, cover, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}, labels}
+  return {dir, print, printCss, book, bookCss, cover, coverKey, epubCss, epub: {chapter, contentOpf, tocXhtml, tocNcx, cover: epubCover}, labels}
 }
 
 /** A template folder's `labels.yaml`; optional, so an older copied folder keeps working (in English). */
@@ -95,8 +104,12 @@ async function readLabels(file: string): Promise<LabelTable> {
   }
 }
 
-async function compileWith(read: (name: string) => Promise<{file: string; source: string}>, includer: ejs.IncluderCallback, name: string): Promise<ejs.TemplateFunction> {
-  const {file, source} = await read(name)
+/** Whether a template's source calls `include()`: then what it shows depends on other files, known only as it runs. */
+export function includesOthers(source: string): boolean {
+  return /\binclude\s*\(/.test(source)
+}
+
+function compileWith({file, source}: {file: string; source: string}, includer: ejs.IncluderCallback, name: string): ejs.TemplateFunction {
   try {
     // The full path lets templates include partials (`<%- include('partials/fonts.html') %>`).
     return ejs.compile(source, {filename: file, cache: true, includer})
