@@ -49,11 +49,11 @@ export interface FinishedPdf {
  * Rewrite the metadata of `input`; keeps tags, links and bookmarks. With
  * `front`, its pages (and their tags, links, bookmarks) go first.
  */
-export async function finishPdf(input: Uint8Array, metadata: PdfMetadata, front?: FrontMatter): Promise<FinishedPdf> {
+export async function finishPdf(input: Uint8Array | PDFDocument, metadata: PdfMetadata, front?: FrontMatter): Promise<FinishedPdf> {
   // `updateMetadata: false`: pdf-lib would otherwise stamp its own producer and "now".
   // `parseSpeed`/`objectsPerTick` Infinity: no yielding to the event loop every 100 objects
   // (a 600-page book: parse 0.94 → 0.42 s, save 0.68 → 0.42 s).
-  const document = await PDFDocument.load(input, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  const document = input instanceof PDFDocument ? input : await PDFDocument.load(input, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
   if (front) {
     const frontDocument = await PDFDocument.load(front.pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
     prependFrontMatter(document, frontDocument, {evenPages: front.evenPages === true})

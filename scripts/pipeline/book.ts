@@ -143,7 +143,7 @@ async function printBookPdf(
     timeout: context.options.timeout
   })
   return {
-    pdf: printed.pdf,
+    pdf: printed.body,
     front: {pdf: printed.front, evenPages: publication.rectoStart === true},
     outline: printed.page.outline,
     blocked: printed.blocked,

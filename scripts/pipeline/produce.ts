@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {VFile} from 'vfile'
+import type {PDFDocument} from 'pdf-lib'
 import type {BuildOptions, Format} from '../config/schema.js'
 import {timed, type PhaseTimings} from '../core/phase-timings.js'
 import type {Asset, Document, OutlineEntry} from '../core/types.js'
@@ -53,7 +54,8 @@ export interface ProduceContext {
 
 /** A printed PDF before its metadata is written. */
 export interface Printed {
-  pdf: Uint8Array
+  /** The PDF as printed, or a book's body already put together (`print-book.ts`). */
+  pdf: Uint8Array | PDFDocument
   /** Bookmarks, depth-first with their levels (Chromium loses spaces where a heading wraps, and nests `#` wrongly). */
   outline: OutlineEntry[]
   /** URLs the page asked for that were refused. */
