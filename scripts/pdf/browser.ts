@@ -214,12 +214,22 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     return pooled
   }
 
+  /** The first page, opened since the launch and not yet taken (see below). */
+  let firstPage: Promise<PooledPage | undefined> | undefined
+
   const acquire = async (): Promise<PooledPage> => {
     while (busy >= poolSize) await new Promise<void>((resolve) => waiting.push(resolve))
     busy++
     try {
       const reuse = idle.pop()
       if (reuse && !reuse.page.isClosed() && browser?.connected) return reuse
+      // The first document waits for the page being opened rather than open a second one
+      // beside it: a one-document build would start two renderers for one print.
+      const pending = firstPage
+      firstPage = undefined
+      const first = await pending
+      if (first && !first.page.isClosed() && browser?.connected) return first
+      if (first) void first.context.close().catch(() => {})
       return await newPage()
     } catch (error) {
       busy--
@@ -275,17 +285,19 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 
   // Start Chromium now and open the first page, so that both are ready by the time the
   // caller has parsed its first document. A failure here shows again at first use.
-  getBrowser()
+  const opening = getBrowser()
     // Not Chromium's own first blank tab, though it would save about 60 ms: a table-bearing
     // document printed there after another one came out with its objects in another order.
     .then(() => newPage())
-    .then(
-      (pooled) => {
-        if (closed) void pooled.context.close().catch(() => {})
-        else idle.push(pooled)
-      },
-      () => {}
-    )
+    .catch(() => undefined)
+  firstPage = opening
+  void opening.then((pooled) => {
+    // Taken by `acquire` meanwhile: its page now. Else it goes to the pool (or, closed, away).
+    if (firstPage !== opening || !pooled) return
+    firstPage = undefined
+    if (closed) void pooled.context.close().catch(() => {})
+    else idle.push(pooled)
+  })
 
   return {
     executablePath: found.executablePath,

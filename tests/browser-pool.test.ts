@@ -1,0 +1,34 @@
+/**
+ * The browser session's page pool: the page opened at launch serves the first
+ * document (a one-document build starts one renderer, not two), later
+ * documents reuse pooled pages, and two documents at once get two pages.
+ */
+import {describe, expect, it} from 'vitest'
+import {launchBrowser, origin, type Site} from '../scripts/pdf/browser.js'
+import {browser, environment} from './support/tools.js'
+
+const site: Site = (pathname) => (pathname === '/' ? {body: '<!DOCTYPE html><title>A page</title><p>Text.</p>', contentType: 'text/html; charset=utf-8'} : undefined)
+
+/** Browser contexts open while `page` shows the site: Chromium's default one, and one per pooled page. */
+async function contextsWhileOpen(session: Awaited<ReturnType<typeof launchBrowser>>): Promise<number> {
+  return session.withPage(site, async (page) => {
+    await page.goto(`${origin}/`, {waitUntil: 'load'})
+    return page.browser().browserContexts().length
+  })
+}
+
+describe('the page pool', () => {
+  it('prints the first document in the page opened at launch, and the next ones in it again', async () => {
+    // Asked for at once, while Chromium is still starting and its first page is being opened.
+    const session = await launchBrowser({executablePath: browser, ...environment})
+    try {
+      expect(await contextsWhileOpen(session)).toBe(2)
+      expect(await contextsWhileOpen(session)).toBe(2)
+      // Two documents at once: a second page.
+      const both = await Promise.all([contextsWhileOpen(session), contextsWhileOpen(session)])
+      expect(Math.max(...both)).toBe(3)
+    } finally {
+      await session.close()
+    }
+  }, 60_000)
+})
