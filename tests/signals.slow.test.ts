@@ -76,7 +76,15 @@ function start(args: string[]): {child: ChildProcess; stderr: () => string; exit
   return {child: started, stderr: () => stderr, exited}
 }
 
-const chromiumIn = (pids: number[]) => pids.filter((pid) => alive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom'))
+/** Those of `pids` that are Chromium processes (a process may exit between the listing and the read). */
+const chromiumIn = (pids: number[]) =>
+  pids.filter((pid) => {
+    try {
+      return alive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chrom')
+    } catch {
+      return false
+    }
+  })
 
 describe('signals', () => {
   it('two SIGTERMs during a watch rebuild exit at once and leave no browser and no temp file', async () => {
