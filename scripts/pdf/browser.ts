@@ -4,7 +4,7 @@
  * crash, closed in `finally` by the caller.
  */
 import os from 'node:os'
-import type {Browser, BrowserContext, HTTPRequest, Page} from 'puppeteer-core'
+import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
@@ -106,9 +106,8 @@ interface PooledPage {
    * change the bytes: Chromium names structure elements after DOM node numbers,
    * which count on across documents, and `canonicalStructure` renumbers them
    * (tests/pipeline.slow.test.ts prints an article alone and after others).
+   * Closing it closes its context, or the page alone in the default context.
    */
-  context: BrowserContext
-  /** Close it: its context, or the page alone when it is in the browser's default context. */
   close(): Promise<void>
   page: Page
   site: Site
@@ -209,7 +208,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     const context = inDefaultContext ? launched.defaultBrowserContext() : await launched.createBrowserContext()
     const page = await context.newPage()
     const close = () => (inDefaultContext ? page.close() : context.close())
-    const pooled: PooledPage = {context, close, page, site: () => undefined, blocked: [], documents: 0}
+    const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], documents: 0}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
     await page.setJavaScriptEnabled(false)
@@ -254,7 +253,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     pooled.documents++
     const usable = healthy && !closed && browser?.connected && !pooled.page.isClosed()
     if (usable && pooled.documents < documentsPerPage && idle.length < poolSize) {
-      // Warm for the next document (see `PooledPage.context`).
+      // Warm for the next document (see `PooledPage.close`).
       idle.push(pooled)
       waiting.shift()?.()
       return
