@@ -32,7 +32,6 @@ import {packageDir, toolVersion} from '../core/version.js'
 import {writeAtomic} from '../output/write-atomic.js'
 import type {PrintCache} from '../pdf/print-book.js'
 import {fromWire, toWire, type WireResult} from '../parse/wire.js'
-import {includesOthers} from '../render/templates.js'
 
 /** A parse as the cache keeps it. */
 interface ParseEntry {
@@ -232,10 +231,11 @@ async function installedVersion(name: string): Promise<string> {
 /**
  * Keys of the template folders by format: the PDF uses every file but the
  * EPUB's (`epub/`), the EPUB its own files, the labels and the cover (every
- * file when the cover includes others); a project's file wins over the
- * package's of the same name.
+ * file when the cover includes others, `coverIncludes`: see
+ * `Templates.coverKey`); a project's file wins over the package's of the
+ * same name.
  */
-export async function templateKeys(layers: readonly string[]): Promise<{pdf: string; epub: string}> {
+export async function templateKeys(layers: readonly string[], coverIncludes: boolean): Promise<{pdf: string; epub: string}> {
   const files = new Map<string, string>()
   for (const layer of [...layers].reverse()) {
     const entries = await fs.readdir(layer, {recursive: true, withFileTypes: true}).catch(() => [])
@@ -248,17 +248,6 @@ export async function templateKeys(layers: readonly string[]): Promise<{pdf: str
   }
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : 1))
   // What `include()` in the cover reads is not known before it runs: then any file may be it.
-  const cover = await readFirst(layers.map((layer) => path.join(layer, 'cover.svg')))
-  const coverIncludes = cover === undefined || includesOthers(cover)
   const epubFile = (name: string) => coverIncludes || name.startsWith('epub/') || name === 'labels.yaml' || name === 'cover.svg'
   return {pdf: keyOf(sorted.filter(([name]) => !name.startsWith('epub/'))), epub: keyOf(sorted.filter(([name]) => epubFile(name)))}
-}
-
-/** The text of the first of `files` that can be read. */
-async function readFirst(files: readonly string[]): Promise<string | undefined> {
-  for (const file of files) {
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined)
-    if (text !== undefined) return text
-  }
-  return undefined
 }

@@ -144,7 +144,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   }
   const cacheDir = cacheDirOf(options)
   const layers = [templatesDir, defaults]
-  const [cache, code, templateKey] = await Promise.all([openBuildCache(cacheDir && path.join(cacheDir, 'build')), codeFingerprint(), templateKeys(layers)])
+  const [cache, code, templateKey] = await Promise.all([openBuildCache(cacheDir && path.join(cacheDir, 'build')), codeFingerprint(), templateKeys(layers, templates.coverKey === undefined)])
   const state = {
     options,
     // `--page-size` (or the API's `pageSize`) wins over the config's theme.
@@ -177,7 +177,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
     },
     async reloadTemplates() {
       state.templates = await loadTemplates(templatesDir, defaults)
-      state.keys = {...state.keys, templates: await templateKeys(layers)}
+      state.keys = {...state.keys, templates: await templateKeys(layers, state.templates.coverKey === undefined)}
     },
     interrupt: () => parser.close(),
     close

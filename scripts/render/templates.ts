@@ -105,7 +105,7 @@ async function readLabels(file: string): Promise<LabelTable> {
 }
 
 /** Whether a template's source calls `include()`: then what it shows depends on other files, known only as it runs. */
-export function includesOthers(source: string): boolean {
+function includesOthers(source: string): boolean {
   return /\binclude\s*\(/.test(source)
 }
 
