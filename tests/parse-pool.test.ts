@@ -60,4 +60,13 @@ describe('parse pool', () => {
     const result = await parsing
     expect(result.file.messages.map((message) => message.ruleId)).toEqual(['parse-stopped'])
   })
+
+  it('reports a parse asked for after it closed as stopped, with its file:1:1, rather than throwing (Ctrl-C between two sources)', async () => {
+    project = tempProject({'content/good.md': good})
+    pool = createParsePool({processor: {root: project}, timeout: 60_000})
+    await pool.close()
+    const result = await pool.parse(entry(project, 'good'), {cwd: project, root: project})
+    expect(result.document).toBeUndefined()
+    expect(result.file.messages.map((message) => [message.ruleId, message.line, message.column, message.fatal])).toEqual([['parse-stopped', 1, 1, true]])
+  })
 })

@@ -72,9 +72,10 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     worker.unref()
     return {worker, busy: false}
   }
-  const acquire = async (): Promise<Slot> => {
+  /** A free worker, or `undefined` once the pool is closed (before or while waiting). */
+  const acquire = async (): Promise<Slot | undefined> => {
     for (;;) {
-      if (closed) throw new Error('The parse pool is closed')
+      if (closed) return undefined
       const free = slots.find((slot) => !slot.busy)
       if (free) {
         free.busy = true
@@ -103,12 +104,13 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
 
   return {
     async parse(source, parseOptions, markdown) {
+      // Closed before this parse had a worker (Ctrl-C between two sources): stopped, like one cut short.
       const slot = await acquire()
       // The worker keeps one processor per plugin set (a config edit in watch mode makes another).
       const processor = markdown ? {...options.processor, markdown} : options.processor
       const job: ParseJob = {id: nextId++, processor, source, options: parseOptions}
-      const outcome = closed ? stopped : await runJob(slot.worker, job, timeout, heapMb)
-      release(slot, outcome.healthy && !closed)
+      const outcome = closed || !slot ? {...stopped} : await runJob(slot.worker, job, timeout, heapMb)
+      if (slot) release(slot, outcome.healthy && !closed)
       if (closed && !outcome.wire) Object.assign(outcome, stopped)
       if (outcome.wire) return fromWire(outcome.wire)
       const file = new VFile({path: source.path, cwd: parseOptions.cwd})
