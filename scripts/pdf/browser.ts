@@ -98,15 +98,13 @@ export function runningAsRoot(): boolean {
 
 interface PooledPage {
   /**
-   * Its own browser context, so its own renderer process (the page opened at
-   * launch is in the default context instead, whose renderer Chromium has
-   * already started: a first page about 0.4 s sooner), kept warm from one
+   * Its own browser context, so its own renderer process, kept warm from one
    * document to the next (fonts decoded, styles parsed: a handout prints in about
    * half the time of a fresh renderer's). What the renderer showed before does not
    * change the bytes: Chromium names structure elements after DOM node numbers,
    * which count on across documents, and `canonicalStructure` renumbers them
    * (tests/pipeline.slow.test.ts prints an article alone and after others).
-   * Closing it closes its context, or the page alone in the default context.
+   * Closing it closes its context.
    */
   close(): Promise<void>
   page: Page
@@ -203,11 +201,10 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     return launching
   }
 
-  const newPage = async (inDefaultContext = false): Promise<PooledPage> => {
-    const launched = await getBrowser()
-    const context = inDefaultContext ? launched.defaultBrowserContext() : await launched.createBrowserContext()
+  const newPage = async (): Promise<PooledPage> => {
+    const context = await (await getBrowser()).createBrowserContext()
     const page = await context.newPage()
-    const close = () => (inDefaultContext ? page.close() : context.close())
+    const close = () => context.close()
     const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], documents: 0}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
@@ -293,8 +290,9 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const opening = getBrowser()
     // Not Chromium's own first blank tab, though it would save about 60 ms: a table-bearing
     // document printed there after another one came out with its objects in another order.
-    // In the default context when we launched the browser: its renderer is already started.
-    .then(() => newPage(!remote))
+    // Nor a page in the default context, though its renderer is started sooner (about 0.4 s):
+    // a fresh-clone run then printed a different PDF after a reused page (pipeline.slow).
+    .then(() => newPage())
     .catch(() => undefined)
   firstPage = opening
   void opening.then((pooled) => {
