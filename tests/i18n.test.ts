@@ -86,6 +86,22 @@ describe('hyphenation for print', () => {
     expect(html).toContain('>Verfassungsbeschwerde</a>')
   })
 
+  it('remembers words and texts per language: the same text in British, then American English, breaks each its own way', () => {
+    const paragraph = (): Root => ({type: 'root', children: [{type: 'element', tagName: 'p', properties: {}, children: [{type: 'text', value: 'A presentation on knowledge and philosophy.'}]}]})
+    const british = `A present${SHY}a${SHY}tion on know${SHY}ledge and philo${SHY}sophy.`
+    const american = `A pre${SHY}sen${SHY}ta${SHY}tion on knowl${SHY}edge and phi${SHY}los${SHY}o${SHY}phy.`
+    for (const [lang, expected] of [
+      ['en-GB', british],
+      ['en-US', american],
+      ['en-GB', british],
+      ['en-US', american]
+    ] as const) {
+      const tree = paragraph()
+      hyphenateTree(tree, lang)
+      expect(toHtml(tree)).toBe(`<p>${expected}</p>`)
+    }
+  })
+
   it('leaves languages without patterns alone', () => {
     const hindi = tree()
     hyphenateTree(hindi, 'hi')

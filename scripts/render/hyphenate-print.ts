@@ -34,13 +34,56 @@ const regionModules: Record<string, string> = {'en-us': 'hyphen/en-us', 'de-ch':
 const require = createRequire(import.meta.url)
 const loaded = new Map<string, Hyphenate | undefined>()
 
-/** The hyphenator for `lang`, or `undefined` when there are no patterns for it (Hindi, Arabic, Hebrew, Chinese…). */
+/**
+ * The hyphenator for `lang`, or `undefined` when there are no patterns for it
+ * (Hindi, Arabic, Hebrew, Chinese…). It remembers the words it broke: the
+ * same few thousand words make most of a book.
+ */
 export function hyphenatorFor(lang: string): Hyphenate | undefined {
   const tag = lang.toLowerCase()
   const module = regionModules[tag] ?? patternModules[tag.split('-')[0]!]
   if (!module) return undefined
-  if (!loaded.has(module)) loaded.set(module, (require(module) as {hyphenateSync: Hyphenate}).hyphenateSync)
+  if (!loaded.has(module)) loaded.set(module, remembering((require(module) as {hyphenateSync: Hyphenate}).hyphenateSync))
   return loaded.get(module)
+}
+
+/** Most words (or texts) a memo keeps; it starts again empty past that, so memory stays bounded in a long watch session. */
+const memoLimit = 50_000
+
+/** `hyphenate` remembering its answers, for the options our callers pass (always the same). */
+function remembering(hyphenate: Hyphenate): Hyphenate {
+  const memo = new Map<string, string>()
+  return (word, options) => {
+    const key = `${options.minWordLength}${options.hyphenChar}${word}`
+    let broken = memo.get(key)
+    if (broken === undefined) {
+      if (memo.size >= memoLimit) memo.clear()
+      broken = hyphenate(word, options)
+      memo.set(key, broken)
+    }
+    return broken
+  }
+}
+
+/**
+ * Hyphenated texts by hyphenator: a rebuild (`watch`) meets the same
+ * paragraphs of every article it did not edit, and a book prints them again.
+ */
+const hyphenatedTexts = new WeakMap<Hyphenate, Map<string, string>>()
+
+function hyphenateTextOnce(text: string, hyphenate: Hyphenate): string {
+  let texts = hyphenatedTexts.get(hyphenate)
+  if (!texts) {
+    texts = new Map()
+    hyphenatedTexts.set(hyphenate, texts)
+  }
+  let result = texts.get(text)
+  if (result === undefined) {
+    if (texts.size >= memoLimit) texts.clear()
+    result = hyphenateText(text, hyphenate)
+    texts.set(text, result)
+  }
+  return result
 }
 
 const SHY = '\u00AD'
@@ -62,7 +105,7 @@ export function hyphenateTree(tree: Root, lang: string): void {
   if (!hyphenate) return
   const walk = (nodes: RootContent[]) => {
     for (const node of nodes) {
-      if (node.type === 'text') node.value = hyphenateText(node.value, hyphenate)
+      if (node.type === 'text') node.value = hyphenateTextOnce(node.value, hyphenate)
       else if (node.type === 'element' && !skip(node)) walk(node.children)
     }
   }
