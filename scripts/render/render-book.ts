@@ -11,6 +11,7 @@ import {stringify} from '../markdown/stringify.js'
 import {visit} from 'unist-util-visit'
 import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference, Document, OutlineEntry} from '../core/types.js'
+import type {ResolveReference} from './cross-references.js'
 import {labelsFor} from './labels.js'
 import {articleOutline, printTree, scriptFontsFor} from './render-print.js'
 import {articleData, publicationData} from './template-data.js'
@@ -71,6 +72,53 @@ export function renderBook(templates: Templates, input: BookInput): BookPage {
   return bookRenderer(templates, input)(input)
 }
 
+/** An article's body as the book prints it, and what it was rendered from besides its document. */
+interface RenderedArticle {
+  /** Its index in the book and the book's language. */
+  context: string
+  /** The links it resolved, in order, and where they went. */
+  calls: Array<[CrossReference, string | undefined]>
+  outline: OutlineEntry[]
+  body: string
+}
+
+/**
+ * Articles as last rendered, by templates (their labels) and document: a
+ * watch session keeps the documents of the articles it did not parse again,
+ * so a book's rebuild renders (and hyphenates) only the edited one.
+ */
+const renderedByTemplates = new WeakMap<Templates, WeakMap<Document, RenderedArticle>>()
+
+function renderedArticles(templates: Templates): WeakMap<Document, RenderedArticle> {
+  let rendered = renderedByTemplates.get(templates)
+  if (!rendered) {
+    rendered = new WeakMap()
+    renderedByTemplates.set(templates, rendered)
+  }
+  return rendered
+}
+
+/**
+ * `document` as the book prints it, at `context` (see `RenderedArticle`):
+ * remembered in `rendered` when it was last rendered in the same context and
+ * its links, resolved again in the same order, go where they went.
+ */
+function renderArticle(document: Document, id: string, context: string, resolve: ResolveReference, notesLabel: string, rendered: WeakMap<Document, RenderedArticle>): RenderedArticle {
+  const known = rendered.get(document)
+  if (known?.context === context && known.calls.every(([reference, href]) => resolve(reference) === href)) return known
+  const calls: RenderedArticle['calls'] = []
+  const {tree, hasNotes} = printTree(document, (reference) => {
+    const href = resolve(reference)
+    calls.push([reference, href])
+    return href
+  })
+  prefixIds(tree, id)
+  shiftHeadings(tree)
+  const article = {context, calls, outline: articleOutline(document, hasNotes ? notesLabel : undefined, 1), body: stringify(tree)}
+  rendered.set(document, article)
+  return article
+}
+
 /**
  * A renderer of the book's parts: the articles are rendered once, each call
  * lays out the page (the part, its page numbers and blank pages from `options`).
@@ -97,9 +145,10 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
     })
     return ids
   })
+  const rendered = renderedArticles(templates)
   const articles = documents.map((document, index) => {
     const id = articleId(index)
-    const {tree, hasNotes} = printTree(document, (reference: CrossReference) => {
+    const resolve = (reference: CrossReference) => {
       const target = indexByPath.get(reference.target)
       if (target === undefined) return undefined
       const fragment = reference.fragment && idsOf[target]!.has(reference.fragment) ? reference.fragment : ''
@@ -107,11 +156,12 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
       linkedIds[target]!.add(targetId)
       outgoing[index]!.push([target, targetId])
       return `#${targetId}`
-    })
-    prefixIds(tree, id)
-    shiftHeadings(tree)
-    outline.push({title: document.meta.title, level: 1}, ...articleOutline(document, hasNotes ? labels.notes : undefined, 1))
-    return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: stringify(tree)}
+    }
+    // Resolved again on a remembered article (in the same order), for what the resolver notes of the other articles.
+    outgoing[index] = []
+    const article = renderArticle(document, id, `${index}\n${publication.lang}`, resolve, labels.notes, rendered)
+    outline.push({title: document.meta.title, level: 1}, ...article.outline)
+    return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: article.body}
   })
 
   const common = publicationData(publication, input.date, input.publisher)

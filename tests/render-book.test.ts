@@ -1,0 +1,68 @@
+/**
+ * The book's renderer remembers each article as it rendered it (a watch
+ * session keeps the documents it did not parse again): a rebuild gives the
+ * same HTML as a first render, and an article is rendered again when its
+ * place in the book or where its links go changes. No browser.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {describe, expect, it} from 'vitest'
+import type {Document} from '../scripts/core/types.js'
+import {createProcessor} from '../scripts/markdown/processor.js'
+import {parseDocument} from '../scripts/parse/parse-document.js'
+import {renderBook} from '../scripts/render/render-book.js'
+import {loadTemplates} from '../scripts/render/templates.js'
+import {repo, tempDir} from './support/tools.js'
+
+const templates = await loadTemplates(path.join(repo, 'templates'))
+const publication = {name: 'book', title: 'The Book', lang: 'en'} as Parameters<typeof renderBook>[1]['publication']
+
+async function parse(root: string, name: string, text: string): Promise<Document> {
+  const file = path.join(root, `${name}.md`)
+  fs.writeFileSync(file, text)
+  const {document} = await parseDocument(createProcessor({root}), {path: file, name}, {cwd: root})
+  return document!
+}
+
+const render = (documents: Document[]) => renderBook(templates, {publication, documents, date: new Date(0), cover: {href: 'cover.png', alt: ''}, pageSize: 'A4'}).html
+
+const linking = '---\ntitle: Linking\n---\n\nSee [the method](target.md#method) for more.\n'
+const target = (heading: string) => `---\ntitle: Target\n---\n\n## ${heading}\n\nText.\n`
+
+describe('the book renderer', () => {
+  it('renders a kept article again when the heading its link points at is gone, or when it moves', async () => {
+    const root = tempDir()
+    fs.writeFileSync(path.join(root, 'target.md'), target('Method'))
+    const links = await parse(root, 'linking', linking)
+    const withHeading = await parse(root, 'target', target('Method'))
+    const first = render([links, withHeading])
+    expect(first).toContain('href="#a2-method"')
+    // The same documents again: the same page.
+    expect(render([links, withHeading])).toBe(first)
+
+    // The target edited (its heading renamed), the linking article kept: the link now goes to the article's start.
+    const renamed = await parse(root, 'target', target('Approach'))
+    const edited = render([links, renamed])
+    expect(edited).not.toContain('#a2-method')
+    expect(edited).toContain('href="#a2"')
+    expect(edited).toContain('id="a2-approach"')
+
+    // The linking article moved to second place: its ids and its link change with it.
+    const moved = render([renamed, links])
+    expect(moved).toContain('href="#a1"')
+    expect(moved).toContain('id="a1-approach"')
+    expect(moved).not.toContain('id="a2-approach"')
+    expect(moved).toMatch(/id="a2"/)
+    expect(moved.indexOf('Target')).toBeLessThan(moved.indexOf('See '))
+  })
+
+  it('gives the same HTML from remembered articles as from fresh ones', async () => {
+    const root = tempDir()
+    const a = await parse(root, 'a', '---\ntitle: Alpha\nlang: en\n---\n\n## One\n\nA justified paragraph about information and philosophy.[^1]\n\n[^1]: A note.\n')
+    const b = await parse(root, 'b', '---\ntitle: Beta\n---\n\nSee [Alpha](a.md#one).\n')
+    const warm = render([a, b])
+    expect(render([a, b])).toBe(warm)
+    const fresh = render([await parse(root, 'a', fs.readFileSync(path.join(root, 'a.md'), 'utf8')), await parse(root, 'b', fs.readFileSync(path.join(root, 'b.md'), 'utf8'))])
+    expect(fresh).toBe(warm)
+  })
+})
