@@ -4,10 +4,12 @@
  * soft hyphens of the HTML counted and taken out word by word. The printed
  * German article is checked in `scripts.slow.test.ts`.
  */
-import {PDFDocument, PDFName} from 'pdf-lib'
+import zlib from 'node:zlib'
+import {PDFDocument, PDFName, PDFRawStream} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
 import {hyphenRuns} from '../scripts/pdf/hyphen-runs.js'
 import {countSoftHyphens, keepWordsWhole, softHyphenOffsets} from '../scripts/pdf/limit-hyphen-runs.js'
+import {withoutSoftHyphenText} from '../scripts/pdf/soft-hyphen-text.js'
 
 const SHY = '\u00AD'
 
@@ -76,5 +78,28 @@ describe('runs of hyphenated lines in the PDF', () => {
     // 15 units beyond a 10-unit font's advances: 1.5 em, after the first line's soft hyphen.
     expect(loose.looseness).toBeCloseTo(1.5, 5)
     expect(loose.stretches).toEqual([[1, 1.5]])
+  })
+})
+
+/** The first page's content stream, inflated. */
+async function contentOf(pdf: Uint8Array): Promise<string> {
+  const document = await PDFDocument.load(pdf)
+  const stream = document.context.lookup(document.getPage(0).node.get(PDFName.of('Contents')))
+  if (!(stream instanceof PDFRawStream)) throw new Error('no raw content stream')
+  return zlib.inflateSync(stream.contents).toString('latin1')
+}
+
+describe('soft hyphens out of a printed part', () => {
+  it("empty their spans' ActualText, and leave a part without any as it was (the same bytes)", async () => {
+    const hyphenated = await pdfWith(line(100, true) + line(120, false))
+    expect(await contentOf(hyphenated)).toContain('<FEFF00AD>')
+    const cleaned = await withoutSoftHyphenText(hyphenated)
+    const text = await contentOf(cleaned)
+    expect(text).not.toMatch(/00ad/i)
+    expect(text.match(/\/ActualText <feff>/g)).toHaveLength(2)
+    // The glyphs are all still there.
+    expect(text.match(/Tj/g)).toHaveLength((await contentOf(hyphenated)).match(/Tj/g)!.length)
+    const plain = await pdfWith('BT\n/F1 10 Tf\n1 0 0 -1 0 100 Tm\n<0002> Tj\nET\n')
+    expect(await withoutSoftHyphenText(plain)).toBe(plain)
   })
 })

@@ -25,6 +25,7 @@ import {printLimitingHyphenRuns} from './limit-hyphen-runs.js'
 import {appendDocument, shareIdenticalImages} from './merge-front.js'
 import {overlayPages} from './overlay-pages.js'
 import {printPdf, type PrintJob, type PrintResult} from './print-pdf.js'
+import {withoutSoftHyphenText} from './soft-hyphen-text.js'
 
 /** Printed documents kept between builds, by what they were printed from. */
 export interface PrintCache {
@@ -185,8 +186,10 @@ async function printCached(session: BrowserSession, job: PrintBookJob, html: str
   const kept = key === undefined ? undefined : await job.cache!.store.get(key)
   if (kept) return {pdf: kept, blocked: []}
   const printed = await timedPrint(job, () => (draft ? printPdf(session, printJob(job, html, true)) : printLimitingHyphenRuns(session, printJob(job, html, false))))
-  if (key !== undefined) await job.cache!.store.set(key, printed.pdf)
-  return {pdf: printed.pdf, blocked: printed.blocked}
+  // A final print is kept without its soft hyphens' text (the book is not cleaned again as a whole).
+  const pdf = draft ? printed.pdf : await timed(job.timings, 'package', () => withoutSoftHyphenText(printed.pdf))
+  if (key !== undefined) await job.cache!.store.set(key, pdf)
+  return {pdf, blocked: printed.blocked}
 }
 
 /** What `readRun` found, by the run's bytes and articles; the least recently used go first. */

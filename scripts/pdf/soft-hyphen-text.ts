@@ -7,13 +7,14 @@
  * only the hyphen Chromium drew remains.
  */
 import zlib from 'node:zlib'
-import {PDFArray, type PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
+import {ParseSpeeds, PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
 
 // An ActualText in UTF-16BE that holds a soft hyphen (alone, or inside a ligature's text such as `f\u00ADt`).
 const marker = /\/ActualText\s*<feff((?:[0-9a-f]{4})*?00ad(?:[0-9a-f]{4})*)>/gi
 
-/** Empty the ActualText of soft-hyphen spans in every page's content (in place). */
-export function dropSoftHyphenText(document: PDFDocument): void {
+/** Empty the ActualText of soft-hyphen spans in every page's content (in place); how many content streams changed. */
+export function dropSoftHyphenText(document: PDFDocument): number {
+  let changed = 0
   for (const page of document.getPages()) {
     const contents = page.node.get(PDFName.of('Contents'))
     const refs = contents instanceof PDFArray ? contents.asArray() : [contents]
@@ -27,6 +28,20 @@ export function dropSoftHyphenText(document: PDFDocument): void {
       // Node's zlib, not pdf-lib's (pako, in JavaScript): a 600-page book spent over a second here.
       const rewritten = document.context.stream(zlib.deflateSync(Buffer.from(cleaned, 'latin1')), {Filter: 'FlateDecode'})
       document.context.assign(ref as PDFRef, rewritten)
+      changed++
     }
   }
+  return changed
+}
+
+/**
+ * `pdf` without soft hyphens in its text, as bytes: the same bytes when it
+ * has none. A book cleans each part as it is printed (and caches it clean),
+ * so that a rebuild after an edit cleans one run, not every page of the book.
+ */
+export async function withoutSoftHyphenText(pdf: Uint8Array): Promise<Uint8Array> {
+  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  if (dropSoftHyphenText(document) === 0) return pdf
+  // No object streams: the content streams are compressed already, and pako's set-up per object stream is slow.
+  return document.save({useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY})
 }

@@ -145,6 +145,8 @@ async function printBookPdf(
   return {
     pdf: printed.body,
     front: {pdf: printed.front, evenPages: publication.rectoStart === true},
+    // `printBook` cleans each part as it prints it.
+    softHyphenTextDropped: true,
     outline: printed.page.outline,
     blocked: printed.blocked,
     articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)

@@ -68,6 +68,8 @@ export interface Printed {
   pageBox?: PageBox | undefined
   /** Where each page begins, for the EPUB's page-list (a handout built as EPUB too). */
   pageStarts?: PageStart[]
+  /** The soft hyphens' text is out of every part already (see `FinishOptions`). */
+  softHyphenTextDropped?: boolean
 }
 
 /**
@@ -187,7 +189,9 @@ async function makePdf(context: ProduceContext, product: Product, cover: () => P
     product.file.message(`The print page asked for \`${url}\`, which was refused: only project files can be loaded`, {ruleId: 'request-blocked', source: 'handout'})
   }
   const {finishPdf} = await metadata
-  const finished = await timed(context.timings, 'package', () => finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}, printed.front))
+  const finished = await timed(context.timings, 'package', () =>
+    finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}, printed.front, {softHyphenTextDropped: printed.softHyphenTextDropped === true})
+  )
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages, pageStarts: printed.pageStarts}
 }
 
