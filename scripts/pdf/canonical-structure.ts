@@ -60,10 +60,13 @@ export function canonicalStructure(document: PDFDocument): void {
 
   // Elements in canonical reading order take the same set of object numbers, in order.
   const elements: PDFRef[] = []
+  // Membership in a set: a book has tens of thousands of elements (a linear search made this quadratic).
+  const collected = new Set<PDFRef>()
   const collect = (holder: PDFDict) => {
     const kids = holder.get(PDFName.of('K'))
     for (const kid of kids instanceof PDFArray ? kids.asArray() : [kids]) {
-      if (kid instanceof PDFRef && keys.has(kid) && !elements.includes(kid)) {
+      if (kid instanceof PDFRef && keys.has(kid) && !collected.has(kid)) {
+        collected.add(kid)
         elements.push(kid)
         collect(context.lookup(kid, PDFDict))
       }
