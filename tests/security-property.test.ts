@@ -145,6 +145,28 @@ test('parse stage: random Markdown + front matter never throws anything but a re
   )
 })
 
+// Found by the test above (seed 1845339371): the HTML parser reopens an unclosed `<a>` in the
+// next block, and that copy has no position; its attributes are still reported, at a line.
+test('messages about elements the HTML parser made again name a line (an unclosed <a> reopened in the next block)', async () => {
+  const cases = [
+    '---\n<a href="" onerror="x()">\n---\n\nhttp://127.0.0.1:1/',
+    'A <a href="https://example.org" onclick="x()" style="color:red">link\n\n- one\n- two\n\nAfter.\n',
+    '<b><a href="javascript:alert(1)">bold\n\nnext paragraph\n'
+  ]
+  for (const [index, text] of cases.entries()) {
+    const file = new VFile({path: path.join(root, `reopened-${index}.md`), cwd: root})
+    fs.writeFileSync(file.path, text)
+    await readSource(file)
+    await toHtmlTree(processor, file)
+    const unsafe = file.messages.filter((message) => message.source === 'handout:html')
+    expect(unsafe.length, text).toBeGreaterThan(0)
+    for (const message of file.messages) {
+      expect(message.line, `${message.ruleId}: ${message.reason}`).toBeTypeOf('number')
+      expect(message.column, `${message.ruleId}: ${message.reason}`).toBeTypeOf('number')
+    }
+  }
+})
+
 test('generated documents that parse cleanly build into a PDF that parses and an EPUB that passes epubcheck (slow: 6 samples, one build, one epubcheck JVM)', async () => {
   const project = path.join(root, 'project')
   fs.mkdirSync(path.join(project, 'content'), {recursive: true})

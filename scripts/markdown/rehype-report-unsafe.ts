@@ -5,8 +5,9 @@
  * Without this, an attack or a pasted embed would vanish silently.
  */
 import type {Element, Root} from 'hast'
-import {SKIP, visit} from 'unist-util-visit'
+import {SKIP, visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
+import {nearestPosition} from './nearest-position.js'
 
 const origin = 'handout:html'
 
@@ -57,8 +58,10 @@ const schemes: Record<string, string[]> = {
 /** Warn about every element, attribute and URL the sanitiser will remove. */
 export default function rehypeReportUnsafe() {
   return (tree: Root, file: VFile) => {
-    visit(tree, 'element', (node: Element) => {
-      const place = node.position
+    visitParents(tree, 'element', (node: Element, ancestors) => {
+      // An element the HTML parser made again has no position (an unclosed `<a>` is
+      // reopened in the next paragraph): the nearest positioned ancestor is named instead.
+      const place = nearestPosition(node, ancestors)
       const reason = why[node.tagName]
       if (reason !== undefined) {
         file.message(`Removed \`<${node.tagName}>\`: ${reason}`, {place, ruleId: 'html-removed', source: origin})
