@@ -32,7 +32,18 @@ const patternModules: Record<string, string> = {
 const regionModules: Record<string, string> = {'en-us': 'hyphen/en-us', 'de-ch': 'hyphen/de-ch-1901'}
 
 const require = createRequire(import.meta.url)
-const loaded = new Map<string, Hyphenate | undefined>()
+/** A language's hyphenator, and the texts it hyphenated. */
+interface Hyphenator {
+  /** `hyphen`'s function, remembering the words it broke. */
+  word: Hyphenate
+  /**
+   * Hyphenated texts: a rebuild (`watch`) meets the same paragraphs of every
+   * article it did not edit, and a book prints them again.
+   */
+  texts: Map<string, string>
+}
+
+const loaded = new Map<string, Hyphenator>()
 
 /**
  * The hyphenator for `lang`, or `undefined` when there are no patterns for it
@@ -40,50 +51,35 @@ const loaded = new Map<string, Hyphenate | undefined>()
  * same few thousand words make most of a book.
  */
 export function hyphenatorFor(lang: string): Hyphenate | undefined {
+  return hyphenatorOf(lang)?.word
+}
+
+function hyphenatorOf(lang: string): Hyphenator | undefined {
   const tag = lang.toLowerCase()
   const module = regionModules[tag] ?? patternModules[tag.split('-')[0]!]
   if (!module) return undefined
-  if (!loaded.has(module)) loaded.set(module, remembering((require(module) as {hyphenateSync: Hyphenate}).hyphenateSync))
-  return loaded.get(module)
+  let hyphenator = loaded.get(module)
+  if (!hyphenator) {
+    const hyphenate = (require(module) as {hyphenateSync: Hyphenate}).hyphenateSync
+    const words = new Map<string, string>()
+    hyphenator = {word: (word, options) => remembered(words, `${options.minWordLength}${options.hyphenChar}${word}`, () => hyphenate(word, options)), texts: new Map()}
+    loaded.set(module, hyphenator)
+  }
+  return hyphenator
 }
 
 /** Most words (or texts) a memo keeps; it starts again empty past that, so memory stays bounded in a long watch session. */
 const memoLimit = 50_000
 
-/** `hyphenate` remembering its answers, for the options our callers pass (always the same). */
-function remembering(hyphenate: Hyphenate): Hyphenate {
-  const memo = new Map<string, string>()
-  return (word, options) => {
-    const key = `${options.minWordLength}${options.hyphenChar}${word}`
-    let broken = memo.get(key)
-    if (broken === undefined) {
-      if (memo.size >= memoLimit) memo.clear()
-      broken = hyphenate(word, options)
-      memo.set(key, broken)
-    }
-    return broken
+/** `memo`'s value for `key`, made by `make` and kept when it has none. */
+function remembered(memo: Map<string, string>, key: string, make: () => string): string {
+  let value = memo.get(key)
+  if (value === undefined) {
+    if (memo.size >= memoLimit) memo.clear()
+    value = make()
+    memo.set(key, value)
   }
-}
-
-/**
- * Hyphenated texts by hyphenator: a rebuild (`watch`) meets the same
- * paragraphs of every article it did not edit, and a book prints them again.
- */
-const hyphenatedTexts = new WeakMap<Hyphenate, Map<string, string>>()
-
-function hyphenateTextOnce(text: string, hyphenate: Hyphenate): string {
-  let texts = hyphenatedTexts.get(hyphenate)
-  if (!texts) {
-    texts = new Map()
-    hyphenatedTexts.set(hyphenate, texts)
-  }
-  let result = texts.get(text)
-  if (result === undefined) {
-    if (texts.size >= memoLimit) texts.clear()
-    result = hyphenateText(text, hyphenate)
-    texts.set(text, result)
-  }
-  return result
+  return value
 }
 
 const SHY = '\u00AD'
@@ -101,11 +97,11 @@ const skipTags = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'code', 'pre', 'kb
 
 /** Insert soft hyphens into the running text of `tree` (in place) for `lang`; a no-op without patterns. */
 export function hyphenateTree(tree: Root, lang: string): void {
-  const hyphenate = hyphenatorFor(lang)
-  if (!hyphenate) return
+  const hyphenator = hyphenatorOf(lang)
+  if (!hyphenator) return
   const walk = (nodes: RootContent[]) => {
     for (const node of nodes) {
-      if (node.type === 'text') node.value = hyphenateTextOnce(node.value, hyphenate)
+      if (node.type === 'text') node.value = remembered(hyphenator.texts, node.value, () => hyphenateText(node.value, hyphenator.word))
       else if (node.type === 'element' && !skip(node)) walk(node.children)
     }
   }
