@@ -157,8 +157,9 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
       outgoing[index]!.push([target, targetId])
       return `#${targetId}`
     }
-    // Resolved again on a remembered article (in the same order), for what the resolver notes of the other articles.
-    outgoing[index] = []
+    // A remembered article's links are resolved again (in the same order), for what `resolve` notes of
+    // the other articles; a replay cut short by a changed link, then the new render, may note a link twice
+    // (`linkedIds` is a set, and `foreign` below takes each id once).
     const article = renderArticle(document, id, `${index}\n${publication.lang}`, resolve, labels.notes, rendered)
     outline.push({title: document.meta.title, level: 1}, ...article.outline)
     return {...articleData(document, input.publisher ?? publication.title), id, page: `article-${index + 1}`, body: article.body}
