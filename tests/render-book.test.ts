@@ -6,8 +6,11 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 import type {Document} from '../scripts/core/types.js'
+import {epubFromPublication} from '../scripts/epub/epub-from-document.js'
+import {writeEpub} from '../scripts/epub/write-epub.js'
 import {createProcessor} from '../scripts/markdown/processor.js'
 import {parseDocument} from '../scripts/parse/parse-document.js'
 import {renderBook} from '../scripts/render/render-book.js'
@@ -64,5 +67,27 @@ describe('the book renderer', () => {
     expect(render([a, b])).toBe(warm)
     const fresh = render([await parse(root, 'a', fs.readFileSync(path.join(root, 'a.md'), 'utf8')), await parse(root, 'b', fs.readFileSync(path.join(root, 'b.md'), 'utf8'))])
     expect(fresh).toBe(warm)
+  })
+})
+
+describe('an article in another language than the book', () => {
+  const red = fs.readFileSync(path.join(repo, 'tests/fixtures/markdown/images/pictures/red.png'))
+  const article = (title: string, lang: string, heading: string) => `---\ntitle: ${title}\nlang: ${lang}\n---\n\n## ${heading}\n\nText.\n`
+
+  it("keeps its language and direction in the book's contents page and in the EPUB's navigation, where the others have none of their own", async () => {
+    const root = tempDir()
+    const documents = [await parse(root, 'english', article('Plain English', 'en', 'Why')), await parse(root, 'hebrew', article('עברית ו-English', 'he', 'למה'))]
+    const front = renderBook(templates, {publication, documents, date: new Date(0), cover: {href: 'cover.png', alt: ''}, pageSize: 'A4', part: 'front'}).html
+    expect(front).toContain('<span class="toc-title">Plain English</span>')
+    expect(front).toContain('<span class="toc-title" lang="he" dir="rtl">עברית ו-English</span>')
+
+    const book = epubFromPublication({publication, documents, date: new Date(0), cover: {data: red, mediaType: 'image/png', alt: ''}})
+    const zip = await JSZip.loadAsync(await writeEpub(templates, book))
+    const nav = await zip.file('OEBPS/toc.xhtml')!.async('string')
+    expect(nav).toMatch(/<a href="001-english\.xhtml">Plain English<\/a>/)
+    expect(nav).toMatch(/<a href="001-english\.xhtml#why">Why<\/a>/)
+    // The article's headings too, each link isolated in its own direction.
+    expect(nav).toContain('<a href="002-hebrew.xhtml" xml:lang="he" lang="he" dir="rtl">עברית ו-English</a>')
+    expect(nav).toMatch(/<a href="002-hebrew\.xhtml#[^"]+" xml:lang="he" lang="he" dir="rtl">למה<\/a>/)
   })
 })

@@ -98,7 +98,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
       subjects,
       modified: input.date,
       chapters: documents.map((document, index) => chapterOf(document, files[index]!, resolve)),
-      nav: documents.map((document, index) => ({title: document.meta.title, href: files[index]!, children: nest(document.headings, files[index]!)})),
+      nav: documents.map((document, index) => inLanguage({title: document.meta.title, href: files[index]!, children: nest(document.headings, files[index]!)}, document.meta.lang, publication.lang)),
       assets: [...assets.values()],
       cover: {...input.cover, alt: `Cover: ${publication.title}${input.publisher ? `, ${input.publisher}` : ''}`},
       generator,
@@ -106,6 +106,18 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
     },
     documents
   )
+}
+
+/**
+ * `item` and its children marked with an article's language and direction
+ * when they are not the book's: a Hebrew title in an English book's contents
+ * reads right to left, isolated from the list around it.
+ */
+function inLanguage(item: NavItem, lang: string, bookLang: string): NavItem {
+  if (lang === bookLang) return item
+  const dir = labelsFor(lang).dir
+  const mark = (entry: NavItem): NavItem => ({...entry, lang, dir, children: entry.children.map(mark)})
+  return mark(item)
 }
 
 /** One article as an EPUB chapter. */

@@ -15,6 +15,9 @@ export interface NavItem {
   title: string
   href: string
   children: NavItem[]
+  /** The entry's language and direction, where they are not the book's (an article in another language). */
+  lang?: string
+  dir?: 'ltr' | 'rtl'
 }
 
 /** One XHTML chapter. */

@@ -182,7 +182,13 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
       cover: input.cover,
       // Two digits' worth of placeholder on the first pass keeps the contents the same width.
       // A run of the body names only its own articles (its PDF's destinations).
-      toc: (part === 'body' ? shown : articles).map((article) => ({id: article.id, title: article.title, page: options.pages?.get(article.id) ?? '00'})),
+      // An article in another language than the book's: its title with its own language and direction.
+      toc: (part === 'body' ? shown : articles).map((article) => ({
+        id: article.id,
+        title: article.title,
+        page: options.pages?.get(article.id) ?? '00',
+        ...(article.lang === publication.lang ? {} : {lang: article.lang, dir: article.dir})
+      })),
       // The front matter names the articles (contents) but does not print them; the folios neither.
       articles: part === 'front' || part === 'folios' ? [] : shown,
       folios: options.folios ?? {count: 0, blank: new Set<number>()},
