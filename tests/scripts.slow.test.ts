@@ -281,3 +281,34 @@ it('every EPUB passes epubcheck with no message', async () => {
     expect(output, path.basename(epub)).toMatch(/Messages: 0 fatals \/ 0 errors \/ 0 warnings/)
   }
 }, 300_000)
+
+it("a book of every script: no page shows glyphs of the next page's first line in its bottom margin", async () => {
+  // Chromium paints a line on the page before too when its glyph boxes reach above its page (a
+  // tight title line in Chinese or Devanagari, an emoji): the tops of those glyphs showed there.
+  const root = path.join(work, 'book')
+  fs.mkdirSync(path.join(root, 'content'), {recursive: true})
+  for (const name of cases) fs.copyFileSync(path.join(fixtures, name, 'input.md'), path.join(root, 'content', `${name}.md`))
+  fs.writeFileSync(path.join(root, 'handout.config.yaml'), 'publications:\n  - name: scripts\n    title: Every script\n    sources: content/*.md\n    sort: name\n    outputs: [book]\n')
+  const report = await build({root, outDir: path.join(work, 'dist-book'), formats: ['pdf'], browser, templates: path.join(repo, 'templates')}, {}, environment)
+  expect(report.ok).toBe(true)
+  const xml = run('pdftotext', ['-bbox', path.join(work, 'dist-book', 'scripts.pdf'), '-'])
+  const pages = xml.split('<page ').slice(1)
+  expect(pages.length).toBeGreaterThanOrEqual(cases.length + 3)
+  const stray: string[] = []
+  let checked = 0
+  for (const [index, page] of pages.entries()) {
+    const words = [...page.matchAll(/<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((word) => ({
+      yMin: Number(word[1]),
+      yMax: Number(word[2]),
+      text: word[3]!
+    }))
+    // A body page's footer ("Page N of M") is its lowest line; nothing else may reach down into it.
+    const footer = Math.max(...words.map((word) => word.yMin))
+    if (!words.some((word) => word.text === 'Page' && Math.abs(word.yMin - footer) <= 1)) continue
+    checked++
+    for (const word of words) if (Math.abs(word.yMin - footer) > 1 && word.yMax > footer) stray.push(`page ${index + 1}: ${word.text}`)
+  }
+  // Every page of the body (after cover, title page and contents) has its footer.
+  expect(checked).toBe(pages.length - 3)
+  expect(stray).toEqual([])
+}, 300_000)
