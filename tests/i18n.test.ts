@@ -163,6 +163,19 @@ describe('fonts by script', () => {
     expect(hebrew.css).toContain('unicode-range:')
   })
 
+  it("leaves the characters of the reader's Latin fonts out of every embedded face: an emoji font sets no digits", () => {
+    const covers = (range: string, codePoint: number) =>
+      range.split(',').some((part) => {
+        const [start, end = start] = part.trim().replace(/^U\+/i, '').split('-')
+        return codePoint >= Number.parseInt(start!, 16) && codePoint <= Number.parseInt(end, 16)
+      })
+    const fonts = epubFonts(['Emoji 🙂 on 29 November 2026, #1 * 2 ©; हिन्दी १२; 中文 2026; שלום 12'])!
+    const ranges = [...fonts.css.matchAll(/font-family: "([^"]+)";[^}]*unicode-range: ([^;]+);/g)].map((match) => [match[1]!, match[2]!] as const)
+    expect(ranges.map(([family]) => family)).toEqual(expect.arrayContaining(['Noto Emoji', 'Noto Serif Devanagari', 'Noto Sans SC', 'Noto Sans Hebrew']))
+    for (const [family, range] of ranges) for (const char of '0123456789#*©Aa ,.') expect(covers(range, char.codePointAt(0)!), `${family} covers ${char}`).toBe(false)
+    expect(ranges.some(([family, range]) => family === 'Noto Emoji' && covers(range, 0x1f642))).toBe(true)
+  })
+
   it('embeds the monospace only for code, and only the subsets the code uses', () => {
     expect(epubFonts(['Plain English'], [''])).toBeUndefined()
     const latin = epubFonts(['Plain English'], ['print(x)'])!

@@ -423,7 +423,9 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
     const face = candidates.find((candidate) => inRanges(candidate.ranges, codePoint))
     if (face) used.add(face)
   }
-  return candidates.filter((face) => used.has(face))
+  // Each face without the Latin faces' characters (what the reader's own fonts set): the emoji
+  // font also covers the digits, `#` and `*` (for keycaps), and an EPUB set its digits in it.
+  return candidates.filter((face) => used.has(face)).map((face) => ({...face, ranges: subtract(face.ranges, latin)}))
 }
 
 /**
