@@ -43,7 +43,7 @@ describe('rich content rendering', () => {
 
   it('gives the EPUB MathML with alttext and drops page breaks', async () => {
     const html = renderEpubBody(await documentOf('---\ntitle: T\n---\n\n$x^2$\n\n\\newpage\n\nEnd.\n'))
-    expect(html).toMatch(/^<p><span class="math-inline"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" alttext="x\^2"><semantics>/)
+    expect(html).toMatch(/^<p><span class="math-inline" dir="ltr"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" alttext="x\^2" dir="ltr"><semantics>/)
     expect(html).not.toMatch(/katex|page-break/)
   })
 })

@@ -101,3 +101,46 @@ describe('rich content worksheet', () => {
     expect(await ace(path.join(project, 'dist', 'physics-worksheet.epub'))).toEqual([])
   }, 400_000)
 })
+
+describe('rich content on a right-to-left page', () => {
+  const hebrew = [
+    '---',
+    'title: מחזור המים',
+    'lang: he',
+    'date: 2024-04-05',
+    '---',
+    '',
+    'האנרגיה היא $E = mc^2$ בקירוב.',
+    '',
+    'Table: ממוצע משקעים {#tbl:rain}',
+    '',
+    '| חודש | משקעים |',
+    '| --- | ---: |',
+    '| דצמבר | 120 |',
+    '',
+    '::: note',
+    'נתוני המשקעים משוערים.',
+    ':::',
+    ''
+  ].join('\n')
+
+  it('reads formulas left to right, and sets the table caption at the right, where the line starts', async () => {
+    const root = tempProject({'content/hebrew.md': hebrew})
+    try {
+      const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+      expect(built.ok).toBe(true)
+      const words = [...run('pdftotext', ['-bbox', path.join(root, 'dist', 'hebrew.pdf'), '-']).matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map(
+        (word) => ({xMin: Number(word[1]), xMax: Number(word[2]), text: word[3]!})
+      )
+      // pdftotext gives right-to-left words in visual order, reversed.
+      const at = (text: string) => words.find((word) => word.text === text || word.text === [...text].reverse().join(''))
+      // E, then =, then mc: left to right, although the paragraph around them runs right to left.
+      expect(at('E')!.xMin).toBeLessThan(at('=')!.xMin)
+      expect(at('=')!.xMin).toBeLessThan(at('mc')!.xMin)
+      // The caption starts at the table's right edge, where its first column "חודש" does, not at the left.
+      expect(Math.abs(at('טבלה')!.xMax - at('חודש')!.xMax)).toBeLessThan(2)
+    } finally {
+      fs.rmSync(root, {recursive: true, force: true})
+    }
+  }, 120_000)
+})

@@ -5,6 +5,7 @@
  * as the `application/x-tex` annotation KaTeX writes. MathML renderers never
  * show the annotation; where MathML is flattened to text (Calibre's AZW3 for
  * older Kindles), the TeX follows the flattened formula, so it stays readable.
+ * A formula reads left to right, in a right-to-left chapter too.
  */
 import type {Element, Root} from 'hast'
 import {toString as textOf} from 'hast-util-to-string'
@@ -19,6 +20,10 @@ export function mathForEpub(tree: Root): void {
     if (!math) return SKIP
     const annotation = findElement(math, 'annotation')
     if (annotation) math.properties.alttext = textOf(annotation).trim()
+    // Left to right in a right-to-left chapter too, isolated from the text around it
+    // (EPUB style sheets may not set `direction`).
+    node.properties.dir = 'ltr'
+    math.properties.dir = 'ltr'
     node.children = [math]
     return SKIP
   })
