@@ -82,7 +82,7 @@ describe('rich content worksheet', () => {
   })
 
   it('gives the EPUB MathML with the TeX as alttext, in a manifest item marked mathml', () => {
-    expect(chapter).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="E = mc^2">')
+    expect(chapter).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="E = mc^2" dir="ltr">')
     expect(chapter).toContain('<annotation encoding="application/x-tex">a\\,b</annotation>')
     expect(chapter).not.toContain('katex-html')
     expect(chapter).not.toContain('page-break')
