@@ -144,3 +144,28 @@ describe('rich content on a right-to-left page', () => {
     }
   }, 120_000)
 })
+
+describe('notes', () => {
+  it('keeps two-digit note numbers inside the text block', async () => {
+    const body = Array.from({length: 12}, (_, index) => `Sentence ${index + 1}.[^${index + 1}]`).join(' ')
+    const notes = Array.from({length: 12}, (_, index) => `[^${index + 1}]: Note number ${index + 1}.`).join('\n')
+    const root = tempProject({'content/notes.md': `---\ntitle: Notes\ndate: 2024-04-05\n---\n\n${body}\n\n${notes}\n`})
+    try {
+      const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+      expect(built.ok).toBe(true)
+      const words = [...run('pdftotext', ['-bbox', path.join(root, 'dist', 'notes.pdf'), '-']).matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<\/word>/g)].map(
+        (word) => ({
+          xMin: Number(word[1]),
+          text: word[2]!
+        })
+      )
+      // The text block starts where the first paragraph does; the notes' "10." to "12." start inside it.
+      const left = words.find((word) => word.text === 'Sentence')!.xMin
+      const markers = words.filter((word) => /^1[0-2]\.$/.test(word.text) && word.xMin < left + 20)
+      expect(markers).toHaveLength(3)
+      for (const marker of markers) expect(marker.xMin, marker.text).toBeGreaterThanOrEqual(left)
+    } finally {
+      fs.rmSync(root, {recursive: true, force: true})
+    }
+  }, 120_000)
+})
