@@ -47,6 +47,19 @@ describe('front matter is optional', () => {
     expect(document!.headings.map((heading) => heading.text)).toEqual(['Heading'])
   })
 
+  it('names a date that does not exist, or has year 0, at its place in the front matter', async () => {
+    for (const date of ['2024-13-45', '2024-12-32', '2024-00-10', '2024-02-30', '0000-01-01']) {
+      const {document, file} = await parse('dated-wrong.md', `---\ntitle: T\ndate: ${date}\n---\n\nText.\n`)
+      expect(document, date).toBeUndefined()
+      expect(
+        file.messages.map((message) => [message.line, message.column, message.ruleId, message.reason]),
+        date
+      ).toEqual([[3, 7, 'yaml-schema', 'Invalid front matter `date`: expected a calendar date as `YYYY-MM-DD`']])
+    }
+    const {document} = await parse('dated-right.md', '---\ntitle: T\ndate: 2024-02-29\n---\n\nText.\n')
+    expect(document!.date.toISOString()).toBe('2024-02-29T00:00:00.000Z')
+  })
+
   it('closes front matter at a Pandoc `...` line, keeping every position', () => {
     const text = '---\ntitle: x\n...\n\n---\n'
     expect(pandocEndAsDashes(text)).toBe('---\ntitle: x\n---\n\n---\n')

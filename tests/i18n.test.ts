@@ -166,8 +166,8 @@ describe('fonts by script', () => {
   it("leaves the characters of the reader's Latin fonts out of every embedded face: an emoji font sets no digits", () => {
     const covers = (range: string, codePoint: number) =>
       range.split(',').some((part) => {
-        const [start, end = start] = part.trim().replace(/^U\+/i, '').split('-')
-        return codePoint >= Number.parseInt(start!, 16) && codePoint <= Number.parseInt(end, 16)
+        const [start = '', end = start] = part.trim().replace(/^U\+/i, '').split('-')
+        return codePoint >= Number.parseInt(start, 16) && codePoint <= Number.parseInt(end, 16)
       })
     const fonts = epubFonts(['Emoji 🙂 on 29 November 2026, #1 * 2 ©; हिन्दी १२; 中文 2026; שלום 12'])!
     const ranges = [...fonts.css.matchAll(/font-family: "([^"]+)";[^}]*unicode-range: ([^;]+);/g)].map((match) => [match[1]!, match[2]!] as const)

@@ -81,7 +81,7 @@ describe('an article in another language than the book', () => {
     expect(front).toContain('<span class="toc-title">Plain English</span>')
     expect(front).toContain('<span class="toc-title" lang="he" dir="rtl">עברית ו-English</span>')
 
-    const book = epubFromPublication({publication, documents, date: new Date(0), cover: {data: red, mediaType: 'image/png', alt: ''}})
+    const book = epubFromPublication({publication, documents, date: new Date(0), cover: {data: red, mediaType: 'image/png'}})
     const zip = await JSZip.loadAsync(await writeEpub(templates, book))
     const nav = await zip.file('OEBPS/toc.xhtml')!.async('string')
     expect(nav).toMatch(/<a href="001-english\.xhtml">Plain English<\/a>/)

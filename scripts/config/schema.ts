@@ -17,7 +17,12 @@ export const formats = ['pdf', 'epub'] as const
 /** An output format. */
 export type Format = (typeof formats)[number]
 
-const isoDate = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(value + 'T00:00:00Z').toISOString().startsWith(value), 'expected a calendar date as `YYYY-MM-DD`')
+/** `YYYY-MM-DD`, a day that exists (not 2024-02-30 nor 2024-13-45), in year 1 or later (EPUB dates have no year 0). */
+const isoDate = z.string().refine((value) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value)
+}, 'expected a calendar date as `YYYY-MM-DD`')
 
 /**
  * Longest glob a publication's `sources` may be: a real pattern is tens of

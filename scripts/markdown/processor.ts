@@ -182,8 +182,9 @@ export async function toHtmlTree(processor: Processor, file: VFile, limits: Sour
     return (await processor.run(tree, file)) as HastRoot
   } catch (error) {
     // Raw HTML nested thousands deep overflows the stack in rehype-raw (the tree checked
-    // above holds it as one node): a message, not a crash.
-    if (error instanceof RangeError) {
+    // above holds it as one node): a message, not a crash. Only that RangeError: another
+    // (an invalid date, a bad length) is a bug to report as itself.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
       file.fail(`Content is nested too deeply to process (${error.message}): flatten nested HTML elements`, {
         place: {line: 1, column: 1},
         ruleId: 'nesting-too-deep',
