@@ -183,11 +183,17 @@ describe('handout build', () => {
     project = tempProject({})
     const help = cli(['--help'])
     expect(help.status).toBe(0)
-    expect(help.stdout).toMatch(/^Usage: handout-press build \[paths\.\.\.\]/)
+    // The command as users type it (the package's bin), not the package's name.
+    expect(help.stdout).toMatch(/^Usage: handout build \[paths\.\.\.\]/)
     const version = cli(['--version'])
     expect(version.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).version)
     const bad = cli(['build', '--format', 'docx'])
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('Unknown --format `docx`')
+    expect(bad.stderr).toContain('Run `handout --help` for usage.')
+    // An option's value that does not validate is bad usage too.
+    const badLang = cli(['build', '--lang', 'not a tag!'])
+    expect(badLang.status).toBe(2)
+    expect(badLang.stderr).toContain('handout: Invalid option `lang`: expected a BCP 47 language tag')
   })
 })

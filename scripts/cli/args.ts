@@ -10,7 +10,7 @@ import {findProjectRoot} from '../config/project-root.js'
 import {closest} from '../config/safe-yaml.js'
 import {type BuildOptionsInput, buildOptionsSchema, type Format, formats, pageSizes} from '../config/schema.js'
 import {parseShard} from '../content/find-sources.js'
-import {toolName} from '../core/version.js'
+import {commandName} from '../core/version.js'
 
 type SchemaKey = keyof typeof buildOptionsSchema.shape
 
@@ -55,11 +55,11 @@ export function helpText(): string {
     const text = (flag.help ?? (flag.key ? buildOptionsSchema.shape[flag.key].description : '') ?? '') + (flag.watch ? ' (watch)' : '')
     return head.length < 28 ? `${head.padEnd(28)}${text}` : `${head}\n${' '.repeat(28)}${text}`
   })
-  return `Usage: ${toolName} build [paths...] [options]
-       ${toolName} watch [paths...] [options] [--serve [--port N]]
-       ${toolName} init [dir]
-       ${toolName} eject [file...] [--root DIR] [--templates DIR]
-       ${toolName} setup-browser
+  return `Usage: ${commandName} build [paths...] [options]
+       ${commandName} watch [paths...] [options] [--serve [--port N]]
+       ${commandName} init [dir]
+       ${commandName} eject [file...] [--root DIR] [--templates DIR]
+       ${commandName} setup-browser
 
 Build Markdown articles into printable PDF handouts and EPUB 3 books.
 With no paths, builds every content/**/*.md and the publications of

@@ -12,7 +12,7 @@ import process from 'node:process'
 import type {ConfigError} from '../config/load-config.js'
 import {resolveBuildOptions} from '../config/schema.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
-import {toolName, toolVersion} from '../core/version.js'
+import {commandName, toolVersion} from '../core/version.js'
 import {removePendingTemps} from '../output/write-atomic.js'
 import type {BrowserSession} from '../pdf/browser.js'
 import type {BrowserEnvironment} from '../pipeline/launch.js'
@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     })
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`${error.message}.\nRun \`${toolName} --help\` for usage.\n`)
+    process.stderr.write(`${error.message}.\nRun \`${commandName} --help\` for usage.\n`)
     return 2
   }
   if (command.command === 'help') {
@@ -128,7 +128,7 @@ async function runWatch(command: Run, reporter: Reporter, signals: Signals, envi
       reporter.write(event.rebuild.summary + '\n')
     } else if (event.type === 'error') {
       if (isConfigError(event.error)) printMessages(reporter, event.error.file)
-      reporter.write(`${toolName}: ${event.error.message} (still watching)\n`)
+      reporter.write(`${commandName}: ${event.error.message} (still watching)\n`)
     }
   }
   const {watch} = await import('../watch/session.js')
@@ -159,7 +159,7 @@ async function eject(files: string[], templatesDir: string): Promise<number> {
   try {
     report = await ejectTemplates(templatesDir, files)
   } catch (error) {
-    process.stderr.write(`${toolName}: ${(error as Error).message}\n`)
+    process.stderr.write(`${commandName}: ${(error as Error).message}\n`)
     return 2
   }
   const where = path.relative(process.cwd(), templatesDir) || '.'
@@ -180,7 +180,7 @@ async function setupBrowser(explicit: string | undefined): Promise<number> {
     })
     return 0
   } catch (error) {
-    process.stderr.write(`${toolName}: ${(error as Error).message}\n`)
+    process.stderr.write(`${commandName}: ${(error as Error).message}\n`)
     return 1
   }
 }
@@ -188,9 +188,9 @@ async function setupBrowser(explicit: string | undefined): Promise<number> {
 /** Print a failure that stopped the command; usage-like failures exit 2, the rest 1. */
 function failure(reporter: Reporter, error: unknown): number {
   if (isConfigError(error)) printMessages(reporter, error.file)
-  reporter.write(`${toolName}: ${(error as Error).message}\n`)
+  reporter.write(`${commandName}: ${(error as Error).message}\n`)
   const name = (error as Error).name
-  return ['PlanError', 'OutDirError', 'SourcePathError'].includes(name) || error instanceof UsageError ? 2 : 1
+  return ['PlanError', 'OutDirError', 'SourcePathError', 'OptionsError'].includes(name) || error instanceof UsageError ? 2 : 1
 }
 
 /** A config file error (checked by name: importing its class would load YAML and zod early). */

@@ -141,15 +141,20 @@ export type BuildOptionsInput = z.input<typeof buildOptionsSchema>
 /** Options with defaults applied. */
 export type BuildOptions = z.output<typeof buildOptionsSchema>
 
+/** Build options that do not validate (a `TypeError`; the CLI exits 2 for it, as for bad usage). */
+export class OptionsError extends TypeError {
+  override name = 'OptionsError'
+}
+
 /**
- * Validate build options, throwing an error that names the offending key path.
+ * Validate build options, throwing an `OptionsError` that names the offending key path.
  */
 export function resolveBuildOptions(input: BuildOptionsInput = {}): BuildOptions {
   const result = buildOptionsSchema.safeParse(input)
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const where = issue?.path.join('.') || '(options)'
-  throw new TypeError(`Invalid option \`${where}\`: ${issue?.message ?? 'invalid value'}`)
+  throw new OptionsError(`Invalid option \`${where}\`: ${issue?.message ?? 'invalid value'}`)
 }
 
 /** One publication of the project config: a set of articles built as handouts and/or one book. */

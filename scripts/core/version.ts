@@ -10,11 +10,11 @@ import {fileURLToPath} from 'node:url'
  * The package's own manifest: the nearest `package.json` above this module, as
  * compiled (`lib/core/`), bundled (`lib/`) or run from source (`scripts/core/`).
  */
-function readManifest(): {name: string; version: string; dir: string} {
+function readManifest(): {name: string; version: string; bin?: Record<string, string>; dir: string} {
   let dir = path.dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const file = path.join(dir, 'package.json')
-    if (fs.existsSync(file)) return {...(JSON.parse(fs.readFileSync(file, 'utf8')) as {name: string; version: string}), dir}
+    if (fs.existsSync(file)) return {...(JSON.parse(fs.readFileSync(file, 'utf8')) as {name: string; version: string; bin?: Record<string, string>}), dir}
     const parent = path.dirname(dir)
     if (parent === dir) throw new Error(`Cannot find the package.json of handout-press above \`${fileURLToPath(import.meta.url)}\`: reinstall the package`)
     dir = parent
@@ -25,6 +25,8 @@ const manifest = readManifest()
 
 /** Package name. */
 export const toolName = manifest.name
+/** The command users type: the package's `bin` (`handout`), which usage lines and messages name. */
+export const commandName = Object.keys(manifest.bin ?? {})[0] ?? manifest.name
 /** Package version. */
 export const toolVersion = manifest.version
 /**
