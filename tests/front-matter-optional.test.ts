@@ -60,6 +60,15 @@ describe('front matter is optional', () => {
     expect(document!.date.toISOString()).toBe('2024-02-29T00:00:00.000Z')
   })
 
+  it('warns at line 1 when front matter is opened and never closed, and builds the text as written', async () => {
+    const {document, file} = await parse('notes-draft.md', '---\ntitle: Unclosed\ndate: 2024-04-05\n\nThe body.\n')
+    expect(file.messages.map((message) => [message.line, message.column, message.ruleId, message.fatal])).toEqual([[1, 1, 'front-matter-unclosed', false]])
+    expect(document!.meta.title).toBe('Notes draft')
+    // A thematic break before ordinary text is no front matter.
+    const {file: rule} = await parse('rule.md', '---\n\nText: with a colon.\n')
+    expect(rule.messages).toEqual([])
+  })
+
   it('closes front matter at a Pandoc `...` line, keeping every position', () => {
     const text = '---\ntitle: x\n...\n\n---\n'
     expect(pandocEndAsDashes(text)).toBe('---\ntitle: x\n---\n\n---\n')

@@ -57,6 +57,14 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
 
     const node = tree.children[0]
     if (node?.type !== 'yaml') {
+      // A `---` line, then `key: value`, and no closing line: the author's front matter, read as text.
+      if (/^---[ \t]*\r?\n[ \t]*[A-Za-z_][\w-]*:(?:[ \t]|\r?\n)/.test(String(file.value))) {
+        file.message('Front matter is not closed: end it with a `---` line (it is read as text, and its keys are ignored)', {
+          place: {line: 1, column: 1},
+          ruleId: 'front-matter-unclosed',
+          source: origin
+        })
+      }
       file.data.frontMatter = {...frontMatterSchema.parse({}), title: '', lang, ...(options.kicker ? {kicker: options.kicker} : {})}
       return
     }
