@@ -1,11 +1,13 @@
 /**
  * Finish a PDF that Chromium printed: our info dictionary (Chromium writes its
  * user agent as Creator and "now" as dates), the document language,
- * bookmark titles with their spaces intact, and no soft hyphens in its text.
+ * bookmark titles with their spaces intact, destination names of a length
+ * readers accept, and no soft hyphens in its text.
  */
 import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFStreamWriter, PDFString} from 'pdf-lib'
 import type {OutlineEntry} from '../core/types.js'
 import {canonicalStructure} from './canonical-structure.js'
+import {shortenDestinationNames} from './destination-names.js'
 import {prependFrontMatter} from './merge-front.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 import type {PageBox} from './page-box.js'
@@ -81,6 +83,8 @@ export async function finishPdf(input: Uint8Array | PDFDocument, metadata: PdfMe
     }
   }
   renumberStructureIds(document)
+  // Headings in Devanagari or Chinese gave destination names over the 127 bytes a PDF name may have.
+  shortenDestinationNames(document)
   // Children in page order, then object numbers and ids in that order: the same bytes every time.
   canonicalStructure(document)
   // Print hyphenation's soft hyphens must not reach extracted or searched text.
