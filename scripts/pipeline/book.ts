@@ -69,9 +69,9 @@ export function bookDate(publication: Publication, documents: readonly Document[
  * The book of `publication` from its ordered articles, or `undefined` when
  * it cannot be made (no articles, an unusable cover: `file` says why).
  */
-export function bookProduct(options: BuildOptions, publication: Publication, documents: Document[], file: VFile): Product | undefined {
+export function bookProduct(options: BuildOptions, publication: Publication, documents: Document[], file: VFile, place?: {line: number; column: number}): Product | undefined {
   if (documents.length === 0) {
-    file.message(`Publication \`${publication.name}\` has no articles: check its \`sources\``, {ruleId: 'publication-empty', source: 'handout:config'}).fatal = true
+    file.message(`Publication \`${publication.name}\` has no articles: check its \`sources\``, {place, ruleId: 'publication-empty', source: 'handout:config'}).fatal = true
     return undefined
   }
   const date = bookDate(publication, documents, options.sourceDateEpoch)

@@ -11,6 +11,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {VFile} from 'vfile'
 import {configName, loadConfig} from '../config/load-config.js'
+import {publicationPlace} from '../config/publication-place.js'
 import type {MarkdownConfig} from '../config/resolve-plugins.js'
 import {type BuildOptions, type BuildOptionsInput, type Format, type PageSize, resolveBuildOptions} from '../config/schema.js'
 import {addTime, type PhaseTimings, timed} from '../core/phase-timings.js'
@@ -442,6 +443,8 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   const started = performance.now()
   const {publication} = book
   const file = new VFile({path: configPath, cwd: context.root})
+  // Messages about the publication's sources point at its `sources` line.
+  const place = publicationPlace(configPath, publication.name, 'sources')
   const report = (outputs: OutputReport[], failed: boolean, articlePages?: number[]): PublicationReport => ({
     name: publication.name,
     file,
@@ -453,6 +456,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   })
   for (const missing of book.missing) {
     file.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path (previous book kept)`, {
+      place,
       ruleId: 'publication-source-missing',
       source: 'handout:config'
     }).fatal = true
@@ -460,7 +464,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   if (book.missing.length > 0) return report([], true)
   const failed = book.sources.filter((source) => !parsed.has(source.path)).map((source) => path.relative(context.root, source.path))
   if (failed.length > 0) {
-    file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
+    file.message(`Book \`${publication.name}\` not built: ${failed.join(', ')} failed (previous book kept)`, {place, ruleId: 'publication-member-failed', source: 'handout:config'}).fatal = true
     return report([], true)
   }
   // The book's code (and what it loads: images, its renderer) is loaded for a book only.
@@ -470,7 +474,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
     book.sources.map((source) => parsed.get(source.path)!)
   )
   checkCrossReferences(publication, documents)
-  const product = bookProduct(context.options, publication, documents, file)
+  const product = bookProduct(context.options, publication, documents, file, place)
   const fingerprints = documents.map((document) => context.cache.fingerprint(document))
   const cover = publication.cover === undefined ? null : await hashOf(path.resolve(path.dirname(configPath), publication.cover))
   const keyFor = async (format: Format) =>
