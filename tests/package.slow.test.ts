@@ -43,8 +43,8 @@ function handout(args: string[], cwd = project) {
  */
 function packableCopy(into: string): string {
   const copy = path.join(into, 'source')
-  // `prepare` (run by `npm pack` too) is tests/support/compile-if-stale.mjs.
-  for (const name of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'templates', 'preview', 'tests/support/compile-if-stale.mjs']) {
+  // `prepack` compiles; the copy has what it reads.
+  for (const name of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'templates', 'preview']) {
     fs.cpSync(path.join(repo, name), path.join(copy, name), {recursive: true})
   }
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'))
@@ -70,6 +70,11 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(work, {recursive: true, force: true}))
 
 describe('the packed package', () => {
+  it('has no script npm runs, or lists, at install (npm 11 warned every user of a `prepare` script it does not run)', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', 'handout-press', 'package.json'), 'utf8')) as {scripts?: Record<string, string>}
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(manifest.scripts?.[hook], hook).toBeUndefined()
+  })
+
   it('holds the compiled CLI and library with types, templates and preview files, and nothing of tests, bench, content or sources', () => {
     const paths = packed.map((file) => file.path)
     for (const needed of [
