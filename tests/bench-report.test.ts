@@ -64,6 +64,7 @@ describe('outputs reported unchanged', () => {
       ],
       failed: false,
       articles: 20,
+      articleFiles: [],
       ms: 5
     }
     const log = progressLine(reporter, source, 2, 21) + bookLine(reporter, book) + 'Done in 2.37 s: 1 output written, 3 unchanged.\n'

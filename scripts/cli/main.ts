@@ -18,6 +18,7 @@ import type {BrowserSession} from '../pdf/browser.js'
 import type {BrowserEnvironment} from '../pipeline/launch.js'
 import type {WatchEvent} from '../watch/session.js'
 import {type Command, helpText, parseCommandLine, UsageError} from './args.js'
+import {messageFiles} from '../pipeline/message-files.js'
 import {bookLine, printMessages, progressLine, type Reporter, summaryLine} from './report.js'
 
 type Run = Extract<Command, {command: 'build' | 'watch'}>
@@ -105,7 +106,7 @@ async function runBuild(command: Run, reporter: Reporter, signals: Signals, envi
           printMessages(reporter, event.report.file)
           if (!command.quiet) reporter.write(progressLine(reporter, event.report, event.done, event.total))
         } else {
-          printMessages(reporter, event.report.file)
+          for (const file of messageFiles(event.report)) printMessages(reporter, file)
           if (!command.quiet) reporter.write(bookLine(reporter, event.report))
         }
       }
@@ -124,7 +125,7 @@ async function runWatch(command: Run, reporter: Reporter, signals: Signals, envi
   const onEvent = (event: WatchEvent) => {
     if (event.type === 'rebuild') {
       if (command.timings) appendFileSync(command.timings, JSON.stringify({...event.rebuild.timings, total: event.rebuild.ms}) + '\n')
-      for (const item of [...event.rebuild.report.sources, ...event.rebuild.report.publications]) printMessages(reporter, item.file)
+      for (const item of [...event.rebuild.report.sources, ...event.rebuild.report.publications]) for (const file of messageFiles(item)) printMessages(reporter, file)
       reporter.write(event.rebuild.summary + '\n')
     } else if (event.type === 'error') {
       if (isConfigError(event.error)) printMessages(reporter, event.error.file)

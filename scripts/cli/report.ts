@@ -6,6 +6,7 @@
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import type {BuildReport, PublicationReport, SourceReport} from '../pipeline/build.js'
+import {messageFiles} from '../pipeline/message-files.js'
 
 /** Where lines go (stderr in the CLI) and how paths are shown. */
 export interface Reporter {
@@ -50,7 +51,7 @@ export function summaryLine(reporter: Reporter, report: BuildReport, ms: number)
   const outputs = [...report.sources, ...report.publications].flatMap((item) => item.outputs)
   const unchanged = outputs.filter((output) => output.unchanged).length
   const written = outputs.length - unchanged
-  const warnings = [...report.sources, ...report.publications].reduce((sum, item) => sum + item.file.messages.filter((message) => message.fatal === false).length, 0)
+  const warnings = [...report.sources, ...report.publications].flatMap(messageFiles).reduce((sum, file) => sum + file.messages.filter((message) => message.fatal === false).length, 0)
   let text = `Done in ${seconds(ms)}: ${written} output${written === 1 ? '' : 's'} written`
   if (unchanged > 0) text += `, ${unchanged} unchanged`
   if (failed.length > 0) text += `, ${failed.length} failed (${failed.join(', ')})`

@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import {visit} from 'unist-util-visit'
-import type {VFile} from 'vfile'
+import {VFile} from 'vfile'
 import type {BuildOptions, Publication} from '../config/schema.js'
 import type {Asset, Document} from '../core/types.js'
 import {loadImage} from '../content/load-image.js'
@@ -26,9 +26,11 @@ export function orderDocuments(publication: Publication, documents: Document[]):
 
 /**
  * Warn about links between articles that the book cannot follow: to a file
- * outside the publication, or to a heading that does not exist.
+ * outside the publication, or to a heading that does not exist. The warnings
+ * are the book's: one new file per article that has some (the article's own
+ * file was reported when it was built, and is kept as its parse left it).
  */
-export function checkCrossReferences(publication: Publication, documents: readonly Document[]): void {
+export function checkCrossReferences(publication: Publication, documents: readonly Document[], cwd?: string): VFile[] {
   const ids = new Map<string, Set<string>>()
   for (const document of documents) {
     const set = new Set<string>()
@@ -37,25 +39,29 @@ export function checkCrossReferences(publication: Publication, documents: readon
     })
     ids.set(document.file.path, set)
   }
+  const files: VFile[] = []
   for (const document of documents) {
+    const file = new VFile({path: document.file.path, ...(cwd ? {cwd} : {})})
     for (const reference of document.crossReferences) {
       const target = ids.get(reference.target)
       const name = path.relative(path.dirname(document.file.path), reference.target)
       if (!target) {
-        document.file.message(`Link to \`${name}\`, which is not in publication \`${publication.name}\`: the book prints its text only`, {
+        file.message(`Link to \`${name}\`, which is not in publication \`${publication.name}\`: the book prints its text only`, {
           place: reference.position,
           ruleId: 'cross-reference-outside',
           source: 'handout:cross-references'
         })
       } else if (reference.fragment && !target.has(reference.fragment)) {
-        document.file.message(`Link to \`${name}#${reference.fragment}\`: no heading or element with id \`${reference.fragment}\` there`, {
+        file.message(`Link to \`${name}#${reference.fragment}\`: no heading or element with id \`${reference.fragment}\` there`, {
           place: reference.position,
           ruleId: 'cross-reference-anchor',
           source: 'handout:cross-references'
         })
       }
     }
+    if (file.messages.length > 0) files.push(file)
   }
+  return files
 }
 
 /** The book's date: `SOURCE_DATE_EPOCH`, else its `date`, else the newest article's. */

@@ -57,6 +57,12 @@ export interface PublicationReport {
   articles: number
   /** Pages of the book PDF where each article starts, in order (for the report and tests). */
   articlePages?: number[]
+  /**
+   * The book's messages about its articles (a link into another article that
+   * does not resolve), one file per article, at the article's line: its own
+   * report was printed before the book was made.
+   */
+  articleFiles: VFile[]
   ms: number
 }
 
@@ -445,11 +451,13 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   const file = new VFile({path: configPath, cwd: context.root})
   // Messages about the publication's sources point at its `sources` line.
   const place = publicationPlace(configPath, publication.name, 'sources')
+  let articleFiles: VFile[] = []
   const report = (outputs: OutputReport[], failed: boolean, articlePages?: number[]): PublicationReport => ({
     name: publication.name,
     file,
     outputs,
     failed,
+    articleFiles,
     articles: book.sources.length,
     ...(articlePages ? {articlePages} : {}),
     ms: performance.now() - started
@@ -473,7 +481,7 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
     publication,
     book.sources.map((source) => parsed.get(source.path)!)
   )
-  checkCrossReferences(publication, documents)
+  articleFiles = checkCrossReferences(publication, documents, context.root)
   const product = bookProduct(context.options, publication, documents, file, place)
   const fingerprints = documents.map((document) => context.cache.fingerprint(document))
   const cover = publication.cover === undefined ? null : await hashOf(path.resolve(path.dirname(configPath), publication.cover))

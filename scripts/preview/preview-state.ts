@@ -6,6 +6,7 @@
 import path from 'node:path'
 import type {VFileMessage} from 'vfile-message'
 import type {BuildReport, PublicationReport, SourceReport} from '../pipeline/build.js'
+import {messageFiles} from '../pipeline/message-files.js'
 
 /** One message of a source, as the page shows it. */
 export interface PreviewProblem {
@@ -71,7 +72,7 @@ export function previewStatus(report: BuildReport, root: string): Pick<PreviewUp
   ]
   return {
     sources: items.map(([item, kind]) => ({name: item.name, kind, failed: item.failed})),
-    problems: items.flatMap(([item]) => item.file.messages.map((message) => problem(item.name, message, root)))
+    problems: items.flatMap(([item]) => messageFiles(item).flatMap((file) => file.messages.map((message) => problem(item.name, message, root))))
   }
 }
 

@@ -13,6 +13,7 @@ import {findSources, type SourceEntry} from '../content/find-sources.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, prepareOutput, type SourceReport} from '../pipeline/build.js'
+import {messageFiles} from '../pipeline/message-files.js'
 import {type BookPlan, type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
 import {type ChangeCollector, collectChanges, type Pending} from './changes.js'
@@ -332,7 +333,7 @@ class Session {
   }
 
   private report(reason: Rebuild['reason'], report: BuildReport, renames: Renames, timings: PhaseTimings, ms: number): void {
-    const messages = [...report.sources, ...report.publications].flatMap((item) => item.file.messages)
+    const messages = [...report.sources, ...report.publications].flatMap(messageFiles).flatMap((file) => file.messages)
     const result: Omit<Rebuild, 'summary'> = {
       reason,
       report,
