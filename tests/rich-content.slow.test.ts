@@ -169,3 +169,19 @@ describe('notes', () => {
     }
   }, 120_000)
 })
+
+describe('numbered code', () => {
+  it('prints three-digit line numbers on their line, in a gutter wide enough', async () => {
+    const lines = Array.from({length: 141}, (_, index) => `x_${index + 1} = compute(value_${index + 1}, factor=${index + 1})  # step ${index + 1}`).join('\n')
+    const root = tempProject({'content/code.md': `---\ntitle: Code\ndate: 2024-04-05\n---\n\n\`\`\`python numbers\n${lines}\n\`\`\`\n`})
+    try {
+      const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+      expect(built.ok).toBe(true)
+      const text = pdfText(path.join(root, 'dist', 'code.pdf'))
+      // Each number is followed by its own line's code (a wrapped number printed "11" above "6").
+      for (const number of [9, 99, 100, 116, 141]) expect(text, String(number)).toMatch(new RegExp(`^\\s*${number} x_${number} = compute`, 'm'))
+    } finally {
+      fs.rmSync(root, {recursive: true, force: true})
+    }
+  }, 120_000)
+})

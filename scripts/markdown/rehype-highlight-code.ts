@@ -67,7 +67,9 @@ export default function rehypeHighlightCode() {
           ]
         })
       )
-      if (numbered) pre.properties.className = ['numbered']
+      // A wider gutter from line 100 (`numbered-3`) and from line 1000 (`numbered-4`, at most): the print style sheet sizes it.
+      const digits = Math.min(String(lines.length).length, 4)
+      if (numbered) pre.properties.className = digits > 2 ? ['numbered', `numbered-${digits}`] : ['numbered']
     }
   }
 }
