@@ -4,6 +4,7 @@
  * again exactly the outputs that depend on it; `cache: false` makes
  * everything; a deleted cache is only slower.
  */
+import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -139,5 +140,35 @@ describe('the build cache', {timeout: 600_000}, () => {
     for (const name of outputs) expect(firstDifference(bytes[name]!, fs.readFileSync(out(name))), name).toBe('')
     expect(times()).toEqual(before)
     expect((await made({pageSize: 'Letter'})).names).toEqual([])
+  })
+})
+
+describe('the build cache and a book cover', {timeout: 600_000}, () => {
+  it("an edited cover image prints on the book's first page (the print cache keys prints by their assets' names)", async () => {
+    const {Resvg} = await import('@resvg/resvg-js')
+    const solid = (fill: string) => new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="60" height="90"><rect width="60" height="90" fill="${fill}"/></svg>`).render().asPng()
+    const project = tempProject({
+      'content/a.md': article('Alpha', 'A short paragraph.'),
+      'covers/cover.png': solid('#ff0000'),
+      'handout.config.yaml': 'publications:\n  - name: bk\n    title: Bk\n    sources: content/*.md\n    outputs: [book]\n    cover: covers/cover.png\n'
+    })
+    try {
+      // The colour in the middle of page 1, as pdftoppm draws it.
+      const middle = () => {
+        const ppm = execFileSync('pdftoppm', ['-r', '10', '-f', '1', '-l', '1', path.join(project, 'dist', 'bk.pdf')])
+        const [, width, height] = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!.map(Number) as [number, number, number]
+        const header = ppm.length - width * height * 3
+        const at = header + (Math.floor(height / 2) * width + Math.floor(width / 2)) * 3
+        return [...ppm.subarray(at, at + 3)]
+      }
+      const built = async () => expect((await build({root: project, browser, formats: ['pdf']}, {}, environment)).ok).toBe(true)
+      await built()
+      expect(middle()).toEqual([255, 0, 0])
+      fs.writeFileSync(path.join(project, 'covers', 'cover.png'), solid('#0000ff'))
+      await built()
+      expect(middle()).toEqual([0, 0, 255])
+    } finally {
+      fs.rmSync(project, {recursive: true, force: true})
+    }
   })
 })

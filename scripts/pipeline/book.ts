@@ -4,6 +4,7 @@
  * matter (the contents need the body's page numbers) put together; its EPUB
  * has a chapter per article.
  */
+import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
@@ -124,7 +125,8 @@ async function printBookPdf(
   const [{printBook}, {bookRenderer}] = await Promise.all([import('../pdf/print-book.js'), import('../render/render-book.js')])
   const image = await book.cover()
   const assets = assetsOf(documents)
-  const coverHref = image.mediaType === 'image/jpeg' ? 'cover.jpg' : 'cover.png'
+  // Named by its content, as every asset is: the print cache keys a print by its assets' names.
+  const coverHref = `cover-${createHash('sha256').update(image.data).digest('hex').slice(0, 16)}.${image.mediaType === 'image/jpeg' ? 'jpg' : 'png'}`
   assets.set(coverHref, {href: coverHref, mediaType: image.mediaType, data: image.data, source: 'cover'})
   for (const [href, asset] of context.theme.assets) assets.set(href, asset)
   const pageSize = publication.pageSize ?? context.theme.pageSize ?? context.options.pageSize

@@ -4,6 +4,7 @@
  * project's own stylesheet) and the logo as an asset. Files stay inside the
  * root by real path, and the logo is checked by content like any image.
  */
+import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {PageSize, Theme} from '../config/schema.js'
@@ -15,7 +16,7 @@ import {cssString} from '../render/templates.js'
 export interface ThemeFiles {
   /** CSS appended after `print.css` (and `book.css`); `''` for no theme. */
   css: string
-  /** The logo, served at `theme/logo`. */
+  /** The logo, served at `theme/logo-<hash of its content>`. */
   assets: Map<string, Asset>
   /** Paper size for documents that set none (`undefined`: the build option's). */
   pageSize: PageSize | undefined
@@ -44,8 +45,10 @@ export async function loadTheme(theme: Theme | undefined, root: string, configDi
     const {data, source} = await readInside(root, configDir, theme.logo, 'theme.logo')
     const mediaType = sniffImage(data)
     if (!mediaType) throw new Error(`The config's \`theme.logo\` \`${theme.logo}\` is no PNG, JPEG, GIF, WebP or SVG image: point it at an image file`)
-    assets.set(logoHref, {href: logoHref, mediaType, data, source})
-    rules.push(`.masthead { background: url(${logoHref}) no-repeat right top; background-size: auto 14mm; min-height: 14mm; }`)
+    // Named by its content, as every asset is: the print cache keys a print by its assets' names.
+    const href = `${logoHref}-${createHash('sha256').update(data).digest('hex').slice(0, 16)}`
+    assets.set(href, {href, mediaType, data, source})
+    rules.push(`.masthead { background: url(${href}) no-repeat right top; background-size: auto 14mm; min-height: 14mm; }`)
   }
   if (theme.stylesheet) rules.push(new TextDecoder().decode((await readInside(root, configDir, theme.stylesheet, 'theme.stylesheet')).data))
   return {css: rules.length === 0 ? '' : `\n/* theme (handout.config.yaml) */\n${rules.join('\n')}\n`, assets, pageSize: theme.pageSize, footer: theme.footer}
