@@ -51,3 +51,18 @@ describe('theme', () => {
     await expect(build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)).rejects.toThrow(/`theme.logo` `logo.png` is no PNG/)
   })
 })
+
+describe('theme footer', () => {
+  it("prints on a handout's pages and on the book's", async () => {
+    project = tempProject({
+      'handout.config.yaml': 'theme:\n  footer: Tidewater Press · test\npublications:\n  - name: bk\n    title: Bk\n    sources: content/*.md\n    outputs: [handouts, book]\n',
+      'content/a.md': article()
+    })
+    const report = await build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)
+    expect(report.ok).toBe(true)
+    expect(pdfText(path.join(project, 'dist', 'a.pdf'))).toContain('Tidewater Press · test')
+    // The book's body page (after cover, title page and contents).
+    const pages = pdfText(path.join(project, 'dist', 'bk.pdf')).split('\f')
+    expect(pages[3]).toContain('Tidewater Press · test')
+  })
+})

@@ -136,6 +136,7 @@ async function printBookPdf(
     date: book.date,
     publisher: book.publisher,
     pageSize,
+    footer: context.theme.footer,
     cover: {href: coverHref, alt: `Cover: ${publication.title}`}
   })
   const [session, cache] = await Promise.all([context.browser(), context.prints?.()])
