@@ -25,6 +25,11 @@ async function configErrors(text: string): Promise<string[]> {
 }
 
 describe('loadConfig', () => {
+  it('places a publication name used twice at its second use', async () => {
+    const config = 'publications:\n  - name: bk\n    title: B\n    sources: content/*.md\n  - name: bk\n    title: C\n    sources: content/*.md\n'
+    expect(await configErrors(config)).toEqual(['5:5: error: Publication name `bk` is used twice: names must be unique'])
+  })
+
   it('fails on an unknown top-level key with its place and a suggestion', async () => {
     expect(await configErrors('publication:\n  - name: a\n')).toEqual(['1:1: error: Unknown config key `publication`: did you mean `publications`?'])
   })

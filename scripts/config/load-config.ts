@@ -73,7 +73,11 @@ export async function loadConfig(root: string): Promise<LoadedConfig> {
     const names = new Set<string>()
     for (const publication of config.publications) {
       if (names.has(publication.name)) {
-        file.message(`Publication name \`${publication.name}\` is used twice: names must be unique`, {place: {line: 1, column: 1}, ruleId: 'config-duplicate', source: 'handout:config'}).fatal = true
+        file.message(`Publication name \`${publication.name}\` is used twice: names must be unique`, {
+          place: secondNamePlace(file, publication.name),
+          ruleId: 'config-duplicate',
+          source: 'handout:config'
+        }).fatal = true
       }
       names.add(publication.name)
     }
@@ -135,6 +139,18 @@ function checkObjectKeys(value: unknown, schema: z.ZodType, keyPath: string[], u
     if (known.includes(key)) checkObjectKeys(item, shape[key]!, [...keyPath, key], unknown)
     else unknown(key, keyPath, known)
   }
+}
+
+/** Where publication name `name` is written the second time (else the file's start). */
+function secondNamePlace(file: VFile, name: string): {line: number; column: number} {
+  const text = String(file.value ?? '')
+  const pattern = new RegExp(`(^|[\\s{,-])name['"]?\\s*:\\s*['"]?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*(?=$|[,}#])`, 'gm')
+  pattern.exec(text)
+  const second = pattern.exec(text)
+  if (!second) return {line: 1, column: 1}
+  const offset = second.index + second[1]!.length
+  const before = text.slice(0, offset)
+  return {line: before.split('\n').length, column: offset - before.lastIndexOf('\n')}
 }
 
 /** Where `key` is first written as a key in the module's text (else its start). */

@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
+import {publicationPlace} from '../config/publication-place.js'
 import type {BuildOptions, Publication} from '../config/schema.js'
 import type {Asset, Document} from '../core/types.js'
 import {loadImage} from '../content/load-image.js'
@@ -92,7 +93,11 @@ export function bookProduct(options: BuildOptions, publication: Publication, doc
       maxPixels: options.limits.imagePixels
     })
     if (!loaded.ok) {
-      file.message(`Publication \`${publication.name}\` \`cover\`: ${loaded.reason}`, {ruleId: loaded.ruleId, source: 'handout:config'}).fatal = true
+      file.message(`Publication \`${publication.name}\` \`cover\`: ${loaded.reason}`, {
+        place: publicationPlace(file.path, publication.name, 'cover'),
+        ruleId: loaded.ruleId,
+        source: 'handout:config'
+      }).fatal = true
       return undefined
     }
     cover = loaded.asset
