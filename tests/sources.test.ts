@@ -88,6 +88,14 @@ describe('sources by real path', () => {
     expect(selected.sources.map((source) => source.name)).toEqual(['a'])
     expect(selected.missing).toEqual(['content/leak.md'])
   })
+
+  test('a publication listing a file twice has it once, where first listed, and says which', async () => {
+    const all = await findSources(root, [])
+    const selected = selectPublication(publication(['content/a.md', './content/a.md']), all, root)
+    expect(selected.sources.map((source) => source.name)).toEqual(['a'])
+    expect(selected.repeated).toEqual(['./content/a.md'])
+    expect(selected.missing).toEqual([])
+  })
 })
 
 function publication(sources: string | string[]): WrittenPublication {

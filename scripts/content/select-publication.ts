@@ -12,6 +12,8 @@ export interface SelectedSources {
   sources: SourceEntry[]
   /** Listed files that are not among the project's sources. */
   missing: string[]
+  /** Listed files listed again (the book has each once, where first listed). */
+  repeated: string[]
 }
 
 /**
@@ -27,16 +29,18 @@ export function selectPublication(publication: Pick<WrittenPublication, 'name' |
   if (typeof publication.sources === 'string') {
     const matches = globMatcher(publication.sources, `the \`sources\` glob of publication \`${publication.name}\``)
     const sources = all.filter((source) => matches(toPosix(path.relative(root, source.path))))
-    return {sources, missing: []}
+    return {sources, missing: [], repeated: []}
   }
   const sources: SourceEntry[] = []
   const missing: string[] = []
+  const repeated: string[] = []
   for (const listed of publication.sources) {
     const source = byPath.get(path.resolve(root, listed))
-    if (source) sources.push(source)
-    else missing.push(listed)
+    if (!source) missing.push(listed)
+    else if (sources.includes(source)) repeated.push(listed)
+    else sources.push(source)
   }
-  return {sources, missing}
+  return {sources, missing, repeated}
 }
 
 /** At most this many patterns from `{a,b}` alternatives: a real glob has a handful. */

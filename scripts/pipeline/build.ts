@@ -462,6 +462,13 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
     ...(articlePages ? {articlePages} : {}),
     ms: performance.now() - started
   })
+  for (const repeated of book.repeated) {
+    file.message(`Publication \`${publication.name}\` lists \`${repeated}\` more than once: the book has it once, where first listed`, {
+      place,
+      ruleId: 'publication-source-repeated',
+      source: 'handout:config'
+    })
+  }
   for (const missing of book.missing) {
     file.message(`Publication \`${publication.name}\` lists \`${missing}\`, which is not a source: fix the path (previous book kept)`, {
       place,

@@ -24,6 +24,8 @@ export interface BookPlan {
   sources: SourceEntry[]
   /** Listed files that are not sources: the book is not made (its report says why). */
   missing: string[]
+  /** Listed files listed again: a warning; the book has each once. */
+  repeated: string[]
 }
 
 /** What one build does. */
@@ -65,7 +67,7 @@ export function planBuild(config: Pick<Config, 'publications' | 'theme' | 'lang'
       // A glob too long or too large to match safely: the config's mistake, bad usage.
       throw new PlanError((error as Error).message, {cause: error})
     }
-    return {publication, sources: selected.sources, missing: selected.missing}
+    return {publication, sources: selected.sources, missing: selected.missing, repeated: selected.repeated}
   })
 
   const inBooks = new Set(publications.flatMap((entry) => entry.sources.map((source) => source.path)))
