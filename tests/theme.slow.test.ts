@@ -66,3 +66,18 @@ describe('theme footer', () => {
     expect(pages[3]).toContain('Tidewater Press · test')
   })
 })
+
+describe('publication page size', () => {
+  it('takes any CSS page size, as the theme does, set exactly on the book and its handouts', async () => {
+    project = tempProject({
+      'handout.config.yaml': 'publications:\n  - name: bk\n    title: Bk\n    sources: content/*.md\n    outputs: [handouts, book]\n    pageSize: B5\n',
+      'content/a.md': article()
+    })
+    const report = await build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)
+    expect(report.ok, report.publications.flatMap((book) => book.file.messages.map(String)).join('\n')).toBe(true)
+    for (const name of ['a.pdf', 'bk.pdf']) {
+      const [width, height] = pageSize(path.join(project, 'dist', name))
+      expect([width!.toFixed(1), height!.toFixed(1)], name).toEqual(['498.9', '708.7'])
+    }
+  })
+})

@@ -17,6 +17,13 @@ export const formats = ['pdf', 'epub'] as const
 /** An output format. */
 export type Format = (typeof formats)[number]
 
+const cssLength = String.raw`(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px))`
+const namedPageSize = `(?:A[0-9]|A10|B[0-9]|B10|C[0-9]|JIS-B[0-9]|JIS-B10|letter|legal|ledger)`
+/** Any CSS page size: a named one (`B5`, `A4 landscape`) or two lengths (`176mm 250mm`). */
+const cssPageSize = z
+  .string()
+  .regex(new RegExp(String.raw`^(?:${namedPageSize}(?: (?:portrait|landscape))?|${cssLength} ${cssLength})$`, 'i'), 'expected a CSS page size such as `A4`, `B5`, `A3 landscape` or `176mm 250mm`')
+
 /** `YYYY-MM-DD`, a day that exists (not 2024-02-30 nor 2024-13-45), in year 1 or later (EPUB dates have no year 0). */
 const isoDate = z.string().refine((value) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false
@@ -176,7 +183,7 @@ export const publicationSchema = z.object({
   description: text(2000).optional().describe('Summary of the book: PDF Subject, EPUB dc:description.'),
   identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: derived from name and title).'),
   cover: z.string().optional().describe('Cover image path (PNG/JPEG), relative to the config file (default: generated).'),
-  pageSize: z.enum(pageSizes).optional().describe('Paper size of the book and its handouts (default: `--page-size`).'),
+  pageSize: cssPageSize.optional().describe("Paper size of the book and its handouts: any CSS page size, as the theme's (default: the theme's, else `--page-size`)."),
   sources: z
     .union([z.array(z.string()).min(1), z.string().max(maxGlobLength, `a glob may have at most ${maxGlobLength} characters: list the files, or use a shorter pattern`)])
     .describe('Articles: a list of files in reading order, or one glob such as `content/2024-04/*.md`.'),
@@ -196,16 +203,9 @@ export type Publication = Omit<WrittenPublication, 'lang'> & {lang: string}
 
 // --- The config's `theme`: the look of every PDF, without copying a template. ---
 
-const cssLength = String.raw`(?:0|\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px))`
-const namedPageSize = `(?:A[0-9]|A10|B[0-9]|B10|C[0-9]|JIS-B[0-9]|JIS-B10|letter|legal|ledger)`
-
 /** The project's theme (`theme:` in the config). Paths are relative to the config file and stay inside the root. */
 export const themeSchema = z.object({
-  pageSize: z
-    .string()
-    .regex(new RegExp(String.raw`^(?:${namedPageSize}(?: (?:portrait|landscape))?|${cssLength} ${cssLength})$`, 'i'), 'expected a CSS page size such as `A4`, `B5`, `A3 landscape` or `176mm 250mm`')
-    .optional()
-    .describe('Paper size of every PDF: any CSS page size (`A3`, `B5`, `letter`, `A4 landscape`, `176mm 250mm`); front matter, a publication and `--page-size` win.'),
+  pageSize: cssPageSize.optional().describe('Paper size of every PDF: any CSS page size (`A3`, `B5`, `letter`, `A4 landscape`, `176mm 250mm`); front matter, a publication and `--page-size` win.'),
   margins: z
     .string()
     .regex(new RegExp(String.raw`^${cssLength}(?: ${cssLength}){0,3}$`), 'expected one to four CSS lengths such as `20mm` or `15mm 25mm 18mm`')

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
 import {publicationPlace} from '../config/publication-place.js'
+import {pageBoxOf} from '../pdf/page-box.js'
 import type {BuildOptions, Publication} from '../config/schema.js'
 import type {Asset, Document} from '../core/types.js'
 import {loadImage} from '../content/load-image.js'
@@ -163,6 +164,8 @@ async function printBookPdf(
     softHyphenTextDropped: true,
     outline: printed.page.outline,
     blocked: printed.blocked,
+    // A size Chromium rounds (B5, `176mm 250mm`) set exactly, as on a handout.
+    pageBox: pageBoxOf(pageSize),
     articlePages: printed.page.articleIds.map((id) => printed.pages.get(id)!)
   }
 }
