@@ -118,7 +118,8 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     // A parse under way can take up to the time limit: stop it now; a print under way finishes.
     await builder.interrupt()
     await changes.close()
-    // A book under way finishes (its outputs are replaced whole); queued ones are dropped.
+    // The books under way and those the last rebuild queued finish (their outputs are replaced
+    // whole): its handouts are not left newer than its books. A second Ctrl-C kills at once.
     await session.booksIdle()
     await preview?.close()
     await builder.close()
@@ -246,7 +247,8 @@ class Session {
    * the members' last good parses; a book reports on its own line.
    */
   private async runBooks(changes: ChangeCollector): Promise<void> {
-    while (this.queuedBooks.size > 0 && !this.closed && this.lastPlan) {
+    // After `close()` too: no change is gathered any more, so the queue only empties.
+    while (this.queuedBooks.size > 0 && this.lastPlan) {
       const queued = [...this.queuedBooks.values()]
       this.queuedBooks.clear()
       const books = queued.map((entry) => entry.book)
