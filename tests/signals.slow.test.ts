@@ -65,9 +65,9 @@ async function until(condition: () => boolean, what: string, ms = 90_000): Promi
   throw new Error(`timed out waiting for ${what}`)
 }
 
-function start(args: string[]): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
+function start(args: string[], env: Record<string, string> = {}): {child: ChildProcess; stderr: () => string; exited: Promise<number | null>} {
   let stderr = ''
-  const started = spawn(process.execPath, [bin, ...args], {cwd: project, env: {...process.env, HANDOUT_BROWSER: browser}, stdio: ['ignore', 'ignore', 'pipe']})
+  const started = spawn(process.execPath, [bin, ...args], {cwd: project, env: {...process.env, HANDOUT_BROWSER: browser, ...env}, stdio: ['ignore', 'ignore', 'pipe']})
   started.stderr?.on('data', (data) => {
     stderr += String(data)
   })
@@ -89,8 +89,12 @@ const chromiumIn = (pids: number[]) =>
 describe('signals', () => {
   it('two SIGTERMs during a watch rebuild exit at once and leave no browser and no temp file', async () => {
     project = tempProject({'content/a.md': long('Alpha'), 'content/b.md': long('Beta')})
-    const run = start(['watch', '--format', 'pdf'])
+    // A temporary folder of its own: the browser's profile and Chromium's temporary folders land there.
+    const tmp = path.join(project, 'tmp')
+    fs.mkdirSync(tmp)
+    const run = start(['watch', '--format', 'pdf'], {TMPDIR: tmp})
     await until(() => run.stderr().includes('Watching for changes'), 'the first build')
+    expect(fs.readdirSync(tmp).length).toBeGreaterThan(0)
     const browserPids = chromiumIn(descendants(run.child.pid!))
     expect(browserPids.length).toBeGreaterThan(0)
     fs.writeFileSync(path.join(project, 'content', 'a.md'), long('Alpha, edited'))
@@ -103,6 +107,8 @@ describe('signals', () => {
     expect(await run.exited).toBe(130)
     await until(() => [...browserPids, ...during].every((pid) => !alive(pid)), 'the browser to exit', 20_000)
     expect(fs.readdirSync(path.join(project, 'dist')).filter((name) => name.startsWith('.'))).toEqual([])
+    // Puppeteer removes its profile only on a clean close; Chromium leaves its org.chromium.* folders when killed.
+    expect(fs.readdirSync(tmp)).toEqual([])
   })
 
   it('SIGKILL during a build: the browser exits with us (its DevTools pipe closes)', async () => {

@@ -3,9 +3,12 @@
  * request answered from memory on a fixed origin, relaunched once after a
  * crash, closed in `finally` by the caller.
  */
+import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
+import process from 'node:process'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
 export const origin = 'http://handout.invalid'
@@ -134,6 +137,14 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   let busy = 0
   const waiting: Array<() => void> = []
   let closed = false
+  // Each launched browser's own folder: its profile, and its temporary files (TMPDIR). Puppeteer
+  // removes a profile it made only on a clean close, and Chromium leaves its temporary folders
+  // behind when killed: these go on every path out, a second Ctrl-C's kill included.
+  const folders = new Set<string>()
+  const removeFolders = () => {
+    for (const folder of folders) fs.rmSync(folder, {recursive: true, force: true, maxRetries: 5, retryDelay: 20})
+    folders.clear()
+  }
 
   // A crashed, killed or disconnected browser is dropped with its pages; the next use relaunches.
   const forgetWhenGone = (instance: Browser): Browser => {
@@ -159,11 +170,16 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     const args = [...chromiumArgs]
     // Root cannot use Chromium's sandbox; content cannot run script anyway (JavaScript is off).
     if (options.sandbox === false || (options.sandbox === undefined && runningAsRoot())) args.push('--no-sandbox')
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'handout-chromium-'))
+    folders.add(folder)
+    fs.mkdirSync(path.join(folder, 'tmp'))
     try {
       const launched = await puppeteer.launch({
         executablePath: found.executablePath,
         headless: true,
         args,
+        userDataDir: path.join(folder, 'profile'),
+        env: {...process.env, TMPDIR: path.join(folder, 'tmp')},
         // DevTools over a pipe, not a port: when we die, however we die (even SIGKILL),
         // the pipe closes and Chromium exits instead of living on as an orphan.
         pipe: true,
@@ -175,6 +191,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       })
       return forgetWhenGone(launched)
     } catch (error) {
+      fs.rmSync(folder, {recursive: true, force: true})
+      folders.delete(folder)
       const reason = (error as Error).message.split('\n').find((line) => line.trim() && !/^\s*at /.test(line)) ?? 'unknown error'
       throw new BrowserError(
         `Cannot start the browser \`${found.executablePath}\`: ${reason}. Check that it runs (\`${found.executablePath} --headless --version\`), or set \`HANDOUT_BROWSER\` to another Chromium or Chrome`,
@@ -321,6 +339,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       closed = true
       browser = undefined
       if (!remote) current?.process()?.kill('SIGKILL')
+      removeFolders()
     },
     async close() {
       if (closed && !browser) return
@@ -340,6 +359,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         return
       }
       await current?.close().catch(() => current.process()?.kill('SIGKILL'))
+      removeFolders()
     }
   }
 }
