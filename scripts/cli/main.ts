@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
 async function startEarly(command: Run, signals: Signals): Promise<BrowserEnvironment> {
   const options = resolveBuildOptions(command.options)
   const {mayPrintNothing, startBrowser, startParser} = await import('../pipeline/launch.js')
-  const environment: BrowserEnvironment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR, parser: startParser(options)}
+  const environment: BrowserEnvironment = {puppeteerCacheDir: process.env.PUPPETEER_CACHE_DIR, env: process.env, parser: startParser(options)}
   if (!options.formats.includes('pdf')) return environment
   // A rebuild may print nothing: the builder launches the browser when it must, and says so.
   if (command.command === 'build' && mayPrintNothing(options)) return {...environment, onLaunch: (started) => signals.holdBrowser(started)}

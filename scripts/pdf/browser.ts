@@ -8,7 +8,6 @@ import os from 'node:os'
 import path from 'node:path'
 import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
-import process from 'node:process'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
 export const origin = 'http://handout.invalid'
@@ -48,6 +47,13 @@ export interface LaunchOptions {
    * the remote browser.
    */
   browserWSEndpoint?: string | undefined
+  /**
+   * The environment Chromium starts with (the CLI passes its own). Given, its
+   * `TMPDIR` becomes the session's folder, so that Chromium's temporary
+   * folders go with the session however it ends. Default: puppeteer's (this
+   * process's environment, TMPDIR as it is).
+   */
+  env?: Record<string, string | undefined> | undefined
 }
 
 // Every flag says why it is there. Exported so the benchmark's floor launches the same browser.
@@ -179,7 +185,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         headless: true,
         args,
         userDataDir: path.join(folder, 'profile'),
-        env: {...process.env, TMPDIR: path.join(folder, 'tmp')},
+        ...(options.env ? {env: {...options.env, TMPDIR: path.join(folder, 'tmp')}} : {}),
         // DevTools over a pipe, not a port: when we die, however we die (even SIGKILL),
         // the pipe closes and Chromium exits instead of living on as an orphan.
         pipe: true,

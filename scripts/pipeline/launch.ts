@@ -16,6 +16,8 @@ export interface BrowserEnvironment {
   puppeteerCacheDir?: string | undefined
   /** Keep Chromium's sandbox (default: on, off when running as root). */
   sandbox?: boolean | undefined
+  /** The environment Chromium starts with (see `LaunchOptions.env`; the CLI passes its own). */
+  env?: Record<string, string | undefined> | undefined
   /**
    * A browser already starting (`startBrowser`), to use instead of launching
    * one. The builder it is given to owns it and closes it.
@@ -55,6 +57,7 @@ export function startBrowser(options: BuildOptions, environment: BrowserEnvironm
     browserWSEndpoint: options.browserWSEndpoint,
     cacheDir: environment.puppeteerCacheDir,
     sandbox: environment.sandbox,
+    env: environment.env,
     poolSize: options.concurrency,
     timeout: options.timeout
   })
