@@ -12,6 +12,7 @@ import {pathToFileURL} from 'node:url'
 import {VFile} from 'vfile'
 import {VFileMessage} from 'vfile-message'
 import {configNames} from './project-root.js'
+import {placeAt, placeInConfig} from './publication-place.js'
 import {type MarkdownConfig, resolvePlugins} from './resolve-plugins.js'
 import {closest, readYaml, unwrap} from './safe-yaml.js'
 import {configSchema, type Config} from './schema.js'
@@ -74,7 +75,7 @@ export async function loadConfig(root: string): Promise<LoadedConfig> {
     for (const publication of config.publications) {
       if (names.has(publication.name)) {
         file.message(`Publication name \`${publication.name}\` is used twice: names must be unique`, {
-          place: secondNamePlace(file, publication.name),
+          place: placeInConfig(String(file.value ?? ''), publication.name, {occurrence: 2}) ?? {line: 1, column: 1},
           ruleId: 'config-duplicate',
           source: 'handout:config'
         }).fatal = true
@@ -141,26 +142,12 @@ function checkObjectKeys(value: unknown, schema: z.ZodType, keyPath: string[], u
   }
 }
 
-/** Where publication name `name` is written the second time (else the file's start). */
-function secondNamePlace(file: VFile, name: string): {line: number; column: number} {
-  const text = String(file.value ?? '')
-  const pattern = new RegExp(`(^|[\\s{,-])name['"]?\\s*:\\s*['"]?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*(?=$|[,}#])`, 'gm')
-  pattern.exec(text)
-  const second = pattern.exec(text)
-  if (!second) return {line: 1, column: 1}
-  const offset = second.index + second[1]!.length
-  const before = text.slice(0, offset)
-  return {line: before.split('\n').length, column: offset - before.lastIndexOf('\n')}
-}
-
 /** Where `key` is first written as a key in the module's text (else its start). */
 function placeOfKey(file: VFile, key: string): {line: number; column: number} {
   const text = String(file.value ?? '')
   const match = new RegExp(`(^|[\\s{,'"])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*:`, 'm').exec(text)
   if (!match) return {line: 1, column: 1}
-  const offset = match.index + match[1]!.length
-  const before = text.slice(0, offset)
-  return {line: before.split('\n').length, column: offset - before.lastIndexOf('\n')}
+  return placeAt(text, match.index + match[1]!.length)
 }
 
 /** The config file is unusable; `file.messages` say why and where. */

@@ -1,28 +1,54 @@
 /**
- * Where a publication's key is written in the project config, for messages
- * about that publication ("has no articles", "lists a missing source") to
- * point at its `sources` line rather than the file's start. Found in the
- * text (YAML or a `.mjs` module alike): the publication's `name:` entry, then
- * the first `key:` after it and before the next `name:`.
+ * Where a publication or its key is written in the project config, for
+ * messages about that publication ("has no articles", "lists a missing
+ * source", "name used twice") to point at its line rather than the file's
+ * start. Found in the text (YAML or a `.mjs` module alike): the publication's
+ * `name:` entry, then the first `key:` after it and before the next `name:`.
  */
 import fs from 'node:fs'
+import {location} from 'vfile-location'
 
-/** Line and column (1-based) of `key` in the entry of publication `name`, else of its name, else `undefined`. */
-export function publicationPlace(configPath: string, name: string, key: string): {line: number; column: number} | undefined {
+/** A 1-based line and column. */
+export interface Place {
+  line: number
+  column: number
+}
+
+const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** Line and column of `offset` in `text`. */
+export function placeAt(text: string, offset: number): Place {
+  const point = location(text).toPoint(offset)
+  return point ? {line: point.line, column: point.column} : {line: 1, column: 1}
+}
+
+/**
+ * Place of the `occurrence`-th (from 1) entry of publication `name` in the
+ * config's `text`, or of its `key` when given and written; `undefined` when
+ * there is no such entry.
+ */
+export function placeInConfig(text: string, name: string, options: {key?: string; occurrence?: number} = {}): Place | undefined {
+  const entries = new RegExp(`(^|[\\s{,-])name['"]?\\s*:\\s*['"]?${literal(name)}['"]?\\s*(?=$|[,}#])`, 'gm')
+  let named: RegExpExecArray | null = null
+  for (let count = 0; count < (options.occurrence ?? 1); count++) {
+    named = entries.exec(text)
+    if (!named) return undefined
+  }
+  const start = named!.index + named![1]!.length
+  if (options.key === undefined) return placeAt(text, start)
+  const next = /(^|[\s{,-])name['"]?\s*:/m.exec(text.slice(start + 4))
+  const end = next ? start + 4 + next.index : text.length
+  const keyed = new RegExp(`(^|[\\s{,])${literal(options.key)}['"]?\\s*:`, 'm').exec(text.slice(start, end))
+  return placeAt(text, keyed ? start + keyed.index + keyed[1]!.length : start)
+}
+
+/** Line and column of `key` in the entry of publication `name` of the config at `configPath`, else of its name, else `undefined`. */
+export function publicationPlace(configPath: string, name: string, key: string): Place | undefined {
   let text: string
   try {
     text = fs.readFileSync(configPath, 'utf8')
   } catch {
     return undefined
   }
-  const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const named = new RegExp(`(^|[\\s{,-])name['"]?\\s*:\\s*['"]?${literal(name)}['"]?\\s*(?=$|[,}#])`, 'm').exec(text)
-  if (!named) return undefined
-  const start = named.index + named[1]!.length
-  const next = /(^|[\s{,-])name['"]?\s*:/m.exec(text.slice(start + 4))
-  const end = next ? start + 4 + next.index : text.length
-  const keyed = new RegExp(`(^|[\\s{,])${literal(key)}['"]?\\s*:`, 'm').exec(text.slice(start, end))
-  const offset = keyed ? start + keyed.index + keyed[1]!.length : start
-  const before = text.slice(0, offset)
-  return {line: before.split('\n').length, column: offset - before.lastIndexOf('\n')}
+  return placeInConfig(text, name, {key})
 }
