@@ -2,7 +2,6 @@
  * Document model → the EPUB book description: a single-article handout, or
  * (`epubFromPublication`) a compiled book with one chapter per article.
  */
-import {visit} from 'unist-util-visit'
 import type {Publication} from '../config/schema.js'
 import type {Asset, Document, Heading} from '../core/types.js'
 import type {ResolveReference} from '../render/cross-references.js'
@@ -13,6 +12,7 @@ import {generator} from '../core/version.js'
 import {uuidFrom} from '../core/uuid.js'
 import {codeTextOf, epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
+import {elementIds} from '../core/element-ids.js'
 
 type Cover = {data: Uint8Array; mediaType: string}
 
@@ -79,7 +79,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
   const {publication, documents} = input
   const files = documents.map((document, index) => `${String(index + 1).padStart(3, '0')}-${document.name}.xhtml`)
   const fileByPath = new Map(documents.map((document, index) => [document.file.path, files[index]!]))
-  const idsByPath = new Map(documents.map((document) => [document.file.path, idsOf(document)]))
+  const idsByPath = new Map(documents.map((document) => [document.file.path, elementIds(document.tree)]))
   // A link to an id the article lacks (a warning of the book's) goes to the article's start,
   // as in the PDF: a dangling fragment is an epubcheck error (RSC-012).
   const resolve: ResolveReference = (reference) => {
@@ -123,15 +123,6 @@ function inLanguage(item: NavItem, lang: string, bookLang: string): NavItem {
   const dir = labelsFor(lang).dir
   const mark = (entry: NavItem): NavItem => ({...entry, lang, dir, children: entry.children.map(mark)})
   return mark(item)
-}
-
-/** The ids of a document's elements. */
-function idsOf(document: Document): Set<string> {
-  const ids = new Set<string>()
-  visit(document.tree, 'element', (node) => {
-    if (typeof node.properties.id === 'string') ids.add(node.properties.id)
-  })
-  return ids
 }
 
 /** One article as an EPUB chapter. */

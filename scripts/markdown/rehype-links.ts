@@ -5,18 +5,15 @@
  * does `#missing`: the link is unwrapped to its text, with a warning.
  */
 import type {Element, Root} from 'hast'
-import {visit} from 'unist-util-visit'
 import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
 import {nearestPosition} from './nearest-position.js'
+import {elementIds} from '../core/element-ids.js'
 
 /** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
 export default function rehypeLinks() {
   return (tree: Root, file: VFile) => {
-    const ids = new Set<string>()
-    visit(tree, 'element', (node: Element) => {
-      if (typeof node.properties.id === 'string') ids.add(node.properties.id)
-    })
+    const ids = elementIds(tree)
     visitParents(tree, 'element', (node: Element, ancestors) => {
       const href = node.properties.href
       if (node.tagName !== 'a' || typeof href !== 'string') return

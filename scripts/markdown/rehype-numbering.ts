@@ -13,6 +13,7 @@ import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {location} from 'vfile-location'
 import {idOf} from './remark-figure-ids.js'
+import {elementIds} from '../core/element-ids.js'
 
 const origin = 'handout:numbering'
 // French typography puts a (narrow) no-break space before the colon.
@@ -26,10 +27,7 @@ type Kind = 'figure' | 'table'
 /** Number captioned figures and tables; turn `@fig:…`/`@tbl:…` into links. */
 export default function rehypeNumbering() {
   return (tree: Root, file: VFile) => {
-    const ids = new Set<string>()
-    visit(tree, 'element', (node) => {
-      if (typeof node.properties.id === 'string') ids.add(node.properties.id)
-    })
+    const ids = elementIds(tree)
     captionTables(tree, file, ids)
     const numbers = new Map<string, {kind: Kind; number: number}>()
     const counts = {figure: 0, table: 0}

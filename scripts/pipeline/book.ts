@@ -6,7 +6,6 @@
  */
 import {createHash} from 'node:crypto'
 import path from 'node:path'
-import {visit} from 'unist-util-visit'
 import {VFile} from 'vfile'
 import {publicationPlace} from '../config/publication-place.js'
 import {pageBoxOf} from '../pdf/page-box.js'
@@ -16,6 +15,7 @@ import {loadImage} from '../content/load-image.js'
 import {epubFromPublication} from '../epub/epub-from-document.js'
 import {publicationData} from '../render/template-data.js'
 import {assetsOf, type Image, pdfInfo, type Printed, type Product, type ProduceContext} from './produce.js'
+import {elementIds} from '../core/element-ids.js'
 
 /** Order documents as the publication says. */
 export function orderDocuments(publication: Publication, documents: Document[]): Document[] {
@@ -34,14 +34,7 @@ export function orderDocuments(publication: Publication, documents: Document[]):
  * file was reported when it was built, and is kept as its parse left it).
  */
 export function checkCrossReferences(publication: Publication, documents: readonly Document[], cwd?: string): VFile[] {
-  const ids = new Map<string, Set<string>>()
-  for (const document of documents) {
-    const set = new Set<string>()
-    visit(document.tree, 'element', (node) => {
-      if (typeof node.properties.id === 'string') set.add(node.properties.id)
-    })
-    ids.set(document.file.path, set)
-  }
+  const ids = new Map(documents.map((document) => [document.file.path, elementIds(document.tree)]))
   const files: VFile[] = []
   for (const document of documents) {
     const file = new VFile({path: document.file.path, ...(cwd ? {cwd} : {})})
