@@ -3,10 +3,10 @@
  * own code, relative to the file that names it, inside the project (real path,
  * symlinks followed), checked by its bytes and size. SVG is sanitised.
  */
-import {createHash} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type {Asset} from '../core/types.js'
+import {digest} from './file-reads.js'
 import {sanitizeSvg} from './sanitize-svg.js'
 import {imageExtensions, imageSize, sniffImage} from './sniff-image.js'
 
@@ -94,7 +94,7 @@ export function loadImage(src: string, base: string, root: string, limits: Image
     }
   }
 
-  const hash = createHash('sha256').update(data).digest('hex').slice(0, 16)
+  const hash = digest(data).slice(0, 16)
   const href = `assets/${hash}.${mediaType === 'image/svg+xml' ? 'svg' : imageExtensions[mediaType]}`
   return {ok: true, asset: {href, mediaType, data, source: real}, removed, read}
 }

@@ -4,10 +4,10 @@
  * matter (the contents need the body's page numbers) put together; its EPUB
  * has a chapter per article.
  */
-import {createHash} from 'node:crypto'
 import path from 'node:path'
 import {VFile} from 'vfile'
-import {publicationPlace} from '../config/publication-place.js'
+import {type Place, publicationPlace} from '../config/publication-place.js'
+import {digest} from '../content/file-reads.js'
 import {pageBoxOf} from '../pdf/page-box.js'
 import type {BuildOptions, Publication} from '../config/schema.js'
 import type {Asset, Document} from '../core/types.js'
@@ -71,7 +71,7 @@ export function bookDate(publication: Publication, documents: readonly Document[
  * The book of `publication` from its ordered articles, or `undefined` when
  * it cannot be made (no articles, an unusable cover: `file` says why).
  */
-export function bookProduct(options: BuildOptions, publication: Publication, documents: Document[], file: VFile, place?: {line: number; column: number}): Product | undefined {
+export function bookProduct(options: BuildOptions, publication: Publication, documents: Document[], file: VFile, place?: Place): Product | undefined {
   if (documents.length === 0) {
     file.message(`Publication \`${publication.name}\` has no articles: check its \`sources\``, {place, ruleId: 'publication-empty', source: 'handout:config'}).fatal = true
     return undefined
@@ -125,7 +125,7 @@ async function printBookPdf(
   const image = await book.cover()
   const assets = assetsOf(documents)
   // Named by its content, as every asset is: the print cache keys a print by its assets' names.
-  const coverHref = `cover-${createHash('sha256').update(image.data).digest('hex').slice(0, 16)}.${image.mediaType === 'image/jpeg' ? 'jpg' : 'png'}`
+  const coverHref = `cover-${digest(image.data).slice(0, 16)}.${image.mediaType === 'image/jpeg' ? 'jpg' : 'png'}`
   assets.set(coverHref, {href: coverHref, mediaType: image.mediaType, data: image.data, source: 'cover'})
   for (const [href, asset] of context.theme.assets) assets.set(href, asset)
   const pageSize = publication.pageSize ?? context.theme.pageSize ?? context.options.pageSize

@@ -4,10 +4,10 @@
  * project's own stylesheet) and the logo as an asset. Files stay inside the
  * root by real path, and the logo is checked by content like any image.
  */
-import {createHash} from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type {PageSize, Theme} from '../config/schema.js'
+import {digest} from '../content/file-reads.js'
 import {sniffImage} from '../content/sniff-image.js'
 import type {Asset} from '../core/types.js'
 import {cssString} from '../render/templates.js'
@@ -46,7 +46,7 @@ export async function loadTheme(theme: Theme | undefined, root: string, configDi
     const mediaType = sniffImage(data)
     if (!mediaType) throw new Error(`The config's \`theme.logo\` \`${theme.logo}\` is no PNG, JPEG, GIF, WebP or SVG image: point it at an image file`)
     // Named by its content, as every asset is: the print cache keys a print by its assets' names.
-    const href = `${logoHref}-${createHash('sha256').update(data).digest('hex').slice(0, 16)}`
+    const href = `${logoHref}-${digest(data).slice(0, 16)}`
     assets.set(href, {href, mediaType, data, source})
     rules.push(`.masthead { background: url(${href}) no-repeat right top; background-size: auto 14mm; min-height: 14mm; }`)
   }
