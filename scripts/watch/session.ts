@@ -114,7 +114,6 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
   const close = async () => {
     if (closed) return
     closed = true
-    session.closed = true
     // A parse under way can take up to the time limit: stop it now; a print under way finishes.
     await builder.interrupt()
     await changes.close()
@@ -162,7 +161,6 @@ class Session {
   /** Last good parse of each source: books take members that were not rebuilt from here. */
   readonly parsed = new Map<string, Document>()
   preview: PreviewServer | undefined
-  closed = false
   private readonly known: KnownSources = {names: new Map(), hashes: new Map()}
   private config: Omit<LoadedConfig, 'file'> = {config: {publications: [], remarkPlugins: [], rehypePlugins: []}, markdown: {remarkPlugins: [], rehypePlugins: [], classes: {}}}
   private lastPlan: BuildPlan | undefined
