@@ -9,7 +9,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const compiled = path.join(root, 'lib', 'cli.bundle.js')
 
 if (!fs.existsSync(compiled)) {
-  process.stderr.write(`handout: the compiled CLI \`${compiled}\` is missing: run \`npm run compile\` in \`${root}\` (npm install runs it).\n`)
+  process.stderr.write(`handout: the compiled CLI \`${compiled}\` is missing: run \`npm run compile\` in \`${root}\` (npm run setup does).\n`)
   process.exit(2)
 }
 const {main} = await import(pathToFileURL(compiled).href)
