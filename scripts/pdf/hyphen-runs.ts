@@ -132,8 +132,8 @@ function readBlocks(content: string, context: {page: number; fonts: Map<string, 
   for (const match of content.matchAll(operators)) {
     const [, actualText, begin, end, beginText, endText, fontName, size, y, dx, glyphs] = match
     if (actualText !== undefined) {
-      const units = actualText.match(/.{4}/g) ?? []
-      const count = units.filter((unit) => unit.toLowerCase() === '00ad').length
+      let count = 0
+      for (let at = 0; at + 4 <= actualText.length; at += 4) if (actualText.slice(at, at + 4).toLowerCase() === '00ad') count++
       marked.push(count > 0 ? softHyphens + count - 1 : undefined)
       softHyphens += count
     } else if (begin) marked.push(undefined)
@@ -156,8 +156,9 @@ function readBlocks(content: string, context: {page: number; fonts: Map<string, 
     } else {
       block.shows++
       block.endsWithSoftHyphen = marked.at(-1)
-      for (const unit of glyphs?.match(/.{4}/g) ?? []) {
-        const code = Number.parseInt(unit, 16)
+      const hex = glyphs ?? ''
+      for (let at = 0; at + 4 <= hex.length; at += 4) {
+        const code = Number.parseInt(hex.slice(at, at + 4), 16)
         advance += ((font?.widths.get(code) ?? font?.fallback ?? 0) * block.size) / 1000
       }
     }
@@ -171,17 +172,27 @@ const sameLine = 1
 /** The runs longer than `maxRun`, from the blocks in page order. */
 function runsOf(blocks: Block[], maxRun: number): number[][] {
   // A line ends at a soft hyphen when its block ends with one and the next block is the drawn hyphen.
-  const hyphenated = new Map<string, number>()
+  // Hyphenated line ends by page and font size (a few per page: searched in order).
+  const hyphenated = new Map<string, Array<{y: number; ordinal: number}>>()
+  const sizes = new Set<number>()
   blocks.forEach((block, index) => {
     const next = blocks[index + 1]
     if (block.endsWithSoftHyphen === undefined || block.y === undefined || !next || next.shows !== 1 || next.y === undefined) return
-    if (next.page === block.page && Math.abs(next.y - block.y) < sameLine) hyphenated.set(`${block.page} ${block.size} ${block.y}`, block.endsWithSoftHyphen)
+    if (next.page !== block.page || Math.abs(next.y - block.y) >= sameLine) return
+    const key = `${block.page} ${block.size}`
+    const ends = hyphenated.get(key) ?? []
+    // Two ends at the same height: the later one counts.
+    const same = ends.find((end) => end.y === block.y)
+    if (same) same.ordinal = block.endsWithSoftHyphen
+    else ends.push({y: block.y, ordinal: block.endsWithSoftHyphen})
+    hyphenated.set(key, ends)
+    sizes.add(block.size)
   })
   if (hyphenated.size === 0) return []
   const runs: number[][] = []
   // The lines of each body size in reading order (page, then y: Chromium's text space runs down
   // the page); a superscript or a code span has its own size and does not split a run.
-  for (const size of new Set([...hyphenated.keys()].map((key) => Number(key.split(' ')[1])))) {
+  for (const size of sizes) {
     const lines = blocks
       .filter((block) => block.size === size && block.y !== undefined && block.shows > 0)
       .map((block) => ({page: block.page, y: block.y!}))
@@ -191,7 +202,7 @@ function runsOf(blocks: Block[], maxRun: number): number[][] {
     for (const line of lines) {
       if (previous && previous.page === line.page && line.y - previous.y < sameLine) continue
       previous = line
-      const ordinal = softHyphenAt(hyphenated, line.page, size, line.y)
+      const ordinal = hyphenated.get(`${line.page} ${size}`)?.find((end) => Math.abs(end.y - line.y) < sameLine)?.ordinal
       if (ordinal !== undefined) {
         run.push(ordinal)
         continue
@@ -202,13 +213,4 @@ function runsOf(blocks: Block[], maxRun: number): number[][] {
     if (run.length > maxRun) runs.push(run)
   }
   return runs.sort((a, b) => a[0]! - b[0]!)
-}
-
-/** The soft hyphen ending the line at `y` (within `sameLine`), if any. */
-function softHyphenAt(hyphenated: Map<string, number>, page: number, size: number, y: number): number | undefined {
-  for (const [key, ordinal] of hyphenated) {
-    const [linePage, lineSize, lineY] = key.split(' ').map(Number)
-    if (linePage === page && lineSize === size && Math.abs(lineY! - y) < sameLine) return ordinal
-  }
-  return undefined
 }
