@@ -10,6 +10,7 @@ import type {Document} from '../scripts/core/types.js'
 import {createProcessor, toHtmlTree} from '../scripts/markdown/processor.js'
 import {contentsList} from '../scripts/render/contents-list.js'
 import {fillLabels} from '../scripts/render/fill-labels.js'
+import {currentLabelTable, parseLabelTable, useLabelTable} from '../scripts/render/labels.js'
 import {renderEpubBody} from '../scripts/render/render-epub.js'
 import {repo} from './support/tools.js'
 
@@ -18,7 +19,7 @@ const processor = createProcessor({root: repo})
 async function documentOf(markdown: string): Promise<Document> {
   const file = new VFile({path: path.join(repo, 'tests', 'fixtures', 'markdown', 'doc.md'), value: markdown})
   const tree = await toHtmlTree(processor, file)
-  return {file, name: 'doc', meta: file.data.frontMatter!, tree, headings: file.data.headings ?? [], crossReferences: [], assets: new Map(), date: new Date(0), id: 'urn:x'}
+  return {file, name: 'doc', meta: file.data.frontMatter!, tree, headings: file.data.headings ?? [], crossReferences: file.data.crossReferences ?? [], assets: new Map(), date: new Date(0), id: 'urn:x'}
 }
 
 describe('rich content rendering', () => {
@@ -45,5 +46,26 @@ describe('rich content rendering', () => {
     const html = renderEpubBody(await documentOf('---\ntitle: T\n---\n\n$x^2$\n\n\\newpage\n\nEnd.\n'))
     expect(html).toMatch(/^<p><span class="math-inline" dir="ltr"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" alttext="x\^2" dir="ltr"><semantics>/)
     expect(html).not.toMatch(/katex|page-break/)
+  })
+
+  it('renders a chapter again when where its links go or the labels change, and only then', async () => {
+    const document = await documentOf('---\ntitle: T\n---\n\nSee [the other](other.md#part).[^1]\n\n[^1]: A note.\n')
+    expect(document.crossReferences).toHaveLength(1)
+    const plain = renderEpubBody(document)
+    expect(plain).toContain('>Notes</h2>')
+    expect(plain).not.toContain('href="other.xhtml#part"')
+    // The same document and the same answers: the same text (remembered, not rendered again).
+    expect(renderEpubBody(document)).toBe(plain)
+    const linked = renderEpubBody(document, () => 'other.xhtml#part')
+    expect(linked).toContain('href="other.xhtml#part"')
+    expect(renderEpubBody(document)).toBe(plain)
+    const before = currentLabelTable()
+    try {
+      useLabelTable(parseLabelTable('en:\n  notes: Endnotes\n'))
+      expect(renderEpubBody(document)).toContain('>Endnotes</h2>')
+    } finally {
+      useLabelTable(before)
+    }
+    expect(renderEpubBody(document)).toBe(plain)
   })
 })

@@ -87,6 +87,11 @@ export function useLabelTable(table: LabelTable): void {
   current = table
 }
 
+/** The table `labelsFor` uses by default (what a render depends on, for a cache). */
+export function currentLabelTable(): LabelTable {
+  return current
+}
+
 /** Labels for a BCP 47 tag, by its primary language; English for what the table lacks. */
 export function labelsFor(lang: string, table: LabelTable = current): Labels {
   const primary = lang.split('-')[0]!.toLowerCase()

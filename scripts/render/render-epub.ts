@@ -12,13 +12,37 @@ import {rewriteCrossReferences, type ResolveReference} from './cross-references.
 import {mathForEpub} from './epub-math.js'
 import {addPageMarkers, assignProbeIds, type PageListEntry, type PageStart} from './epub-page-list.js'
 import {fillLabels} from './fill-labels.js'
-import {labelsFor} from './labels.js'
+import {currentLabelTable, type LabelTable, labelsFor} from './labels.js'
 
 /**
  * The body of `document` as an XHTML fragment for an EPUB chapter. Links to
  * other articles go where `resolve` says (default: plain text).
  */
 export function renderEpubBody(document: Document, resolve: ResolveReference = () => undefined, pageList?: EpubPageList): string {
+  // A page list is read back from the render: only a chapter without one is remembered.
+  if (pageList) return render(document, resolve, pageList)
+  const key = JSON.stringify(document.crossReferences.map((reference) => resolve(reference) ?? null))
+  let renders = rendered.get(document)
+  // The templates' labels (a note heading's words) changed: nothing kept holds.
+  if (renders?.table !== currentLabelTable()) {
+    renders = {table: currentLabelTable(), bodies: new Map()}
+    rendered.set(document, renders)
+  }
+  const kept = renders.bodies.get(key)
+  if (kept !== undefined) return kept
+  const body = render(document, resolve)
+  renders.bodies.set(key, body)
+  return body
+}
+
+/**
+ * Chapters rendered, by document and where its links went: a watch session
+ * rebuilding a 200-article book after an edit renders one chapter again, not
+ * 200 (a document model is never changed once parsed; an edit makes a new one).
+ */
+const rendered = new WeakMap<Document, {table: LabelTable; bodies: Map<string, string>}>()
+
+function render(document: Document, resolve: ResolveReference, pageList?: EpubPageList): string {
   const tree = structuredClone(document.tree)
   rewriteCrossReferences(tree, document.crossReferences, resolve)
   addNoteSemantics(tree, labelsFor(document.meta.lang).notes)
