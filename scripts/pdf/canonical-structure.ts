@@ -7,7 +7,7 @@
  * the pages, then the elements get object numbers and `node…` ids in that
  * order, so the same document always gives the same bytes.
  */
-import {PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
+import {PDFArray, PDFDict, type PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFObject, PDFRef, PDFString} from 'pdf-lib'
 
 type Key = [page: number, mcid: number]
 
@@ -77,65 +77,65 @@ export function canonicalStructure(document: PDFDocument): void {
   const moved = new Map(elements.map((ref, index) => [ref, numbers[index]!]))
   const objects = elements.map((ref) => context.lookup(ref))
   for (const [index, ref] of numbers.entries()) context.assign(ref, objects[index]!)
-  for (const [, object] of context.enumerateIndirectObjects()) rewriteRefs(object, moved, new Set())
-
-  // Element ids in the same order (wherever they are used: the id tree, table headers),
-  // and the id tree sorted again.
-  const ids = new Map<string, string>()
-  let next = 1
-  for (const ref of elements) {
-    const id = context.lookup(moved.get(ref)!, PDFDict).get(PDFName.of('ID'))
-    if (id instanceof PDFString || id instanceof PDFHexString) ids.set(id.decodeText(), `node${String(next++).padStart(8, '0')}`)
-  }
-  for (const [, object] of context.enumerateIndirectObjects()) renameStrings(object, ids, new Set())
+  renameElements(context, objects, moved)
   sortIdTree(root.lookupMaybe(PDFName.of('IDTree'), PDFDict), context)
 }
 
-/** Replace every string whose text is a key of `ids` (dicts and arrays, deeply). */
-function renameStrings(object: unknown, ids: ReadonlyMap<string, string>, seen: Set<unknown>): void {
-  if (seen.has(object)) return
-  seen.add(object)
-  const renamed = (value: unknown) => {
-    if (!(value instanceof PDFString || value instanceof PDFHexString)) return undefined
-    const to = ids.get(value.decodeText())
-    return to === undefined ? undefined : PDFString.of(to)
+/**
+ * Element ids in the order of `elements` (wherever they are used: the id tree,
+ * table headers), and references to the elements `moved`: one pass over every
+ * object (a book has hundreds of thousands). A `node…` string that names no
+ * element gets a number after theirs, in its order.
+ */
+function renameElements(context: PDFDocument['context'], elements: ReadonlyArray<PDFObject | undefined>, moved: ReadonlyMap<PDFRef, PDFRef>): void {
+  const ids = new Map<string, string>()
+  const name = (n: number) => `node${String(n).padStart(8, '0')}`
+  let next = 1
+  for (const object of elements) {
+    const id = object instanceof PDFDict ? object.get(PDFName.of('ID')) : undefined
+    if (id instanceof PDFString || id instanceof PDFHexString) ids.set(id.decodeText(), name(next++))
   }
-  if (object instanceof PDFDict) {
-    for (const [key, value] of object.entries()) {
-      const to = renamed(value)
-      if (to) object.set(key, to)
-      else renameStrings(value, ids, seen)
-    }
-  } else if (object instanceof PDFArray) {
-    for (let index = 0; index < object.size(); index++) {
-      const value = object.get(index)
-      const to = renamed(value)
-      if (to) object.set(index, to)
-      else renameStrings(value, ids, seen)
-    }
-  }
+  const dangling: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}> = []
+  const seen = new Set<unknown>()
+  for (const [, object] of context.enumerateIndirectObjects()) rewrite(object, {moved, ids, dangling, seen})
+  const leftover = [...new Set(dangling.map((place) => place.value))].sort((a, b) => a - b)
+  const leftoverNames = new Map(leftover.map((value, index) => [value, PDFString.of(name(next + index))]))
+  for (const place of dangling) set(place.holder, place.key, leftoverNames.get(place.value)!)
 }
 
-/** Replace every reference in `moved` inside `object` (dicts and arrays, deeply). */
-function rewriteRefs(object: unknown, moved: ReadonlyMap<PDFRef, PDFRef>, seen: Set<unknown>): void {
-  if (seen.has(object)) return
-  seen.add(object)
-  if (object instanceof PDFDict) {
-    for (const [key, value] of object.entries()) {
-      if (value instanceof PDFRef) {
-        const to = moved.get(value)
-        if (to) object.set(key, to)
-      } else rewriteRefs(value, moved, seen)
-    }
-  } else if (object instanceof PDFArray) {
-    for (let index = 0; index < object.size(); index++) {
-      const value = object.get(index)
-      if (value instanceof PDFRef) {
-        const to = moved.get(value)
-        if (to) object.set(index, to)
-      } else rewriteRefs(value, moved, seen)
-    }
+interface Rewrite {
+  moved: ReadonlyMap<PDFRef, PDFRef>
+  ids: ReadonlyMap<string, string>
+  dangling: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}>
+  /** Objects done: each is rewritten once, however many hold it. */
+  seen: Set<unknown>
+}
+
+function set(holder: PDFDict | PDFArray, key: PDFName | number, value: PDFObject): void {
+  if (holder instanceof PDFDict) holder.set(key as PDFName, value)
+  else holder.set(key as number, value)
+}
+
+/** In `object` (dicts and arrays, deeply): references in `moved` moved, strings that are element ids renamed. */
+function rewrite(object: unknown, job: Rewrite): void {
+  if (job.seen.has(object)) return
+  job.seen.add(object)
+  const one = (holder: PDFDict | PDFArray, key: PDFName | number, value: PDFObject) => {
+    if (value instanceof PDFRef) {
+      const to = job.moved.get(value)
+      if (to) set(holder, key, to)
+    } else if (value instanceof PDFString || value instanceof PDFHexString) {
+      const text = value.decodeText()
+      const to = job.ids.get(text)
+      if (to !== undefined) set(holder, key, PDFString.of(to))
+      else {
+        const match = /^node(\d+)$/.exec(text)
+        if (match) job.dangling.push({holder, key, value: Number(match[1])})
+      }
+    } else rewrite(value, job)
   }
+  if (object instanceof PDFDict) for (const [key, value] of object.entries()) one(object, key, value)
+  else if (object instanceof PDFArray) for (let index = 0; index < object.size(); index++) one(object, index, object.get(index))
 }
 
 /** Sort each `/Names` array of a (flat or nested) name tree again, and its limits. */

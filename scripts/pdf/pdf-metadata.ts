@@ -4,7 +4,7 @@
  * bookmark titles with their spaces intact, destination names of a length
  * readers accept, and no soft hyphens in its text.
  */
-import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFStreamWriter, PDFString} from 'pdf-lib'
+import {ParseSpeeds, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, type PDFRef, PDFStreamWriter, PDFString} from 'pdf-lib'
 import type {OutlineEntry} from '../core/types.js'
 import {canonicalStructure} from './canonical-structure.js'
 import {shortenDestinationNames} from './destination-names.js'
@@ -82,7 +82,6 @@ export async function finishPdf(input: Uint8Array | PDFDocument, metadata: PdfMe
       page.setMediaBox(box.x, box.y + box.height - height, width, height)
     }
   }
-  renumberStructureIds(document)
   // Headings in Devanagari or Chinese gave destination names over the 127 bytes a PDF name may have.
   shortenDestinationNames(document)
   // Children in page order, then object numbers and ids in that order: the same bytes every time.
@@ -156,45 +155,6 @@ function relink(root: PDFDict, rootRef: PDFRef, items: ReturnType<typeof outline
     const count = children.reduce((sum, child) => sum + 1 + (counts.get(child) ?? 0), 0)
     counts.set(node, count)
     dict.set(PDFName.of('Count'), PDFNumber.of(count))
-  }
-}
-
-/**
- * Chromium names tagged-PDF structure elements after DOM node numbers
- * (`node00000035`), which count on from whatever the same page rendered
- * before: a reused page would give other names, and other bytes, for the same
- * document. Renumber them from 1, keeping their order (the ID tree stays sorted).
- */
-function renumberStructureIds(document: PDFDocument): void {
-  const places: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}> = []
-  const seen = new Set<unknown>()
-  const visit = (object: unknown) => {
-    if (seen.has(object)) return
-    seen.add(object)
-    if (object instanceof PDFDict) {
-      for (const [key, value] of object.entries()) {
-        if (!check(object, key, value)) visit(value)
-      }
-    } else if (object instanceof PDFArray) {
-      for (let index = 0; index < object.size(); index++) {
-        const value = object.get(index)
-        if (!check(object, index, value)) visit(value)
-      }
-    }
-  }
-  const check = (holder: PDFDict | PDFArray, key: PDFName | number, value: unknown): boolean => {
-    if (!(value instanceof PDFString || value instanceof PDFHexString)) return false
-    const match = /^node(\d+)$/.exec(value.decodeText())
-    if (match) places.push({holder, key, value: Number(match[1])})
-    return true
-  }
-  for (const [, object] of document.context.enumerateIndirectObjects()) visit(object)
-  const numbers = [...new Set(places.map((place) => place.value))].sort((a, b) => a - b)
-  const renumbered = new Map(numbers.map((value, index) => [value, index + 1]))
-  for (const place of places) {
-    const name = PDFString.of(`node${String(renumbered.get(place.value)).padStart(8, '0')}`)
-    if (place.holder instanceof PDFDict) place.holder.set(place.key as PDFName, name)
-    else place.holder.set(place.key as number, name)
   }
 }
 
