@@ -11,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import JSZip from 'jszip'
-import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream} from 'pdf-lib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
 import {ace} from './support/ace.js'
@@ -198,6 +198,23 @@ describe('book PDF with rectoStart', () => {
 })
 
 describe('book PDF built again', () => {
+  it('writes no object that nothing refers to (replaced tree nodes kept the order Chromium numbered its elements in)', async () => {
+    const document = await PDFDocument.load(fs.readFileSync(pdf), {updateMetadata: false})
+    const reached = new Set<unknown>()
+    const pending: unknown[] = [document.context.trailerInfo.Root, document.context.trailerInfo.Info]
+    while (pending.length > 0) {
+      const value = pending.pop()
+      if (value instanceof PDFRef) {
+        if (!reached.has(value)) pending.push(document.context.lookup(value))
+        reached.add(value)
+      } else if (value instanceof PDFDict) pending.push(...value.entries().map(([, entry]) => entry))
+      else if (value instanceof PDFArray) pending.push(...value.asArray())
+      else if (value instanceof PDFStream) pending.push(value.dict)
+    }
+    const unreached = document.context.enumerateIndirectObjects().filter(([ref]) => !reached.has(ref))
+    expect(unreached.map(([ref]) => ref.toString())).toEqual([])
+  })
+
   it('is byte-identical, front matter and all', async () => {
     // After the rectoStart test: the config builds the book only.
     const again = await build({root: project, browser, outDir: 'recto-again', formats: ['pdf']}, {}, environment)
