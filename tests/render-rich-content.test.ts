@@ -19,7 +19,17 @@ const processor = createProcessor({root: repo})
 async function documentOf(markdown: string): Promise<Document> {
   const file = new VFile({path: path.join(repo, 'tests', 'fixtures', 'markdown', 'doc.md'), value: markdown})
   const tree = await toHtmlTree(processor, file)
-  return {file, name: 'doc', meta: file.data.frontMatter!, tree, headings: file.data.headings ?? [], crossReferences: file.data.crossReferences ?? [], assets: new Map(), date: new Date(0), id: 'urn:x'}
+  return {
+    file,
+    name: 'doc',
+    meta: file.data.frontMatter!,
+    tree,
+    headings: file.data.headings ?? [],
+    crossReferences: file.data.crossReferences ?? [],
+    assets: new Map(),
+    date: new Date(0),
+    id: 'urn:x'
+  }
 }
 
 describe('rich content rendering', () => {
