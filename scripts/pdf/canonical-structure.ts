@@ -95,7 +95,7 @@ function renameElements(context: PDFDocument['context'], elements: ReadonlyArray
     const id = object instanceof PDFDict ? object.get(PDFName.of('ID')) : undefined
     if (id instanceof PDFString || id instanceof PDFHexString) ids.set(id.decodeText(), name(next++))
   }
-  const dangling: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}> = []
+  const dangling: Place[] = []
   const seen = new Set<unknown>()
   for (const [, object] of context.enumerateIndirectObjects()) rewrite(object, {moved, ids, dangling, seen})
   const leftover = [...new Set(dangling.map((place) => place.value))].sort((a, b) => a - b)
@@ -103,10 +103,17 @@ function renameElements(context: PDFDocument['context'], elements: ReadonlyArray
   for (const place of dangling) set(place.holder, place.key, leftoverNames.get(place.value)!)
 }
 
+/** Where a `node…` string naming no element is, and its number. */
+interface Place {
+  holder: PDFDict | PDFArray
+  key: PDFName | number
+  value: number
+}
+
 interface Rewrite {
   moved: ReadonlyMap<PDFRef, PDFRef>
   ids: ReadonlyMap<string, string>
-  dangling: Array<{holder: PDFDict | PDFArray; key: PDFName | number; value: number}>
+  dangling: Place[]
   /** Objects done: each is rewritten once, however many hold it. */
   seen: Set<unknown>
 }

@@ -8,7 +8,7 @@
 import {PDFArray, PDFDict, type PDFDocument, PDFRef, PDFStream} from 'pdf-lib'
 
 /** Delete every indirect object of `document` that cannot be reached from its trailer (catalog, info). */
-export function dropUnreachableObjects(document: PDFDocument): number {
+export function dropUnreachableObjects(document: PDFDocument): void {
   const context = document.context
   const reached = new Set<PDFRef>()
   const pending: unknown[] = [context.trailerInfo.Root, context.trailerInfo.Info, context.trailerInfo.Encrypt]
@@ -26,11 +26,5 @@ export function dropUnreachableObjects(document: PDFDocument): number {
       pending.push(value.dict)
     }
   }
-  let dropped = 0
-  for (const [ref] of context.enumerateIndirectObjects()) {
-    if (reached.has(ref)) continue
-    context.delete(ref)
-    dropped++
-  }
-  return dropped
+  for (const [ref] of context.enumerateIndirectObjects()) if (!reached.has(ref)) context.delete(ref)
 }
