@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
+import {killTree} from './kill-tree.js'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
 export const origin = 'http://handout.invalid'
@@ -143,12 +144,22 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   let busy = 0
   const waiting: Array<() => void> = []
   let closed = false
+  /** The browser `close()` is closing, until it has exited. */
+  let closing: Browser | undefined
   // Each launched browser's own folder: its profile, and its temporary files (TMPDIR). Puppeteer
   // removes a profile it made only on a clean close, and Chromium leaves its temporary folders
   // behind when killed: these go on every path out, a second Ctrl-C's kill included.
   const folders = new Set<string>()
   const removeFolders = () => {
-    for (const folder of folders) fs.rmSync(folder, {recursive: true, force: true, maxRetries: 5, retryDelay: 20})
+    for (const folder of folders) {
+      try {
+        // A killed Chromium's helper processes may still write into its profile for a moment
+        // (ENOTEMPTY): retried for up to about a second (linear back-off of 20 ms).
+        fs.rmSync(folder, {recursive: true, force: true, maxRetries: 9, retryDelay: 20})
+      } catch {
+        // Never on the way out: a second SIGTERM under load exited with 1 and a stack trace, not 130.
+      }
+    }
     folders.clear()
   }
 
@@ -341,10 +352,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       }
     },
     kill() {
-      const current = browser
+      // A browser being closed (a first Ctrl-C) is killed too: closing, it writes its profile again.
+      const current = browser ?? closing
       closed = true
       browser = undefined
-      if (!remote) current?.process()?.kill('SIGKILL')
+      const pid = remote ? undefined : current?.process()?.pid
+      // The whole tree: its helpers would go on writing into the folder removed next.
+      if (pid !== undefined) killTree(pid)
       removeFolders()
     },
     async close() {
@@ -357,6 +371,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       const current = browser ?? (launching ? await launching.catch(() => undefined) : undefined)
       const pages = idle
       browser = undefined
+      closing = current
       idle = []
       if (remote) {
         // Someone else's browser: close only our pages, then let go of it.
@@ -365,6 +380,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         return
       }
       await current?.close().catch(() => current.process()?.kill('SIGKILL'))
+      closing = undefined
       removeFolders()
     }
   }
