@@ -6,7 +6,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
-import {templateFile} from '../scripts/pdf/print-pdf.js'
+import {templateFontSheets} from '../scripts/content/shipped-fonts.js'
+import {fontResource, templateFile} from '../scripts/pdf/print-pdf.js'
 import {loadTemplates, packageTemplatesDir} from '../scripts/render/templates.js'
 import {repo, tempDir} from './support/tools.js'
 
@@ -41,7 +42,7 @@ describe('loadTemplates', () => {
     expect(templates.bookCss).toBe(fs.readFileSync(path.join(repo, 'templates', 'book.css'), 'utf8'))
     expect(templates.epubCss).toBe(fs.readFileSync(path.join(repo, 'templates', 'epub', 'epub.css'), 'utf8'))
     const html = templates.print({})
-    expect(html).toContain('href="fonts/source-serif-4/400.css"')
+    expect(html).toContain('href="fonts/source.css"')
     expect(html).toMatch(/\|mine$/)
     fs.writeFileSync(path.join(root, 'templates', 'partials', 'fonts.html'), 'my fonts')
     expect((await loadTemplates(path.join(root, 'templates'))).print({})).toBe('my fonts|mine')
@@ -72,5 +73,28 @@ describe('templateFile', () => {
     expect(templateFile(templates, '..%2Fsecret.png')).toBeUndefined()
     expect(templateFile(templates, 'link.png')).toBeUndefined()
     expect(templateFile(templates, 'missing.png')).toBeUndefined()
+  })
+})
+
+describe('fonts/source.css', () => {
+  it("is every template font sheet's faces, each url() a font file the print page is served", () => {
+    const css = fontResource('fonts/source.css')
+    expect(css?.contentType).toBe('text/css; charset=utf-8')
+    const text = Buffer.from(css!.body).toString('utf8')
+    // The same faces as the sheets one by one: as many rules, in the same order.
+    const faces = templateFontSheets.flatMap(
+      (sheet) =>
+        Buffer.from(fontResource(`fonts/${sheet}`)!.body)
+          .toString('utf8')
+          .match(/@font-face/g) ?? []
+    )
+    expect(text.match(/@font-face/g)).toHaveLength(faces.length)
+    expect(faces.length).toBeGreaterThan(templateFontSheets.length)
+    const urls = [...text.matchAll(/url\(([^)]+)\)/g)].map((match) => match[1]!)
+    expect(urls.length).toBeGreaterThanOrEqual(faces.length)
+    for (const url of urls) {
+      expect(url).toMatch(/^\/fonts\/source-(serif-4|sans-3|code-pro)\/files\/[a-z0-9-]+\.woff2?$/)
+      expect(fontResource(url.slice(1))?.contentType, url).toMatch(/^font\/woff2?$/)
+    }
   })
 })

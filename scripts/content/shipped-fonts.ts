@@ -75,6 +75,28 @@ const families: Family[] = [
   {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
 ]
 
+/**
+ * The stylesheets of the templates' own faces, in the weights and styles the
+ * templates set: `partials/fonts.html` loads them as one, `fonts/source.css`
+ * (one request, not eleven: about 20 ms less per print). Each is also served
+ * on its own (`fonts/<package>/<weight>.css`), for a template that wants
+ * another weight.
+ */
+export const templateFontSheets: readonly string[] = [
+  'source-serif-4/400.css',
+  'source-serif-4/400-italic.css',
+  'source-serif-4/600.css',
+  'source-serif-4/600-italic.css',
+  'source-sans-3/400.css',
+  'source-sans-3/600.css',
+  'source-sans-3/700.css',
+  // Code, kbd and samp: italics for highlighted comments, bold for keywords.
+  'source-code-pro/400.css',
+  'source-code-pro/400-italic.css',
+  'source-code-pro/600.css',
+  'source-code-pro/700.css'
+]
+
 /** The packages whose files the print page may load. */
 export const shippedFontPackages: ReadonlySet<string> = new Set(families.map((family) => family.package))
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
-import {shippedFontPackages} from '../content/shipped-fonts.js'
+import {shippedFontPackages, templateFontSheets} from '../content/shipped-fonts.js'
 import {sniffImage} from '../content/sniff-image.js'
 import type {Asset} from '../core/types.js'
 import type {Page} from 'puppeteer-core'
@@ -157,9 +157,14 @@ const require = createRequire(import.meta.url)
 const fontPackages = shippedFontPackages
 const fontCache = new Map<string, Resource | undefined>()
 
-/** `fonts/<package>/<file>` from an installed @fontsource package, or `undefined`. */
+/** `fonts/<package>/<file>` from an installed @fontsource package, `fonts/source.css` (see `templateFontSheets`), or `undefined`. */
 export function fontResource(name: string): Resource | undefined {
   if (fontCache.has(name)) return fontCache.get(name)
+  if (name === 'fonts/source.css') {
+    const resource = {body: templateFontsCss(), contentType: 'text/css; charset=utf-8'}
+    fontCache.set(name, resource)
+    return resource
+  }
   // KaTeX's stylesheet and the fonts it names (`fonts/KaTeX_*.woff2`, relative to it),
   // for pages with typeset math (issue 14). Only these two shapes of name are served.
   const katex = /^fonts\/katex\/(katex\.min\.css|fonts\/KaTeX_[A-Za-z0-9_-]+\.(woff2|woff))$/.exec(name)
@@ -183,4 +188,24 @@ export function fontResource(name: string): Resource | undefined {
   }
   fontCache.set(name, resource)
   return resource
+}
+
+/**
+ * `templateFontSheets` as one stylesheet, served as `fonts/source.css`: each
+ * sheet's `url()`s, relative to the sheet, made absolute paths of this site.
+ */
+function templateFontsCss(): string {
+  return templateFontSheets
+    .map((sheet) => {
+      const css = fontResource(`fonts/${sheet}`)
+      if (!css) throw new Error(`The font stylesheet \`${sheet}\` is missing from its @fontsource package: run \`npm install\``)
+      const base = new URL(`fonts/${sheet}`, origin + '/')
+      return (
+        `/* ${sheet} */\n` +
+        Buffer.from(css.body)
+          .toString('utf8')
+          .replace(/url\((['"]?)([^'")]+)\1\)/g, (_, quote: string, ref: string) => `url(${quote}${new URL(ref, base).pathname}${quote})`)
+      )
+    })
+    .join('\n')
 }
