@@ -5,6 +5,7 @@
  */
 import type {Element, Root} from 'hast'
 import {visit} from 'unist-util-visit'
+import type {Document} from './types.js'
 
 /** Every string `id` of the elements of `tree`. */
 export function elementIds(tree: Root | Element): Set<string> {
@@ -12,5 +13,22 @@ export function elementIds(tree: Root | Element): Set<string> {
   visit(tree, 'element', (node: Element) => {
     if (typeof node.properties.id === 'string') ids.add(node.properties.id)
   })
+  return ids
+}
+
+const documentIdSets = new WeakMap<Root, ReadonlySet<string>>()
+
+/**
+ * `elementIds` of a parsed document, found once per document: its tree is
+ * not changed after the parse (renderers change copies), and a watch session
+ * keeps the documents of the articles it did not parse again, so a book's
+ * rebuild walks only the edited article's tree.
+ */
+export function documentIds(document: Pick<Document, 'tree'>): ReadonlySet<string> {
+  let ids = documentIdSets.get(document.tree)
+  if (!ids) {
+    ids = elementIds(document.tree)
+    documentIdSets.set(document.tree, ids)
+  }
   return ids
 }

@@ -12,7 +12,7 @@ import {generator} from '../core/version.js'
 import {uuidFrom} from '../core/uuid.js'
 import {codeTextOf, epubFonts} from './epub-fonts.js'
 import type {EpubBook, EpubChapter, NavItem} from './write-epub.js'
-import {elementIds} from '../core/element-ids.js'
+import {documentIds} from '../core/element-ids.js'
 
 type Cover = {data: Uint8Array; mediaType: string}
 
@@ -79,7 +79,7 @@ export function epubFromPublication(input: PublicationBookInput): EpubBook {
   const {publication, documents} = input
   const files = documents.map((document, index) => `${String(index + 1).padStart(3, '0')}-${document.name}.xhtml`)
   const fileByPath = new Map(documents.map((document, index) => [document.file.path, files[index]!]))
-  const idsByPath = new Map(documents.map((document) => [document.file.path, elementIds(document.tree)]))
+  const idsByPath = new Map(documents.map((document) => [document.file.path, documentIds(document)]))
   // A link to an id the article lacks (a warning of the book's) goes to the article's start,
   // as in the PDF: a dangling fragment is an epubcheck error (RSC-012).
   const resolve: ResolveReference = (reference) => {

@@ -15,7 +15,7 @@ import {loadImage} from '../content/load-image.js'
 import {epubFromPublication} from '../epub/epub-from-document.js'
 import {publicationData} from '../render/template-data.js'
 import {assetsOf, type Image, pdfInfo, type Printed, type Product, type ProduceContext} from './produce.js'
-import {elementIds} from '../core/element-ids.js'
+import {documentIds} from '../core/element-ids.js'
 
 /** Order documents as the publication says. */
 export function orderDocuments(publication: Publication, documents: Document[]): Document[] {
@@ -34,7 +34,7 @@ export function orderDocuments(publication: Publication, documents: Document[]):
  * file was reported when it was built, and is kept as its parse left it).
  */
 export function checkCrossReferences(publication: Publication, documents: readonly Document[], cwd?: string): VFile[] {
-  const ids = new Map(documents.map((document) => [document.file.path, elementIds(document.tree)]))
+  const ids = new Map(documents.map((document) => [document.file.path, documentIds(document)]))
   const files: VFile[] = []
   for (const document of documents) {
     const file = new VFile({path: document.file.path, ...(cwd ? {cwd} : {})})

@@ -16,7 +16,7 @@ import {labelsFor} from './labels.js'
 import {articleOutline, printTree, scriptFontsFor} from './render-print.js'
 import {articleData, publicationData} from './template-data.js'
 import type {Templates} from './templates.js'
-import {elementIds} from '../core/element-ids.js'
+import {documentIds} from '../core/element-ids.js'
 
 /** The book and what it is made of. */
 export interface BookInput {
@@ -139,7 +139,7 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
   const outgoing = documents.map(() => [] as Array<[number, string]>)
   // Ids of each article: a link to one it lacks (a warning, `checkCrossReferences`) goes to the article's start,
   // as in the EPUB; else the run linking to it would name an empty target that no run has.
-  const idsOf = documents.map((document) => elementIds(document.tree))
+  const idsOf = documents.map((document) => documentIds(document))
   const rendered = renderedArticles(templates)
   const articles = documents.map((document, index) => {
     const id = articleId(index)
