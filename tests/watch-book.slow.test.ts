@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import JSZip from 'jszip'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {watch, type Rebuild, type WatchEvent, type Watcher} from '../scripts/index.js'
-import {browser, environment, pdfText, tempProject} from './support/tools.js'
+import {browser, environment, pdfText, repo, tempProject} from './support/tools.js'
 
 const article = (title: string, date: string, body = 'A short paragraph.') => `---\ntitle: ${title}\ndate: ${date}\npublisher: Test Press\n---\n\n## Section\n\n${body}\n`
 const config = 'publications:\n  - name: monthly\n    title: Monthly\n    sources: content/*.md\n'
@@ -95,5 +96,31 @@ describe('watch with a publication', () => {
     expect(rebuild!.report.sources).toEqual([])
     expect(rebuild!.report.publications.map((report) => report.name)).toEqual(['monthly'])
     expect(pdfText(out('monthly.pdf'))).toContain('Monthly Digest')
+  })
+
+  it("rebuilds the book when its own cover image changes, and an article when its front matter's cover does", async () => {
+    const image = (name: string) => fs.readFileSync(path.join(repo, 'content', 'images', name))
+    const epubCover = async (name: string) => {
+      const zip = await JSZip.loadAsync(fs.readFileSync(out(name)))
+      return Buffer.from(await zip.file('OEBPS/cover.png')!.async('uint8array'))
+    }
+    fs.mkdirSync(path.join(root, 'art'))
+    fs.writeFileSync(path.join(root, 'art', 'book.png'), image('supply-chain.png'))
+    const withCover = config.replace('title: Monthly\n', 'title: Monthly Digest\n    cover: art/book.png\n')
+    await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'handout.config.yaml'), withCover), 1)
+    expect((await epubCover('monthly.epub')).equals(image('supply-chain.png'))).toBe(true)
+    // The cover file alone changes: the book is made again, no handout.
+    const [book] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'art', 'book.png'), image('monsoon-rainfall.png')), 1)
+    expect(book!.report.sources).toEqual([])
+    expect(book!.report.publications.map((report) => [report.name, report.failed])).toEqual([['monthly', false]])
+    expect((await epubCover('monthly.epub')).equals(image('monsoon-rainfall.png'))).toBe(true)
+    // An article's own cover (front matter): its handout is made again, then its book.
+    fs.writeFileSync(path.join(root, 'art', 'alpha.png'), image('supply-chain.png'))
+    await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'a.md'), article('Alpha', '2024-04-01').replace('publisher:', 'cover: ../art/alpha.png\npublisher:')), 2)
+    expect((await epubCover('a.epub')).equals(image('supply-chain.png'))).toBe(true)
+    const [handout, again] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'art', 'alpha.png'), image('monsoon-rainfall.png')), 2)
+    expect(handout!.report.sources.map((source) => source.name)).toEqual(['a'])
+    expect(again!.report.publications.map((report) => report.name)).toEqual(['monthly'])
+    expect((await epubCover('a.epub')).equals(image('monsoon-rainfall.png'))).toBe(true)
   })
 })

@@ -26,7 +26,7 @@ import {loadTemplates, packageTemplatesDir, type Templates} from '../render/temp
 import {type BuildCache, codeFingerprint, hashOf, keyOf, openBuildCache, templateKeys} from './build-cache.js'
 import {handoutProduct} from './handout.js'
 import {type BrowserEnvironment, cacheDirOf, mayPrintNothing, startBrowser, startParser} from './launch.js'
-import {type BookPlan, type BuildPlan, planBuild} from './plan.js'
+import {type BookPlan, type BuildPlan, bookCover, planBuild} from './plan.js'
 import {loadTheme, type ThemeFiles} from './theme.js'
 import {type OutputReport, type ProduceContext, produce, type Product, warmCovers, warmEpub} from './produce.js'
 
@@ -491,7 +491,8 @@ async function runBook(context: RunContext, book: BookPlan, configPath: string, 
   articleFiles = checkCrossReferences(publication, documents, context.root)
   const product = bookProduct(context.options, publication, documents, file, place)
   const fingerprints = documents.map((document) => context.cache.fingerprint(document))
-  const cover = publication.cover === undefined ? null : await hashOf(path.resolve(path.dirname(configPath), publication.cover))
+  const coverFile = bookCover({configPath}, book)
+  const cover = coverFile === undefined ? null : await hashOf(coverFile)
   const keyFor = async (format: Format) =>
     keyOf(
       context.keys.code,

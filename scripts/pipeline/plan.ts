@@ -126,8 +126,19 @@ export function planChange(plan: BuildPlan, change: Change, parsed: ReadonlyMap<
   const handouts = new Map([...plan.handouts].filter(([file, handout]) => change.touched.has(file) || (change.config && !unchanged(file, handout))))
   const membersBefore = new Map(previous?.books.map((book) => [book.publication.name, book.sources.map((source) => source.path).join('\n')]))
   const members = (book: BookPlan) => book.sources.map((source) => source.path).join('\n')
-  const books = plan.books.filter((book) => change.config || book.sources.some((source) => change.touched.has(source.path)) || membersBefore.get(book.publication.name) !== members(book))
+  const coverTouched = (book: BookPlan) => {
+    const cover = bookCover(plan, book)
+    return cover !== undefined && change.touched.has(cover)
+  }
+  const books = plan.books.filter(
+    (book) => change.config || book.sources.some((source) => change.touched.has(source.path)) || coverTouched(book) || membersBefore.get(book.publication.name) !== members(book)
+  )
   const needed = new Set(handouts.keys())
   for (const book of books) for (const source of book.sources) if (change.touched.has(source.path) || !parsed.has(source.path)) needed.add(source.path)
   return {...plan, sources: plan.sources.filter((source) => needed.has(source.path)), handouts, books}
+}
+
+/** The absolute path of a book's own cover image (its publication's `cover`, relative to the config file), if it has one. */
+export function bookCover(plan: Pick<BuildPlan, 'configPath'>, book: BookPlan): string | undefined {
+  return book.publication.cover === undefined ? undefined : path.resolve(path.dirname(plan.configPath), book.publication.cover)
 }

@@ -14,7 +14,7 @@ import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, prepareOutput, type SourceReport} from '../pipeline/build.js'
 import {messageFiles} from '../pipeline/message-files.js'
-import {type BookPlan, type BuildPlan, planBuild, planChange} from '../pipeline/plan.js'
+import {type BookPlan, type BuildPlan, bookCover, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
 import {type ChangeCollector, collectChanges, minDebounce, type Pending} from './changes.js'
 import {applyRenames, type KnownSources, type Renames} from './renames.js'
@@ -105,7 +105,7 @@ export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {
     configPath: session.configPath,
     outDir: session.outDir,
     debounce,
-    isDependency: (file) => session.dependents.has(file),
+    isDependency: (file) => session.dependents.has(file) || session.covers.has(file),
     rebuild: (pending) => session.rebuild('change', pending, changes),
     onError: (error) => session.emit({type: 'error', error})
   })
@@ -158,6 +158,8 @@ class Session {
   readonly configPath: string
   /** Image file → sources that use it. */
   readonly dependents = new Map<string, Set<string>>()
+  /** Books' own cover images (publications' `cover`), watched like images: a change rebuilds the book. */
+  readonly covers = new Set<string>()
   /** Last good parse of each source: books take members that were not rebuilt from here. */
   readonly parsed = new Map<string, Document>()
   preview: PreviewServer | undefined
@@ -195,6 +197,7 @@ class Session {
     const prepared = await this.prepare(initial, pending, changes)
     if (!prepared) return
     const {sources, renames, plan, before} = prepared
+    await this.watchCovers(plan, changes)
     const change = {touched: this.touched(sources, before, pending.files, renames), everything: initial || pending.templates, config: pending.config}
     const narrowed = planChange(plan, change, this.parsed, this.lastPlan)
     this.lastPlan = plan
@@ -313,14 +316,21 @@ class Session {
     return touched
   }
 
-  /** Remember which images a source uses; returns the images not watched before. */
+  /** Watch the books' cover images, which may live outside the watched folders. */
+  private async watchCovers(plan: BuildPlan, changes: ChangeCollector): Promise<void> {
+    const added = plan.books.flatMap((book) => bookCover(plan, book) ?? []).filter((cover) => !this.covers.has(cover))
+    for (const cover of added) this.covers.add(cover)
+    if (added.length > 0) await changes.add(added)
+  }
+
+  /** Remember which images a source uses (its cover too); returns the images not watched before. */
   private trackImages(source: SourceReport): string[] {
     const file = source.file.path
     // A failed parse may have stopped before the images: keep the old ones then.
     if (source.failed && !source.file.data.assets) return []
     for (const users of this.dependents.values()) users.delete(file)
     const added: string[] = []
-    for (const asset of source.file.data.assets?.values() ?? []) {
+    for (const asset of [...(source.file.data.assets?.values() ?? []), ...(source.document?.cover ? [source.document.cover] : [])]) {
       let users = this.dependents.get(asset.source)
       if (!users) {
         users = new Set()
