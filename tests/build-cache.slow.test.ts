@@ -172,3 +172,24 @@ describe('the build cache and a book cover', {timeout: 600_000}, () => {
     }
   })
 })
+
+describe('the build cache and links between articles', {timeout: 600_000}, () => {
+  it('parses a source again when an article it links to goes or comes back: its warnings follow', async () => {
+    const project = tempProject({'content/a.md': article('Alpha', 'A short paragraph.'), 'content/b.md': article('Beta', 'See [Alpha](a.md).')})
+    try {
+      const missing = async () => {
+        const report = await build({root: project, formats: ['epub']}, {}, environment)
+        return report.sources.flatMap((source) =>
+          source.file.messages.filter((message) => message.ruleId === 'cross-reference-missing').map((message) => `${source.name} ${message.line}:${message.column}`)
+        )
+      }
+      expect(await missing()).toEqual([])
+      fs.rmSync(path.join(project, 'content', 'a.md'))
+      expect(await missing()).toEqual(['b 9:5'])
+      fs.writeFileSync(path.join(project, 'content', 'a.md'), article('Alpha', 'Back again.'))
+      expect(await missing()).toEqual([])
+    } finally {
+      fs.rmSync(project, {recursive: true, force: true})
+    }
+  })
+})

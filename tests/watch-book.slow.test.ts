@@ -123,4 +123,19 @@ describe('watch with a publication', () => {
     expect(again!.report.publications.map((report) => report.name)).toEqual(['monthly'])
     expect((await epubCover('a.epub')).equals(image('monsoon-rainfall.png'))).toBe(true)
   })
+
+  it('parses an article again when an article it links to goes or comes back: its warnings follow', async () => {
+    const missing = (rebuild: Rebuild | undefined) =>
+      rebuild!.report.sources.flatMap((source) =>
+        source.file.messages.filter((message) => message.ruleId === 'cross-reference-missing').map((message) => `${source.name} ${message.line}:${message.column}`)
+      )
+    await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'c.md'), article('Gamma', '2024-04-03', 'See [Beta](b.md).')), 2)
+    const beta = fs.readFileSync(path.join(root, 'content', 'b.md'))
+    const [gone] = await rebuildsAfter(() => fs.rmSync(path.join(root, 'content', 'b.md')), 2)
+    expect(gone!.report.sources.map((source) => source.name)).toEqual(['c'])
+    expect(missing(gone)).toEqual(['c 9:5'])
+    const [back] = await rebuildsAfter(() => fs.writeFileSync(path.join(root, 'content', 'b.md'), beta), 2)
+    expect(back!.report.sources.map((source) => source.name).sort()).toEqual(['b', 'c'])
+    expect(missing(back)).toEqual([])
+  })
 })

@@ -10,6 +10,7 @@ import path from 'node:path'
 import type {Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {recordFound} from '../content/file-reads.js'
 import type {CrossReference} from '../core/types.js'
 
 declare module 'vfile' {
@@ -40,7 +41,10 @@ export default function rehypeCrossReferences() {
       } catch {
         return
       }
-      if (!fs.existsSync(target)) {
+      const found = fs.existsSync(target)
+      // The build cache parses this source again when the article appears or goes.
+      recordFound(file, target, found)
+      if (!found) {
         file.message(`Link to \`${match[1]}\`: no such article (looked for \`${path.relative(base, target)}\`)`, {place: node.position, ruleId: 'cross-reference-missing', source: origin})
       }
       node.properties.dataXref = String(references.length)

@@ -39,6 +39,8 @@ import {fromWire, toWire, type WireResult} from '../parse/wire.js'
 interface ParseEntry {
   key: string
   reads: Record<string, string | null>
+  /** Files the parse looked for without reading them (linked articles): whether each was there. */
+  found: Record<string, boolean>
   /** The date came from the front matter or `SOURCE_DATE_EPOCH` (else it is checked again). */
   dateFixed: boolean
   wire: WireResult
@@ -95,7 +97,7 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
   let dirty = false
   const entryFile = (source: SourceEntry) => path.join(parseDir, `${digest(source.path)}.v8`)
   const prints = printStore(path.join(dir, 'prints'))
-  const remember = (document: Document, entry: ParseEntry) => fingerprints.set(document, keyOf(entry.key, entry.reads, document.date.toISOString()))
+  const remember = (document: Document, entry: ParseEntry) => fingerprints.set(document, keyOf(entry.key, entry.reads, entry.found, document.date.toISOString()))
   return {
     async parsed(source, key) {
       let entry: ParseEntry
@@ -106,6 +108,7 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
       }
       if (entry.key !== key || !entry.wire.document) return undefined
       for (const [file, hash] of Object.entries(entry.reads)) if ((await hashOf(file)) !== hash) return undefined
+      for (const [file, found] of Object.entries(entry.found ?? {})) if ((await exists(file)) !== found) return undefined
       const {file, document} = fromWire(entry.wire)
       if (!document) return undefined
       if (!entry.dateFixed && (await sourceDate(source.path)).getTime() !== document.date.getTime()) return undefined
@@ -113,7 +116,7 @@ export async function openBuildCache(dir: string | undefined): Promise<BuildCach
       return {file, document}
     },
     async storeParse(source, key, document, dateFixed) {
-      const entry: ParseEntry = {key, reads: {...(document.file.data.reads ?? {})}, dateFixed, wire: toWire({file: document.file, document})}
+      const entry: ParseEntry = {key, reads: {...(document.file.data.reads ?? {})}, found: {...(document.file.data.found ?? {})}, dateFixed, wire: toWire({file: document.file, document})}
       remember(document, entry)
       await fs.mkdir(parseDir, {recursive: true})
       await writeAtomic(entryFile(source), v8.serialize(entry)).catch(() => {})
@@ -185,6 +188,14 @@ function disabledCache(fingerprints: WeakMap<Document, string>): BuildCache {
     save: async () => {},
     prints: undefined
   }
+}
+
+/** Whether `file` exists (as `fs.existsSync` says, asynchronously). */
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false
+  )
 }
 
 /** SHA-256 of a file's bytes, or `null` when it cannot be read (missing, a folder). */

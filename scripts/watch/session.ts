@@ -158,6 +158,8 @@ class Session {
   readonly configPath: string
   /** Image file → sources that use it. */
   readonly dependents = new Map<string, Set<string>>()
+  /** Files sources looked for without reading them (the articles they link to) → those sources. */
+  private readonly lookers = new Map<string, Set<string>>()
   /** Books' own cover images (publications' `cover`), watched like images: a change rebuilds the book. */
   readonly covers = new Set<string>()
   /** Last good parse of each source: books take members that were not rebuilt from here. */
@@ -286,6 +288,7 @@ class Session {
       for (const file of renames.gone) {
         this.parsed.delete(file)
         for (const users of this.dependents.values()) users.delete(file)
+        for (const lookers of this.lookers.values()) lookers.delete(file)
       }
       return {sources, renames, before, plan: planBuild(this.config.config, sources, this.options, this.configPath, this.config.markdown)}
     } catch (error) {
@@ -313,6 +316,9 @@ class Session {
     for (const file of files) for (const user of this.dependents.get(file) ?? []) touched.add(user)
     // New sources, and sources whose output name changed (a clash resolved differently).
     for (const source of sources) if (before.get(source.path) !== source.name) touched.add(source.path)
+    // Sources linking to an article that appeared or went: their links' warnings change.
+    const appeared = sources.filter((source) => !before.has(source.path)).map((source) => source.path)
+    for (const file of [...appeared, ...renames.gone]) for (const looker of this.lookers.get(file) ?? []) touched.add(looker)
     return touched
   }
 
@@ -323,12 +329,21 @@ class Session {
     if (added.length > 0) await changes.add(added)
   }
 
-  /** Remember which images a source uses (its cover too); returns the images not watched before. */
+  /**
+   * Remember which images a source uses (its cover too), and which articles it
+   * links to; returns the images not watched before.
+   */
   private trackImages(source: SourceReport): string[] {
     const file = source.file.path
     // A failed parse may have stopped before the images: keep the old ones then.
     if (source.failed && !source.file.data.assets) return []
     for (const users of this.dependents.values()) users.delete(file)
+    for (const lookers of this.lookers.values()) lookers.delete(file)
+    for (const target of Object.keys(source.file.data.found ?? {})) {
+      const lookers = this.lookers.get(target) ?? new Set()
+      lookers.add(file)
+      this.lookers.set(target, lookers)
+    }
     const added: string[] = []
     for (const asset of [...(source.file.data.assets?.values() ?? []), ...(source.document?.cover ? [source.document.cover] : [])]) {
       let users = this.dependents.get(asset.source)
