@@ -110,7 +110,7 @@ export async function printBook(session: BrowserSession, job: PrintBookJob): Pro
     for (const page of run.blank) blank.add(count + page)
     count += run.pageCount
   }
-  const folios = job.render({part: 'folios', folios: {count, blank}})
+  const folios = job.render({part: 'folios', folios: {count, blank, starts: pages}})
   const front = job.render({part: 'front', pages})
   const [folioPdf, frontPdf] = await Promise.all([printCached(session, job, folios.html, true), printCached(session, job, front.html, false)])
   const body = await timed(job.timings, 'package', () => assemble(runs, padded, folioPdf.pdf, blank))

@@ -43,8 +43,12 @@ export interface BookInput {
   part?: BookPart
   /** The body's articles to render, `[from, to)` (0-based; default: all): a run of the body printed on its own. */
   range?: readonly [number, number]
-  /** Part `folios`: the body's page count, and its pages (0-based) that have no footer (blank pages). */
-  folios?: {count: number; blank: ReadonlySet<number>}
+  /**
+   * Part `folios`: the body's page count, its pages (0-based) that have no
+   * footer (blank pages), and the page (from 1) where each article starts (by
+   * id): its running head is on its other pages, not above its masthead.
+   */
+  folios?: {count: number; blank: ReadonlySet<number>; starts?: ReadonlyMap<string, number>}
 }
 
 /** A part of the book printed as a document of its own (see `BookInput.part`). */
@@ -186,7 +190,10 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
       })),
       // The front matter names the articles (contents) but does not print them; the folios neither.
       articles: part === 'front' || part === 'folios' ? [] : shown,
-      folios: options.folios ?? {count: 0, blank: new Set<number>()},
+      // Running heads (one named page per article): printed with the folios, laid over the body's runs;
+      // in one document ('all'), on every page of the article.
+      runningHeads: (part === 'folios' ? articles : part === 'all' ? shown : []).map(({page, dir, runningHead}) => ({page, dir, runningHead})),
+      folios: {...(options.folios ?? {count: 0, blank: new Set<number>()}), heads: part === 'folios' && options.folios ? pageHeads(articles, options.folios) : []},
       // A run of the body: the ids of its articles that the other runs link to, and the ids
       // in other runs that it links to (empty targets, so that Chromium keeps the links).
       linked: part === 'body' ? linkedIds.slice(from, to).flatMap((ids) => [...ids].sort()) : [],
@@ -197,6 +204,23 @@ export function bookRenderer(templates: Templates, input: Omit<BookInput, keyof 
     const html = templates.book({...data, scriptFonts: scriptFontsFor(data)})
     return {html, outline, articleIds, foreignIds: foreign}
   }
+}
+
+/**
+ * The named page of each of the body's pages (0-based) for its running head:
+ * the article's, from the page after its first (its masthead says its title)
+ * to its last; `''` for an article's first page and for blank pages.
+ */
+function pageHeads(articles: ReadonlyArray<{id: string; page: string}>, folios: NonNullable<BookInput['folios']>): string[] {
+  const heads = Array.from({length: folios.count}, () => '')
+  const starts = articles.map((article) => folios.starts?.get(article.id))
+  articles.forEach((article, index) => {
+    const start = starts[index]
+    if (start === undefined) return
+    const next = starts.slice(index + 1).find((page) => page !== undefined) ?? folios.count + 1
+    for (let page = start + 1; page < next; page++) if (!folios.blank.has(page - 1)) heads[page - 1] = article.page
+  })
+  return heads
 }
 
 /** Prefix every id and in-page reference of an article with `<prefix>-`. */
