@@ -16,12 +16,12 @@ import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, 
 import {messageFiles} from '../pipeline/message-files.js'
 import {type BookPlan, type BuildPlan, bookCover, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
-import {type ChangeCollector, collectChanges, minDebounce, type Pending} from './changes.js'
+import {type ChangeCollector, collectChanges, type Pending} from './changes.js'
 import {applyRenames, type KnownSources, type Renames} from './renames.js'
 
 /** Options of watch mode on top of the build options. */
 export interface WatchOptions {
-  /** Quiet time after the last file event before a rebuild starts, in ms (default and least: 60, see `minDebounce`). */
+  /** Quiet time after the last file event before a rebuild starts, in ms (default: `100`; at least 60, see `minDebounce`). */
   debounce?: number
   /** Serve a live preview on 127.0.0.1 (default: `false`). */
   serve?: boolean
@@ -89,7 +89,7 @@ export interface Watcher {
  * fails (no templates, no browser, an invalid config).
  */
 export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {}, environment: BrowserEnvironment = {}): Promise<Watcher> {
-  const {debounce = minDebounce, serve = false, port = 4173, ...buildInput} = input
+  const {debounce = 100, serve = false, port = 4173, ...buildInput} = input
   const options = resolveBuildOptions(buildInput)
   const root = path.resolve(options.root)
   // The config found now (a `.mjs` one too) is the file watched for edits.
