@@ -170,6 +170,28 @@ describe('notes', () => {
   }, 120_000)
 })
 
+describe('numbered lists', () => {
+  it('keep two- and three-digit numbers inside the text block', async () => {
+    const list = (count: number, word: string) => Array.from({length: count}, (_, index) => `${index + 1}. ${word} ${index + 1}.`).join('\n')
+    const root = tempProject({'content/lists.md': `---\ntitle: Lists\ndate: 2024-04-05\n---\n\nSentence of body text.\n\n${list(12, 'Item')}\n\nSentence between.\n\n${list(102, 'Entry')}\n`})
+    try {
+      const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+      expect(built.ok).toBe(true)
+      const words = [...run('pdftotext', ['-bbox', path.join(root, 'dist', 'lists.pdf'), '-']).matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+">([^<]*)<\/word>/g)].map(
+        (word) => ({xMin: Number(word[1]), text: word[2]!})
+      )
+      // The text block starts where a paragraph does; the markers are the numbers at the start of a line.
+      const left = words.find((word) => word.text === 'Sentence')!.xMin
+      const markers = words.filter((word) => /^\d{2,3}\.$/.test(word.text) && word.xMin < left + 20)
+      // "10." to "12." of the first list, "10." to "102." of the second (the words "Item 10." are further in).
+      expect(markers.length).toBe(3 + 93)
+      for (const marker of markers) expect(marker.xMin, marker.text).toBeGreaterThanOrEqual(left)
+    } finally {
+      fs.rmSync(root, {recursive: true, force: true})
+    }
+  }, 120_000)
+})
+
 describe('numbered code', () => {
   it('prints three-digit line numbers on their line, in a gutter wide enough', async () => {
     const lines = Array.from({length: 141}, (_, index) => `x_${index + 1} = compute(value_${index + 1}, factor=${index + 1})  # step ${index + 1}`).join('\n')
