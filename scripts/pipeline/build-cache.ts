@@ -191,7 +191,7 @@ function disabledCache(fingerprints: WeakMap<Document, string>): BuildCache {
 }
 
 /** Whether `file` exists (as `fs.existsSync` says, asynchronously). */
-async function exists(file: string): Promise<boolean> {
+export async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then(
     () => true,
     () => false

@@ -5,7 +5,6 @@
  * (templates, Markdown processor, browser) stays warm for the whole session.
  * Content problems are reported and the previous good outputs stay in place.
  */
-import fs from 'node:fs/promises'
 import path from 'node:path'
 import {configName, findConfigFile, type LoadedConfig, loadConfig} from '../config/load-config.js'
 import {type BuildOptions, type BuildOptionsInput, resolveBuildOptions} from '../config/schema.js'
@@ -13,6 +12,7 @@ import {findSources, type SourceEntry} from '../content/find-sources.js'
 import type {PhaseTimings} from '../core/phase-timings.js'
 import type {Document} from '../core/types.js'
 import {type BrowserEnvironment, type BuildReport, type Builder, createBuilder, prepareOutput, type SourceReport} from '../pipeline/build.js'
+import {exists} from '../pipeline/build-cache.js'
 import {messageFiles} from '../pipeline/message-files.js'
 import {type BookPlan, type BuildPlan, bookCover, planBuild, planChange} from '../pipeline/plan.js'
 import {type PreviewServer, previewStatus, startPreview} from '../preview/preview-server.js'
@@ -287,8 +287,8 @@ class Session {
       const renames = await applyRenames(this.known, sources, pending.files, this.outDir, this.options.formats)
       for (const file of renames.gone) {
         this.parsed.delete(file)
-        for (const users of this.dependents.values()) users.delete(file)
-        for (const lookers of this.lookers.values()) lookers.delete(file)
+        unlink(this.dependents, file)
+        unlink(this.lookers, file)
       }
       return {sources, renames, before, plan: planBuild(this.config.config, sources, this.options, this.configPath, this.config.markdown)}
     } catch (error) {
@@ -337,24 +337,11 @@ class Session {
     const file = source.file.path
     // A failed parse may have stopped before the images: keep the old ones then.
     if (source.failed && !source.file.data.assets) return []
-    for (const users of this.dependents.values()) users.delete(file)
-    for (const lookers of this.lookers.values()) lookers.delete(file)
-    for (const target of Object.keys(source.file.data.found ?? {})) {
-      const lookers = this.lookers.get(target) ?? new Set()
-      lookers.add(file)
-      this.lookers.set(target, lookers)
-    }
-    const added: string[] = []
-    for (const asset of [...(source.file.data.assets?.values() ?? []), ...(source.document?.cover ? [source.document.cover] : [])]) {
-      let users = this.dependents.get(asset.source)
-      if (!users) {
-        users = new Set()
-        this.dependents.set(asset.source, users)
-        added.push(asset.source)
-      }
-      users.add(file)
-    }
-    return added
+    unlink(this.dependents, file)
+    unlink(this.lookers, file)
+    for (const target of Object.keys(source.file.data.found ?? {})) link(this.lookers, target, file)
+    const images = [...(source.file.data.assets?.values() ?? []), ...(source.document?.cover ? [source.document.cover] : [])]
+    return images.map((image) => image.source).filter((image) => link(this.dependents, image, file))
   }
 
   private report(reason: Rebuild['reason'], report: BuildReport, renames: Renames, timings: PhaseTimings, ms: number): void {
@@ -406,9 +393,18 @@ function list(names: string[]): string {
   return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`
 }
 
-async function exists(file: string): Promise<boolean> {
-  return fs.stat(file).then(
-    () => true,
-    () => false
-  )
+/** Note in `index` (file → the sources that need it) that `source` needs `file`; `true` when `file` is new to it. */
+function link(index: Map<string, Set<string>>, file: string, source: string): boolean {
+  const sources = index.get(file)
+  if (sources) {
+    sources.add(source)
+    return false
+  }
+  index.set(file, new Set([source]))
+  return true
+}
+
+/** Take `source` out of every entry of `index` (its files stay known). */
+function unlink(index: Map<string, Set<string>>, source: string): void {
+  for (const sources of index.values()) sources.delete(source)
 }
