@@ -4,11 +4,16 @@
  * printed as usual and its line ends read back from the PDF (`hyphen-runs.ts`);
  * only when a run is too long is the word at the end of its third line kept
  * whole (its soft hyphens taken out) and the page printed again, until no
- * run is left or the passes are spent. The common case costs one read of the
- * PDF; the output depends only on the input, so it stays deterministic.
+ * run is left or the passes are spent. The page's own layout is read first
+ * (`layout-hyphen-runs.ts`) and those words kept whole before the first
+ * print, so that a page with runs is usually printed once too; the PDF
+ * still judges. The common case costs one read of the PDF; the output
+ * depends only on the input, so it stays deterministic.
  */
 import type {BrowserSession} from './browser.js'
+import type {Page} from 'puppeteer-core'
 import {type HyphenRuns, hyphenRuns} from './hyphen-runs.js'
+import {openPrintLayout} from './layout-hyphen-runs.js'
 import {type PrintJob, type PrintResult, printPdf} from './print-pdf.js'
 
 const SHY = '\u00AD'
@@ -24,9 +29,16 @@ export interface HyphenLimitOptions {
    * the first print already had one as loose (default: `0.5`; see `HyphenRuns.looseness`).
    */
   maxLooseness?: number
+  /**
+   * Find the runs in the page's layout and keep their words whole before
+   * the first print (default: `true`; see `layout-hyphen-runs.ts`). Either
+   * way the same words are kept whole, unless the layout and the print
+   * disagree on where a line ends; `false` prints again for every round.
+   */
+  layout?: boolean
 }
 
-/** A print, and how many times it was printed again to break runs of hyphens. */
+/** A print, and how many times it was printed again to break runs of hyphens (or to judge a layout's fix it could not). */
 export interface LimitedPrint extends PrintResult {
   reprints: number
   /** Runs longer than the limit left in the PDF (none unless the passes ran out, a fix was too loose, or the PDF and HTML disagreed). */
@@ -48,18 +60,85 @@ interface Version {
  * earlier line's word is tried instead, and failing all, the least loose.
  */
 export async function printLimitingHyphenRuns(session: BrowserSession, job: PrintJob, options: HyphenLimitOptions = {}): Promise<LimitedPrint> {
-  const {maxRun = 2, maxReprints = 4, maxLooseness = 0.5} = options
-  const first = await printPdf(session, job)
+  const {maxRun = 2, maxReprints = 4, maxLooseness = 0.5, layout = true} = options
   // No soft hyphen, no run: a ragged-right page or a language without patterns costs nothing.
-  if (!job.html.includes(SHY)) return {...first, reprints: 0, runsLeft: 0}
-  let current: Version = {html: job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
+  if (!job.html.includes(SHY)) return {...(await printPdf(session, job)), reprints: 0, runsLeft: 0}
+  let settled: Settled | undefined
+  const beforePrint = async (page: Page) => {
+    settled = await settleInLayout(page, job.html, maxRun)
+  }
+  let first = await printPdf(session, layout ? {...job, beforePrint} : job)
+  let current: Version = {html: settled?.html ?? job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
+  // Prints after the first that `budget` does not count.
+  let extra = 0
+  if (settled && !withinLooseness(current.read, settled.paragraphs, maxLooseness)) {
+    // A word kept whole left its paragraph loose: printed as it was, and judged from its print as before.
+    first = await printPdf(session, job)
+    extra++
+    current = {html: job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
+  }
   const limit = Math.max(maxLooseness, current.read.looseness)
   const budget = {left: maxReprints}
   // Ordinals map back only when the PDF marks exactly the HTML's soft hyphens (none hidden, none added).
   while (current.read.runs.length > 0 && current.read.softHyphens === countSoftHyphens(current.html) && budget.left > 0) {
     current = await breakRuns(current, (html) => printPdf(session, {...job, html}), {maxRun, limit, budget})
   }
-  return {...current.printed, reprints: maxReprints - budget.left, runsLeft: current.read.runs.length}
+  return {...current.printed, reprints: extra + maxReprints - budget.left, runsLeft: current.read.runs.length}
+}
+
+/** What the page's own layout changed before its print. */
+interface Settled {
+  /** The HTML with the words kept whole. */
+  html: string
+  /** Soft hyphen ordinals (in `html`) from the first to after the last of each paragraph a word was kept whole in. */
+  paragraphs: Array<[number, number]>
+}
+
+/** Most rounds of keeping words whole in the layout (each a layout, no print). */
+const maxLayoutRounds = 8
+/** Most time reading the layout, in ms (a page of 12 articles takes about 100): past it, the print alone decides. */
+const layoutBudget = 10_000
+
+/**
+ * Keep whole, in the loaded page itself, the word ending the line `maxRun + 1`
+ * of every run its layout shows, round after round (a word kept whole moves
+ * the lines after it), as `breakRuns` would first try; `undefined` when
+ * nothing changed or the layout cannot be trusted to be the print's.
+ */
+async function settleInLayout(page: Page, html: string, maxRun: number): Promise<Settled | undefined> {
+  const layout = await openPrintLayout(page)
+  if (!layout) return undefined
+  try {
+    const deadline = performance.now() + layoutBudget
+    let current = html
+    const paragraphs: Array<[number, number]> = []
+    for (let round = 0; round < maxLayoutRounds; round++) {
+      const read = await layout.runs(maxRun, deadline - performance.now())
+      // Ordinals map to the HTML only when the document holds exactly its soft hyphens; out of
+      // time, the document is printed as far as it got (it is `current` still).
+      if (!read || read.softHyphens !== countSoftHyphens(current) || read.runs.length === 0) break
+      const kept = keepWordsWhole(current, new Set(read.runs.map((run) => run[maxRun]!)))
+      await layout.remove(kept.removed)
+      const renumber = (ordinal: number) => ordinal - kept.removed.filter((gone) => gone < ordinal).length
+      for (const paragraph of paragraphs) paragraph.splice(0, 2, renumber(paragraph[0]), renumber(paragraph[1]))
+      for (const [from, to] of read.paragraphs) paragraphs.push([renumber(from), renumber(to + 1)])
+      current = kept.html
+    }
+    return current === html ? undefined : {html: current, paragraphs}
+  } finally {
+    await layout.close()
+  }
+}
+
+/**
+ * Whether no line of the `paragraphs` is looser than `maxLooseness`, or than
+ * the loosest line elsewhere on the page: the limit `breakRuns` judges by
+ * (the lines of the other paragraphs are the first print's lines).
+ */
+function withinLooseness(read: HyphenRuns, paragraphs: ReadonlyArray<[number, number]>, maxLooseness: number): boolean {
+  const inside = ([after]: [number, number]) => paragraphs.some(([from, to]) => after >= from && after <= to)
+  const limit = Math.max(maxLooseness, ...read.stretches.filter((stretch) => !inside(stretch)).map(([, stretch]) => stretch))
+  return read.stretches.every((stretch) => stretch[1] <= limit || !inside(stretch))
 }
 
 /**

@@ -32,6 +32,8 @@ export interface PrintJob {
    * (cheaper; the layout is the same).
    */
   draft?: boolean
+  /** Called with the loaded page before it is printed; it may change the document (see `layout-hyphen-runs.ts`). */
+  beforePrint?: (page: Page) => Promise<void>
 }
 
 /** A printed PDF and what the page tried to load that it was not given. */
@@ -91,6 +93,7 @@ async function printInPage(page: Page, blocked: string[], job: PrintJob, collect
   // The previous version's document is garbage now: collect it before this one is
   // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
   if (collect) await collectGarbage(page)
+  await job.beforePrint?.(page)
   const pdf = await page.pdf({
     // The template's `@page` rule sets size and margins.
     preferCSSPageSize: true,
