@@ -144,6 +144,7 @@ const script = String.raw`(function (command, argument) {
     return false
   }
   function open() {
+    known.clear()
     if (getComputedStyle(document.documentElement).writingMode !== 'horizontal-tb') return null
     var width = pageWidth()
     if (width === null) return null
@@ -171,7 +172,25 @@ const script = String.raw`(function (command, argument) {
     }
     return document.body
   }
-  // A soft hyphen breaks its line when the letter after it is on a lower line than the letter before it.
+  // What is known of each text's soft hyphens (offset -> its line break, or false), kept between calls:
+  // a paragraph's lines move only when its own text changes, so later rounds measure only those.
+  var known = window.__handoutLayout || (window.__handoutLayout = new Map())
+  // Where the soft hyphen at offset at breaks its line: the tops of its line and the next, or false.
+  // A soft hyphen that breaks a line has a box with the width of its drawn hyphen; one that does not, none.
+  function breakAt(node, at) {
+    if (at === 0 || at + 1 >= node.data.length) return false
+    var range = document.createRange()
+    range.setStart(node, at)
+    range.setEnd(node, at + 1)
+    var boxes = range.getClientRects()
+    var drawn = false
+    for (var index = 0; index < boxes.length; index++) if (boxes[index].width > 0) drawn = true
+    if (!drawn) return false
+    var before = rectOf(node, at - 1, at)
+    var after = rectOf(node, at + 1, at + 2)
+    if (!before || !after || after.top < before.bottom - before.height / 2) return false
+    return {line: before.top, next: after.top}
+  }
   function runs(maxRun, budget) {
     var deadline = Date.now() + budget
     var found = softHyphens()
@@ -179,11 +198,11 @@ const script = String.raw`(function (command, argument) {
     for (var ordinal = 0; ordinal < found.length; ordinal++) {
       if (Date.now() > deadline) return null
       var shy = found[ordinal]
-      if (shy.at === 0 || shy.at + 1 >= shy.node.data.length) continue
-      var before = rectOf(shy.node, shy.at - 1, shy.at)
-      var after = rectOf(shy.node, shy.at + 1, shy.at + 2)
-      if (!before || !after || after.top < before.bottom - before.height / 2) continue
-      breaks.push({ordinal: ordinal, line: before.top, next: after.top, block: blockOf(shy.node)})
+      var byOffset = known.get(shy.node)
+      if (!byOffset) known.set(shy.node, (byOffset = new Map()))
+      if (!byOffset.has(shy.at)) byOffset.set(shy.at, breakAt(shy.node, shy.at))
+      var broken = byOffset.get(shy.at)
+      if (broken) breaks.push({ordinal: ordinal, line: broken.line, next: broken.next, block: blockOf(shy.node)})
     }
     var result = {softHyphens: found.length, runs: [], paragraphs: []}
     var run = []
@@ -210,10 +229,16 @@ const script = String.raw`(function (command, argument) {
     var found = softHyphens()
     // Last first, so the offsets of the earlier ones in the same text are still right.
     var gone = ordinals.slice().sort(function (a, b) { return b - a }).map(function (ordinal) { return found[ordinal] }).filter(Boolean)
-    gone.forEach(function (shy) { shy.node.deleteData(shy.at, 1) })
+    gone.forEach(function (shy) {
+      shy.node.deleteData(shy.at, 1)
+      // Every line of its paragraph may move: measured again.
+      var walker = document.createTreeWalker(blockOf(shy.node), NodeFilter.SHOW_TEXT)
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) known.delete(node)
+    })
     return gone.length
   }
   function close() {
+    delete window.__handoutLayout
     var style = document.querySelector('style[' + marker + ']')
     if (style) style.remove()
     return null
