@@ -4,7 +4,6 @@
  */
 import type {Root as HastRoot} from 'hast'
 import type {MarkdownConfig} from '../config/resolve-plugins.js'
-import rehypeRaw from 'rehype-raw'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
 import rehypeStringify from 'rehype-stringify'
@@ -17,7 +16,6 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
-import rehypeBalanceRaw from './rehype-balance-raw.js'
 import rehypeCitations from './rehype-citations.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
 import rehypeDirection from './rehype-direction.js'
@@ -28,6 +26,7 @@ import rehypeImages from './rehype-images.js'
 import rehypeLinks from './rehype-links.js'
 import rehypeMath from './rehype-math.js'
 import rehypeMissingGlyphs from './rehype-missing-glyphs.js'
+import rehypeRawHtml from './rehype-raw-html.js'
 import rehypeNumbering from './rehype-numbering.js'
 import rehypePhrasingContent from './rehype-phrasing-content.js'
 import rehypeReportUnsafe from './rehype-report-unsafe.js'
@@ -109,8 +108,7 @@ export function createProcessor(options: ProcessorOptions, plugins: UserPlugins 
       // HTML tree. Raw HTML is parsed into real nodes so the sanitiser sees all of it.
       .use(remarkRehype, {allowDangerousHtml: true, handlers: defListHastHandlers})
       // Raw HTML balanced per block first, so a tag left open ends with its paragraph or cell.
-      .use(rehypeBalanceRaw)
-      .use(rehypeRaw)
+      .use(rehypeRawHtml)
       // The publisher's rehype plugins (config): trusted code, but what they make from
       // untrusted content passes the image checks and the sanitiser below like the rest.
       .use(plugins.rehype)

@@ -12,6 +12,8 @@ import type {Point} from 'unist'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 
+const letter = /\p{L}/u
+
 /** Scripts told apart, with a language that writes each (for the message's example). */
 const scripts = [
   {code: 'Latn', name: 'Latin', example: 'fr', pattern: /\p{Script=Latin}/u},
@@ -65,9 +67,17 @@ export default function remarkLanguageScript() {
     let letters = 0
     visit(tree, 'text', (node: Text) => {
       for (const char of node.value) {
-        if (!/\p{L}/u.test(char)) continue
+        let script: (typeof scripts)[number] | undefined
+        if (char < '\x80') {
+          // An ASCII letter is a Latin one (the common case, told without a regular expression).
+          const lower = char.charCodeAt(0) | 0x20
+          if (lower < 0x61 || lower > 0x7a) continue
+          script = scripts[0]
+        } else {
+          if (!letter.test(char)) continue
+          script = scripts.find((entry) => entry.pattern.test(char))
+        }
         letters++
-        const script = char < '\x80' ? scripts[0] : scripts.find((entry) => entry.pattern.test(char))
         if (!script) continue
         counts.set(script.code, (counts.get(script.code) ?? 0) + 1)
         if (!first.has(script.code)) first.set(script.code, node.position?.start)

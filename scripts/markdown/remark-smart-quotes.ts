@@ -93,7 +93,9 @@ function smartypants(options: SmartypantsOptions): Transform {
       else return
       nodes.push(node)
     })
-    all = quotesPass.processSync(all).toString()
+    // SmartyPants changes only `"` and `'` in this pass, and retext gives back its text unchanged:
+    // prose without either (common in generated or translated text) is not parsed at all.
+    if (all.includes('"') || all.includes("'")) all = quotesPass.processSync(all).toString()
     let start = 0
     for (const node of nodes) {
       if (!('value' in node)) {
