@@ -69,21 +69,28 @@ export async function printLimitingHyphenRuns(session: BrowserSession, job: Prin
   }
   let first = await printPdf(session, layout ? {...job, beforePrint} : job)
   let current: Version = {html: settled?.html ?? job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
-  // Prints after the first that `budget` does not count.
-  let extra = 0
+  let prints = 1
+  // A version printed already, which `breakRuns` may try again (the layout's fix is its first try).
+  let kept: {html: string; printed: PrintResult} | undefined
   if (settled && !withinLooseness(current.read, settled.paragraphs, maxLooseness)) {
     // A word kept whole left its paragraph loose: printed as it was, and judged from its print as before.
+    kept = {html: current.html, printed: first}
     first = await printPdf(session, job)
-    extra++
+    prints++
     current = {html: job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
+  }
+  const print = async (html: string) => {
+    if (html === kept?.html) return kept.printed
+    prints++
+    return printPdf(session, {...job, html})
   }
   const limit = Math.max(maxLooseness, current.read.looseness)
   const budget = {left: maxReprints}
   // Ordinals map back only when the PDF marks exactly the HTML's soft hyphens (none hidden, none added).
   while (current.read.runs.length > 0 && current.read.softHyphens === countSoftHyphens(current.html) && budget.left > 0) {
-    current = await breakRuns(current, (html) => printPdf(session, {...job, html}), {maxRun, limit, budget})
+    current = await breakRuns(current, print, {maxRun, limit, budget})
   }
-  return {...current.printed, reprints: extra + maxReprints - budget.left, runsLeft: current.read.runs.length}
+  return {...current.printed, reprints: prints - 1, runsLeft: current.read.runs.length}
 }
 
 /** What the page's own layout changed before its print. */
