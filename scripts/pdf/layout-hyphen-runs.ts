@@ -14,6 +14,7 @@
  * JavaScript stays off); it is a string, so no compiler's helpers reach it.
  */
 import type {Page} from 'puppeteer-core'
+import {cssPageBox} from './page-box.js'
 
 /** What the layout says about the page's soft hyphens. */
 export interface LayoutRuns {
@@ -25,9 +26,9 @@ export interface LayoutRuns {
   paragraphs: Array<[number, number]>
 }
 
-// Commands: 'media' (whether any style depends on the media); 'open' (give the root element the page
-// area's width; the width, or null when the @page rules do not give one width for every page the
-// document uses); 'runs' ({maxRun, budget}: null past the budget); 'remove' (ordinals); 'close'.
+// Commands: 'media' (whether any style depends on the media); 'pages' (the kinds of page the document
+// uses, see PageKind); 'open' (the page area's width: the root element's); 'runs' ({maxRun, budget}:
+// null past the budget); 'remove' (ordinals); 'close'.
 const script = String.raw`(function (command, argument) {
   var SHY = '\u00AD'
   var marker = 'data-handout-layout'
@@ -42,12 +43,6 @@ const script = String.raw`(function (command, argument) {
     }
     return found
   }
-  // An absolute length in CSS pixels, exactly (a page size is not rounded), or null.
-  function exact(value) {
-    var match = /^(\d*\.?\d+)(mm|cm|in|pt|pc|px|q)$/i.exec(String(value).trim())
-    if (!match) return null
-    return Number(match[1]) * {mm: 96 / 25.4, cm: 960 / 25.4, in: 96, pt: 96 / 72, pc: 16, px: 1, q: 96 / 101.6}[match[2].toLowerCase()]
-  }
   // An absolute length in CSS pixels as the layout rounds it (to its 1/64 px unit: margins are), or null.
   function length(value) {
     if (!/^(\d*\.?\d+)(mm|cm|in|pt|pc|px|q)$/i.test(String(value).trim())) return null
@@ -58,25 +53,11 @@ const script = String.raw`(function (command, argument) {
     probe.remove()
     return width
   }
-  var named = {a0: 841, a1: 594, a2: 420, a3: 297, a4: 210, a5: 148, a6: 105, a7: 74, a8: 52, a9: 37, a10: 26,
-    b0: 1000, b1: 707, b2: 500, b3: 353, b4: 250, b5: 176, b6: 125, b7: 88, b8: 62, b9: 44, b10: 31,
-    'jis-b4': 257, 'jis-b5': 182, letter: 215.9, legal: 215.9, ledger: 279.4}
-  var tall = {a0: 1189, a1: 841, a2: 594, a3: 420, a4: 297, a5: 210, a6: 148, a7: 105, a8: 74, a9: 52, a10: 37,
-    b0: 1414, b1: 1000, b2: 707, b3: 500, b4: 353, b5: 250, b6: 176, b7: 125, b8: 88, b9: 62, b10: 44,
-    'jis-b4': 364, 'jis-b5': 257, letter: 279.4, legal: 355.6, ledger: 431.8}
-  function sizeWidth(size) {
-    var words = String(size || 'auto').trim().toLowerCase().split(/\s+/)
-    var landscape = words.indexOf('landscape') !== -1
-    words = words.filter(function (word) { return word !== 'landscape' && word !== 'portrait' })
-    if (words.length === 0 || words[0] === 'auto') return exact(landscape ? '279.4mm' : '215.9mm')
-    if (named[words[0]] !== undefined) return exact((landscape ? tall[words[0]] : named[words[0]]) + 'mm')
-    var width = exact(words[0])
-    var height = words.length > 1 ? exact(words[1]) : width
-    if (width === null || height === null) return null
-    return landscape ? Math.max(width, height) : width
-  }
-  // The page area's width of each kind of page the document can use, or null if they differ or are unknown.
-  function pageWidth() {
+  // Each kind of page the document uses whose width its @page rules set: the first is every page's.
+  // A kind is its size as written and its side margins in pixels (null where a margin is not set or
+  // not an absolute length); null for all when the text is not set in horizontal lines.
+  function pages() {
+    if (getComputedStyle(document.documentElement).writingMode !== 'horizontal-tb') return null
     var rules = []
     function walk(list) {
       for (var index = 0; index < list.length; index++) {
@@ -95,16 +76,11 @@ const script = String.raw`(function (command, argument) {
         if (selectors.indexOf(rule.selectorText.trim()) === -1) return
         keys.forEach(function (key) { var value = rule.style.getPropertyValue(key); if (value) values[key] = value })
       })
-      if (!values['margin-left'] || !values['margin-right']) return null
-      var page = sizeWidth(values.size)
-      var left = length(values['margin-left'])
-      var right = length(values['margin-right'])
-      // Chromium lays the page area out at a whole number of pixels, rounded up.
-      return page === null || left === null || right === null ? null : Math.ceil(page - left - right - 1e-6)
+      var margin = function (key) { return values[key] ? length(values[key]) : null }
+      return {size: values.size || null, left: margin('margin-left'), right: margin('margin-right')}
     }
-    var width = cascade([''])
-    if (width === null) return null
-    // Other page selectors that change the width, where the document uses them, make it unknown.
+    var kinds = [cascade([''])]
+    // Other page selectors that set the width, where the document uses them.
     var used = null
     for (var at = 0; at < rules.length; at++) {
       var selector = rules[at].selectorText.trim()
@@ -120,11 +96,10 @@ const script = String.raw`(function (command, argument) {
           }
           if (!used[name]) continue
         }
-        var other = cascade(['', names[n], name].filter(function (value, i, list) { return list.indexOf(value) === i }))
-        if (other === null || Math.abs(other - width) > 0.01) return null
+        kinds.push(cascade(['', names[n], name].filter(function (value, i, list) { return list.indexOf(value) === i })))
       }
     }
-    return width
+    return kinds
   }
   // Whether a style sheet or rule applies to some media only (then print's must be on to lay out as print does).
   function mediaDependent() {
@@ -143,11 +118,9 @@ const script = String.raw`(function (command, argument) {
     }
     return false
   }
-  function open() {
+  // The root element as wide as the page area (its own margins, borders and padding inside it).
+  function open(width) {
     known.clear()
-    if (getComputedStyle(document.documentElement).writingMode !== 'horizontal-tb') return null
-    var width = pageWidth()
-    if (width === null) return null
     var root = getComputedStyle(document.documentElement)
     var inner = width - ['marginLeft', 'marginRight', 'borderLeftWidth', 'borderRightWidth', 'paddingLeft', 'paddingRight']
       .reduce(function (sum, key) { return sum + (parseFloat(root[key]) || 0) }, 0)
@@ -155,7 +128,7 @@ const script = String.raw`(function (command, argument) {
     style.setAttribute(marker, '')
     style.textContent = 'html { box-sizing: content-box !important; width: ' + inner + 'px !important; min-width: 0 !important; max-width: none !important; }'
     document.head.appendChild(style)
-    return width
+    return null
   }
   // The box of one character (the last of its boxes: a character after a line's hyphen also reports the hyphen's).
   function rectOf(node, from, to) {
@@ -244,11 +217,34 @@ const script = String.raw`(function (command, argument) {
     return null
   }
   if (command === 'media') return mediaDependent()
-  if (command === 'open') return open()
+  if (command === 'pages') return pages()
+  if (command === 'open') return open(argument)
   if (command === 'runs') return runs(argument.maxRun, argument.budget)
   if (command === 'remove') return remove(argument)
   return close()
 })`
+
+/** A kind of page the document uses, as its `@page` rules set it: the size as written, the side margins in CSS pixels. */
+interface PageKind {
+  size: string | null
+  left: number | null
+  right: number | null
+}
+
+/**
+ * The width of the page area of every kind of page, in CSS pixels as Chromium
+ * lays it out (a whole number, rounded up: measured on 60 sizes and margins),
+ * or `undefined` when a margin is not set or the kinds differ.
+ */
+function pageAreaWidth(kinds: readonly PageKind[] | null): number | undefined {
+  const widths = (kinds ?? []).map(({size, left, right}) => {
+    // No size, or `auto`: Chromium's paper, Letter.
+    const box = cssPageBox(size === null || size === 'auto' ? 'letter' : size)
+    return box === undefined || left === null || right === null ? undefined : Math.ceil((box.width * 4) / 3 - left - right - 1e-6)
+  })
+  const [width] = widths
+  return widths.length > 0 && widths.every((other) => other !== undefined && other === width) ? width : undefined
+}
 
 /** A page laid out for print, whose soft hyphens can be read and taken out. */
 export interface PrintLayout {
@@ -279,11 +275,12 @@ export async function openPrintLayout(page: Page): Promise<PrintLayout | undefin
     await call('close')
     if (media) await page.emulateMediaType()
   }
-  const width = await call<number | null>('open')
-  if (width === null) {
+  const width = pageAreaWidth(await call<PageKind[] | null>('pages'))
+  if (width === undefined) {
     await close()
     return undefined
   }
+  await call('open', width)
   // The fonts the print layout asks for, loaded before any line is measured.
   await page.evaluate('document.body.offsetHeight, document.fonts.ready.then(function () { return 0 })')
   return {

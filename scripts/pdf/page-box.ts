@@ -51,6 +51,11 @@ const units: Record<string, number> = {mm, cm: 10 * mm, in: 72, pt: 1, pc: 12, p
  */
 export function pageBoxOf(size: string): PageBox | undefined {
   if ((pageSizes as readonly string[]).includes(size)) return undefined
+  return cssPageBox(size)
+}
+
+/** The exact box of a CSS page size (`B5`, `A4 landscape`, `176mm 250mm`), or `undefined` for names not listed here. */
+export function cssPageBox(size: string): PageBox | undefined {
   const [first = '', second] = size.toLowerCase().split(/\s+/)
   const box = named[first]
   if (box) {
