@@ -12,7 +12,7 @@ import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {PDFArray, PDFDict, PDFDocument, PDFName, type PDFPage} from 'pdf-lib'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
 import {articlesPerRun} from '../scripts/pdf/print-book.js'
 import {readOutlineTitles} from '../scripts/pdf/pdf-metadata.js'
@@ -127,11 +127,24 @@ describe('a book printed in runs', () => {
     const file = path.join(project, 'content', 'article-13.md')
     // The same letters in another order: the same lines, the same pages.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('## Second part', '## Part second'))
-    const again = await buildBook(project)
+    // Every PDF parsed in the rebuild, by its bytes.
+    const load = vi.spyOn(PDFDocument, 'load')
+    let again: BuildReport
+    let parsed: unknown[]
+    try {
+      again = await buildBook(project)
+    } finally {
+      parsed = load.mock.calls.map(([input]) => input)
+      load.mockRestore()
+    }
     expect(again.ok).toBe(true)
     expect(again.publications[0]!.articlePages).toEqual(report.publications[0]!.articlePages)
     const added = [...prints()].filter((name) => !before.has(name))
     expect(added).toHaveLength(1)
+    // Each run (as kept in the cache) is parsed once at most: reading its pages and assembling the book share a parse.
+    const runs = [...prints()].map((name) => fs.readFileSync(path.join(project, '.cache', 'handout', 'build', 'prints', name)))
+    const parses = runs.map((run) => parsed.filter((input) => input instanceof Uint8Array && Buffer.compare(Buffer.from(input), run) === 0).length)
+    expect(Math.max(...parses)).toBe(1)
     expect(fs.readFileSync(pdf).equals(await fromScratch())).toBe(true)
   })
 
