@@ -8,6 +8,7 @@
  */
 import {beginMarkedContent, drawObject, endMarkedContent, type PDFDict, type PDFDocument, PDFName, type PDFRef, popGraphicsState, pushGraphicsState} from 'pdf-lib'
 import {retagFontSubsets} from './merge-front.js'
+import {deflateNatively} from './native-deflate.js'
 
 const name = PDFName.of('HPOverlay')
 
@@ -25,6 +26,8 @@ export async function overlayPages(document: PDFDocument, overlay: PDFDocument, 
     overlay.getPages().map((page) => page.ref),
     'FOLIO'
   )
+  // Each embedded page's content is compressed again (when the document is flushed): by Node's zlib, not pako.
+  deflateNatively(document.context)
   const embedded = await document.embedPages(overlay.getPages())
   const context = document.context
   const push: PDFRef = context.register(context.contentStream([pushGraphicsState()]))

@@ -1,13 +1,14 @@
 /**
  * A finished PDF's object streams and cross-reference stream are compressed
- * by Node's zlib (`native-deflate-writer.ts`), not pdf-lib's pako: each
+ * by Node's zlib (`native-deflate.ts`), not pdf-lib's pako: each
  * stream holds exactly `zlib.deflateSync` of its contents, and the document
- * reads back with every object as it was.
+ * reads back with every object as it was; with `deflateNatively`, so are
+ * the form XObjects of embedded pages (a book's folios).
  */
 import zlib from 'node:zlib'
-import {PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFString} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFString, StandardFonts} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
-import {serializeWithObjectStreams} from '../scripts/pdf/native-deflate-writer.js'
+import {deflateNatively, serializeWithObjectStreams} from '../scripts/pdf/native-deflate.js'
 
 /** A document of `count` small dictionaries (as a book's structure elements are), each registered. */
 async function manyObjects(count: number): Promise<PDFDocument> {
@@ -55,5 +56,23 @@ describe('serializeWithObjectStreams', () => {
   it('gives the same bytes every time', async () => {
     const [a, b] = await Promise.all([manyObjects(1200), manyObjects(1200)])
     expect(Buffer.from(await serializeWithObjectStreams(a.context, 500)).equals(Buffer.from(await serializeWithObjectStreams(b.context, 500)))).toBe(true)
+  })
+
+  it("compresses the pages a document embeds with Node's zlib once told to", async () => {
+    const overlay = await PDFDocument.create()
+    const font = await overlay.embedFont(StandardFonts.Helvetica)
+    const page = overlay.addPage()
+    for (let line = 0; line < 400; line++) page.drawText(`Page ${line} of 590 — Bench Institute ${(line * 7919) % 1000}`, {x: 20 + (line % 13), y: 20 + line, size: 6, font})
+    const document = await PDFDocument.create()
+    deflateNatively(document.context)
+    const [embedded] = await document.embedPages(overlay.getPages())
+    // pdf-lib embeds when the document is flushed (as `finishPdf` does before saving).
+    await document.flush()
+    const stream = document.context.lookup(embedded!.ref)
+    if (!(stream instanceof PDFRawStream)) throw new Error('the embedded page is not a stream')
+    expect(stream.dict.get(PDFName.of('Filter'))).toBe(PDFName.of('FlateDecode'))
+    const data = Buffer.from(stream.contents)
+    expect(zlib.inflateSync(data).toString('latin1')).toContain('Tj')
+    expect(zlib.deflateSync(zlib.inflateSync(data)).equals(data)).toBe(true)
   })
 })
