@@ -64,30 +64,11 @@ function insertDocument(target: PDFDocument, source: PDFDocument, options: Inser
   const front = source
   const from = front.context
   const to = body.context
-  const refs = new Map<string, PDFRef>()
-  const copy = (object: PDFObject): PDFObject => {
-    if (object instanceof PDFRef) {
-      const known = refs.get(object.toString())
-      if (known) return known
-      const ref = to.nextRef()
-      refs.set(object.toString(), ref)
-      to.assign(ref, copy(from.lookup(object) ?? PDFNull))
-      return ref
-    }
-    if (object instanceof PDFRawStream) return PDFRawStream.of(copy(object.dict) as PDFDict, object.contents)
-    if (object instanceof PDFDict) {
-      const dict = PDFDict.withContext(to)
-      for (const [key, value] of object.entries()) dict.set(key, copy(value))
-      return dict
-    }
-    if (object instanceof PDFArray) {
-      const array = PDFArray.withContext(to)
-      for (const value of object.asArray()) array.push(copy(value))
-      return array
-    }
-    // Names, numbers, strings, booleans, null: immutable values, shared.
-    return object
-  }
+  // Element ids: Chromium names every document's elements `node…` from its own counter; the
+  // copies take a prefix (finishPdf renumbers them all in reading order).
+  const sourceRoot = front.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
+  const ids = new Set(nameTreeEntries(sourceRoot?.lookupMaybe(PDFName.of('IDTree'), PDFDict)).map(([key]) => key.decodeText()))
+  const {copy, refs} = copier(from, to, ids, options.idPrefix)
 
   const bodyRoot = body.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
   const frontRoot = front.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
@@ -136,6 +117,47 @@ function insertDocument(target: PDFDocument, source: PDFDocument, options: Inser
 }
 
 type Copy = (object: PDFObject) => PDFObject
+
+const idKey = PDFName.of('ID')
+const headersKey = PDFName.of('Headers')
+
+/**
+ * A deep copy from `from` into `to`, each indirect object once (`refs`: the
+ * source's ref → the copy's); strings in `ids` take `prefix` where they name
+ * elements (an element's `ID`, a table cell's `Headers`), as they are copied.
+ */
+function copier(from: PDFContext, to: PDFContext, ids: ReadonlySet<string>, prefix: string): {copy: Copy; refs: Map<string, PDFRef>} {
+  const refs = new Map<string, PDFRef>()
+  const renamed = (value: PDFObject): PDFObject => {
+    if (value instanceof PDFArray) return to.obj(value.asArray().map(renamed))
+    const text = value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined
+    return text !== undefined && ids.has(text) ? PDFString.of(`${prefix}${text}`) : value
+  }
+  const copy = (object: PDFObject): PDFObject => {
+    if (object instanceof PDFRef) {
+      const known = refs.get(object.toString())
+      if (known) return known
+      const ref = to.nextRef()
+      refs.set(object.toString(), ref)
+      to.assign(ref, copy(from.lookup(object) ?? PDFNull))
+      return ref
+    }
+    if (object instanceof PDFRawStream) return PDFRawStream.of(copy(object.dict) as PDFDict, object.contents)
+    if (object instanceof PDFDict) {
+      const dict = PDFDict.withContext(to)
+      for (const [key, value] of object.entries()) dict.set(key, key === idKey || key === headersKey ? renamed(copy(value)) : copy(value))
+      return dict
+    }
+    if (object instanceof PDFArray) {
+      const array = PDFArray.withContext(to)
+      for (const value of object.asArray()) array.push(copy(value))
+      return array
+    }
+    // Names, numbers, strings, booleans, null: immutable values, shared.
+    return object
+  }
+  return {copy, refs}
+}
 
 /**
  * Chromium tags each document's font subsets from the same counter (`AAAAAA+`,
@@ -226,12 +248,8 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   const frontNext = parentTreeNextKey(frontRoot)
   bodyRoot.set(PDFName.of('ParentTreeNextKey'), PDFNumber.of(keyOffset + frontNext))
 
-  // Element ids: Chromium names every document's elements `node…` from its own counter; the
-  // copies take a prefix (finishPdf renumbers them all in reading order).
-  const renamed = new Set<string>()
+  // The id tree: the copies' ids took a prefix as they were copied.
   const frontIds = nameTreeEntries(frontRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict))
-  for (const [key] of frontIds) renamed.add(key.decodeText())
-  for (const ref of copied) renameIds(ref, to, renamed, new Set(), options.idPrefix)
   const bodyIdTree = bodyRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict)
   const ids = [...nameTreeEntries(bodyIdTree), ...frontIds.map(([key, value]): [PDFString, PDFObject] => [PDFString.of(`${options.idPrefix}${key.decodeText()}`), copy(value)])]
   if (ids.length > 0) {
@@ -252,29 +270,6 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
       bodyRoot.set(PDFName.of(key), bodyMap)
     }
     for (const [name, value] of frontMap.entries()) if (!bodyMap.has(name)) bodyMap.set(name, copy(value))
-  }
-}
-
-/** Prefix every string in `ids` (an element's `/ID`, a cell's `/Headers`) with `prefix`, deeply. */
-function renameIds(value: PDFObject, context: PDFContext, ids: ReadonlySet<string>, seen: Set<PDFObject>, prefix: string): void {
-  const object = value instanceof PDFRef ? context.lookup(value) : value
-  if (!object || seen.has(object)) return
-  seen.add(object)
-  const renamed = (value: PDFObject) => ((value instanceof PDFString || value instanceof PDFHexString) && ids.has(value.decodeText()) ? PDFString.of(`${prefix}${value.decodeText()}`) : undefined)
-  if (object instanceof PDFDict) {
-    for (const [key, value] of object.entries()) {
-      const to = renamed(value)
-      if (to) object.set(key, to)
-      // Only down the tree: not back up through the parent, nor into pages.
-      else if (key !== PDFName.of('P') && key !== PDFName.of('Pg') && key !== PDFName.of('Obj')) renameIds(value, context, ids, seen, prefix)
-    }
-  } else if (object instanceof PDFArray) {
-    for (let index = 0; index < object.size(); index++) {
-      const value = object.get(index)
-      const to = renamed(value)
-      if (to) object.set(index, to)
-      else renameIds(value, context, ids, seen, prefix)
-    }
   }
 }
 
