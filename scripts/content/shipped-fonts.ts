@@ -168,7 +168,11 @@ const keepWithScript: CodePointRange[] = [
  * hundreds of ranges, the Latin faces hundreds more).
  */
 export function subtract(ranges: readonly CodePointRange[], minus: readonly CodePointRange[]): CodePointRange[] {
-  const cuts = mergeRanges(minus)
+  return subtractCuts(ranges, mergeRanges(minus))
+}
+
+/** `subtract` with `cuts` merged and sorted already (`mergeRanges`): many faces less the same ranges. */
+function subtractCuts(ranges: readonly CodePointRange[], cuts: readonly CodePointRange[]): CodePointRange[] {
   const result: CodePointRange[] = []
   for (const [start, end] of ranges) {
     let from = start
@@ -245,10 +249,10 @@ function scriptFaceRules(): Array<{ranges: CodePointRange[]; declarations: strin
       const baseFaces = all.filter((face) => face.family === base)
       // The base's own ranges and those of the earlier families that extend it go to them.
       const earlier = families.slice(0, index).filter((other) => other.extends.includes(base))
-      const latin = [...baseFaces, ...all.filter((face) => earlier.some((other) => other.package === face.package))].flatMap((face) => face.ranges)
+      const latin = mergeRanges([...baseFaces, ...all.filter((face) => earlier.some((other) => other.package === face.package))].flatMap((face) => face.ranges))
       const variants = [...new Map(baseFaces.map((face) => [`${face.weight} ${face.style}`, face])).values()]
       for (const face of all.filter((candidate) => candidate.package === family.package && candidate.weight === family.weights[0])) {
-        const ranges = subtract(face.ranges, latin)
+        const ranges = subtractCuts(face.ranges, latin)
         const declarations = variants.map((variant) => {
           const file = nearest(all, face, family.weights, variant.weight)
           return `@font-face { font-family: '${base}'; font-style: ${variant.style}; font-weight: ${variant.weight}; font-display: block; src: url(/${fontHref(file)}) format('woff2'); unicode-range: ${rangeCss(ranges)}; ${metricsCss(base)} }`
