@@ -438,7 +438,8 @@ export async function shippedGlyphInFonts(codePoint: number): Promise<boolean> {
  */
 export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
   const all = shippedFaces()
-  const latin = all.filter((face) => face.package === 'source-serif-4' || face.package === 'source-sans-3').flatMap((face) => face.ranges)
+  // Merged once: looked up for every code point, and taken from every face used.
+  const latin = mergeRanges(all.filter((face) => face.package === 'source-serif-4' || face.package === 'source-sans-3').flatMap((face) => face.ranges))
   // Serif Devanagari for reading; the sans twin is for print headings only.
   const candidates = all.filter((face) => face.weight === 400 && face.style === 'normal' && !['source-serif-4', 'source-sans-3', 'source-code-pro', 'noto-sans-devanagari'].includes(face.package))
   const used = new Set<ShippedFace>()
@@ -451,7 +452,7 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
   }
   // Each face without the Latin faces' characters (what the reader's own fonts set): the emoji
   // font also covers the digits, `#` and `*` (for keycaps), and an EPUB set its digits in it.
-  return candidates.filter((face) => used.has(face)).map((face) => ({...face, ranges: subtract(face.ranges, latin)}))
+  return candidates.filter((face) => used.has(face)).map((face) => ({...face, ranges: subtractCuts(face.ranges, latin)}))
 }
 
 /**
