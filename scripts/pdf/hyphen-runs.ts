@@ -9,7 +9,8 @@
  * a single glyph.
  */
 import zlib from 'node:zlib'
-import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream} from 'pdf-lib'
+import {PDFArray, PDFDict, type PDFDocument, PDFName, PDFNumber, PDFRawStream} from 'pdf-lib'
+import {readPrint} from './parsed-print.js'
 
 /** What the PDF says about its soft hyphens and its lines. */
 export interface HyphenRuns {
@@ -54,7 +55,7 @@ const operators =
 
 /** The runs of more than `maxRun` hyphenated lines in a row in `pdf` (a body line follows the previous one of its font size). */
 export async function hyphenRuns(pdf: Uint8Array, maxRun: number): Promise<HyphenRuns> {
-  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  const document = await readPrint(pdf)
   const blocks: Block[] = []
   let softHyphens = 0
   document.getPages().forEach((page, index) => {

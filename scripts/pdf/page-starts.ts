@@ -4,7 +4,8 @@
  * say on which page each block starts and ends. Feeds the EPUB's page-list
  * (`render/epub-page-list.ts`).
  */
-import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, ParseSpeeds} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFName, PDFRef} from 'pdf-lib'
+import {readPrint} from './parsed-print.js'
 import type {PageProbe, PageStart} from '../render/epub-page-list.js'
 
 /**
@@ -13,7 +14,7 @@ import type {PageProbe, PageStart} from '../render/epub-page-list.js'
  * it. A page with neither (no probe landed there) has no entry.
  */
 export async function pageStarts(pdf: Uint8Array, probes: readonly PageProbe[]): Promise<PageStart[]> {
-  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  const document = await readPrint(pdf)
   const pageIndex = new Map(document.getPages().map((page, index) => [page.ref.toString(), index + 1]))
   const dests = document.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
   const pageOf = (id: string | undefined): number | undefined => {

@@ -10,6 +10,7 @@ import {canonicalStructure} from './canonical-structure.js'
 import {shortenDestinationNames} from './destination-names.js'
 import {prependFrontMatter} from './merge-front.js'
 import {serializeWithObjectStreams} from './native-deflate.js'
+import {takePrint} from './parsed-print.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 import {dropUnreachableObjects} from './unreachable-objects.js'
 import type {PageBox} from './page-box.js'
@@ -60,10 +61,11 @@ export interface FinishedPdf {
  * `front`, its pages (and their tags, links, bookmarks) go first.
  */
 export async function finishPdf(input: Uint8Array | PDFDocument, metadata: PdfMetadata, front?: FrontMatter, options: FinishOptions = {}): Promise<FinishedPdf> {
-  // `updateMetadata: false`: pdf-lib would otherwise stamp its own producer and "now".
-  // `parseSpeed`/`objectsPerTick` Infinity: no yielding to the event loop every 100 objects
-  // (a 600-page book: parse 0.94 → 0.42 s, save 0.68 → 0.42 s).
-  const document = input instanceof PDFDocument ? input : await PDFDocument.load(input, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  // A handout's print was parsed already to read its hyphen runs and page starts: that parse is taken over.
+  // Parsed here and there with `updateMetadata: false` (pdf-lib would otherwise stamp its own producer
+  // and "now") and `parseSpeed` Fastest, as saved with `objectsPerTick` Infinity: no yielding to the
+  // event loop every 100 objects (a 600-page book: parse 0.94 → 0.42 s, save 0.68 → 0.42 s).
+  const document = input instanceof PDFDocument ? input : await takePrint(input)
   if (front) {
     const frontDocument = await PDFDocument.load(front.pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
     prependFrontMatter(document, frontDocument, {evenPages: front.evenPages === true})

@@ -7,7 +7,8 @@
  * only the hyphen Chromium drew remains.
  */
 import zlib from 'node:zlib'
-import {ParseSpeeds, PDFArray, PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
+import {PDFArray, type PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
+import {takePrint} from './parsed-print.js'
 
 // An ActualText in UTF-16BE that holds a soft hyphen (alone, or inside a ligature's text such as `f\u00ADt`).
 const marker = /\/ActualText\s*<feff((?:[0-9a-f]{4})*?00ad(?:[0-9a-f]{4})*)>/gi
@@ -40,7 +41,8 @@ export function dropSoftHyphenText(document: PDFDocument): number {
  * so that a rebuild after an edit cleans one run, not every page of the book.
  */
 export async function withoutSoftHyphenText(pdf: Uint8Array): Promise<Uint8Array> {
-  const document = await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest})
+  // The hyphen-run check's parse of these bytes, if it made one.
+  const document = await takePrint(pdf)
   if (dropSoftHyphenText(document) === 0) return pdf
   // No object streams: the content streams are compressed already, and pako's set-up per object stream is slow.
   return document.save({useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY})
