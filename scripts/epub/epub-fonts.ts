@@ -34,8 +34,13 @@ export function codeTextOf(tree: Root): string {
  * monospace, or `undefined` when it needs none (default `code`: none).
  */
 export function epubFonts(texts: readonly string[], code: readonly string[] = []): {files: EpubFont[]; css: string} | undefined {
-  const faces = scriptFacesFor(codePointsOf(texts))
-  const codeFaces = codeFacesFor(codePointsOf(code))
+  return epubFontsFor(codePointsOf(texts), codePointsOf(code))
+}
+
+/** Files and rules for text of the code points `text`, of which `code` are set in monospace (see `epubFonts`). */
+export function epubFontsFor(text: ReadonlySet<number>, code: ReadonlySet<number>): {files: EpubFont[]; css: string} | undefined {
+  const faces = scriptFacesFor(text)
+  const codeFaces = codeFacesFor(code)
   if (faces.length === 0 && codeFaces.length === 0) return undefined
   const all = [...faces, ...codeFaces]
   const files = all.map((face) => ({href: `fonts/${path.basename(face.file)}`, mediaType: 'font/woff2', data: fs.readFileSync(path.join(fontPackageDir(face.package), face.file))}))
@@ -55,7 +60,8 @@ export function epubFonts(texts: readonly string[], code: readonly string[] = []
   }
 }
 
-function codePointsOf(texts: readonly string[]): Set<number> {
+/** The code points of `texts`. */
+export function codePointsOf(texts: readonly string[]): Set<number> {
   const codePoints = new Set<number>()
   for (const text of texts) for (const char of text) codePoints.add(char.codePointAt(0)!)
   return codePoints
