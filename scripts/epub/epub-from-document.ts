@@ -55,9 +55,9 @@ function withScripts(book: EpubBook, documents: readonly Document[]): EpubBook {
   const text = codePointsOf([book.title, book.subtitle ?? ''])
   const code = new Set<number>()
   book.chapters.forEach((chapter, index) => {
-    const used = codePointsUsed(chapter, documents[index]!)
-    for (const point of used.text) text.add(point)
-    for (const point of used.code) code.add(point)
+    const points = codePointsUsed(chapter, documents[index]!)
+    for (const point of points.text) text.add(point)
+    for (const point of points.code) code.add(point)
   })
   const fonts = epubFontsFor(text, code)
   return {...book, dir: book.labels.dir, ...(fonts ? {fonts} : {})}
