@@ -5,6 +5,7 @@
  * the cover are handed over as bytes.
  */
 import {EPub, type Chapter, type Options} from 'epub-gen-memory'
+import {SizedCache} from '../core/sized-cache.js'
 import type {Asset} from '../core/types.js'
 import type {PageListEntry} from '../render/epub-page-list.js'
 import type {Labels} from '../render/labels.js'
@@ -148,7 +149,7 @@ class PinnedEPub extends EPub {
 
   constructor(options: Options, chapters: Chapter[], extra: Extra) {
     // A chapter normalised before (the same HTML) is not handed over to be parsed again.
-    const kept = chapters.map((chapter) => normalisedBefore(chapter.content))
+    const kept = chapters.map((chapter) => normalised.get(chapter.content))
     super(
       options,
       chapters.map((chapter, index) => (kept[index] === undefined ? chapter : {...chapter, content: ''}))
@@ -170,7 +171,7 @@ class PinnedEPub extends EPub {
       if (before !== undefined) chapter.content = before
       else {
         chapter.content = restoreMath(chapter.content, original)
-        keepNormalised(original, chapter.content)
+        normalised.set(original, chapter.content, original.length + chapter.content.length)
       }
     })
   }
@@ -226,29 +227,8 @@ function entryOptions(mediaType: string): {binary: true; compression?: 'STORE'} 
  * has one chapter normalised again, not 200 (about 0.2 s an edit). The
  * result depends on the HTML alone (the random image names are ours again).
  */
-const normalised = new Map<string, string>()
-/** Most characters kept, HTML and result (a 200-article book's chapters: 1.5 million each way). */
-const maxNormalisedChars = 32 * 1024 * 1024
-let normalisedChars = 0
-
-function normalisedBefore(html: string): string | undefined {
-  const found = normalised.get(html)
-  if (found === undefined) return undefined
-  normalised.delete(html)
-  normalised.set(html, found)
-  return found
-}
-
-function keepNormalised(html: string, result: string): void {
-  if (normalised.has(html)) return
-  normalised.set(html, result)
-  normalisedChars += html.length + result.length
-  for (const [oldest, old] of normalised) {
-    if (normalisedChars <= maxNormalisedChars) break
-    normalised.delete(oldest)
-    normalisedChars -= oldest.length + old.length
-  }
-}
+// Kept up to 32 million characters, HTML and result (a 200-article book's chapters: 1.5 million each way).
+const normalised = new SizedCache<string, string>(32 * 1024 * 1024)
 
 const mathElement = /<math[\s>][\s\S]*?<\/math>/g
 

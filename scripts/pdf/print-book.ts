@@ -16,7 +16,8 @@
  * Each final print keeps to two hyphenated lines in a row (`limit-hyphen-runs.ts`).
  */
 import {createHash} from 'node:crypto'
-import {ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFName, PDFRef} from 'pdf-lib'
+import {PDFArray, PDFDict, type PDFDocument, PDFName, PDFRef} from 'pdf-lib'
+import {SizedCache} from '../core/sized-cache.js'
 import type {Asset} from '../core/types.js'
 import type {BookLayout, BookPage} from '../render/render-book.js'
 import type {BrowserSession} from './browser.js'
@@ -24,6 +25,7 @@ import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
 import {printLimitingHyphenRuns} from './limit-hyphen-runs.js'
 import {appendDocument, shareIdenticalImages} from './merge-front.js'
 import {overlayPages} from './overlay-pages.js'
+import {parsePdf} from './parsed-print.js'
 import {printPdf, type PrintJob, type PrintResult} from './print-pdf.js'
 import {withoutSoftHyphenText} from './soft-hyphen-text.js'
 
@@ -200,26 +202,16 @@ async function printCached(session: BrowserSession, job: PrintBookJob, html: str
  * only read from (its own empty targets deleted, the same each time); the
  * book is assembled in a parse of its first run of its own.
  */
-const parsedRuns = new Map<string, {document: PDFDocument; bytes: number}>()
-/** Most bytes of runs kept parsed (a 1,000-article book's 84 runs are about 45 MB; parsed, about 2.7 times as much heap). */
-const maxParsedBytes = 64 * 1024 * 1024
-let parsedBytes = 0
+// Kept up to 64 MB of runs (a 1,000-article book's 84 runs are about 45 MB; parsed, about 2.7 times as much heap).
+const parsedRuns = new SizedCache<string, PDFDocument>(64 * 1024 * 1024)
 
 async function parsedRun(pdf: Uint8Array): Promise<PDFDocument> {
   const key = createHash('sha256').update(pdf).digest('hex')
-  let entry = parsedRuns.get(key)
-  if (entry) parsedRuns.delete(key)
-  else {
-    entry = {document: await PDFDocument.load(pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest}), bytes: pdf.byteLength}
-    parsedBytes += entry.bytes
-  }
-  parsedRuns.set(key, entry)
-  while (parsedBytes > maxParsedBytes && parsedRuns.size > 1) {
-    const [oldest, old] = parsedRuns.entries().next().value!
-    parsedRuns.delete(oldest)
-    parsedBytes -= old.bytes
-  }
-  return entry.document
+  const kept = parsedRuns.get(key)
+  if (kept) return kept
+  const document = await parsePdf(pdf)
+  parsedRuns.set(key, document, pdf.byteLength)
+  return document
 }
 
 /** A run's page count and the page (from 1) of each article, from its named destinations. */
@@ -253,7 +245,7 @@ async function assemble(runs: readonly Run[], padded: readonly boolean[], folios
   }
   const load = async (run: Run) => withoutForeign(await parsedRun(run.pdf), run)
   // The first run becomes the book: a parse of its own, not the one shared.
-  const body = withoutForeign(await PDFDocument.load(runs[0]!.pdf, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest}), runs[0]!)
+  const body = withoutForeign(await parsePdf(runs[0]!.pdf), runs[0]!)
   for (let index = 1; index < runs.length; index++) {
     if (padded[index]) {
       const {width, height} = body.getPage(body.getPageCount() - 1).getSize()
@@ -262,6 +254,6 @@ async function assemble(runs: readonly Run[], padded: readonly boolean[], folios
     appendDocument(body, await load(runs[index]!), index)
   }
   shareIdenticalImages(body)
-  await overlayPages(body, await PDFDocument.load(folios, {updateMetadata: false, parseSpeed: ParseSpeeds.Fastest}), blank)
+  await overlayPages(body, await parsePdf(folios), blank)
   return body
 }
