@@ -1,9 +1,10 @@
 /**
  * Packaging a book's EPUB again after one article changed (watch) does the
  * work of that article's chapter only: epub-gen-memory parses only the
- * chapters whose HTML it has not normalised before (`write-epub.ts`), and the
- * EPUB is the same, byte for byte, as one packaged from scratch. EPUB only:
- * no browser.
+ * chapters whose HTML it has not normalised before (`write-epub.ts`), JSZip
+ * deflates only the chapters it has not deflated before
+ * (`deflated-entries.ts`), and the EPUB is the same, byte for byte, as one
+ * packaged from scratch. EPUB only: no browser.
  */
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
@@ -19,6 +20,8 @@ import {tempDir, tempProject} from './support/tools.js'
 // The HTML parser epub-gen-memory normalises each chapter with.
 const fromEpubGen = createRequire(createRequire(import.meta.url).resolve('epub-gen-memory'))
 const htmlparser2 = fromEpubGen('htmlparser2') as {parseDocument: (html: string) => unknown}
+// The deflate JSZip zips with.
+const pako = createRequire(fromEpubGen.resolve('jszip'))('pako') as {Deflate: {prototype: {push: (data: Uint8Array | number[], final: boolean) => boolean}}}
 
 const article = (title: string, body: string) => `---\ntitle: ${title}\ndate: 2024-04-01\n---\n\n## ${title}, first part\n\n${body}\n`
 const config = 'publications:\n  - name: bk\n    title: Bk\n    sources: content/*.md\n    sort: name\n    outputs: [book]\n'
@@ -46,14 +49,20 @@ async function parse(root: string, name: string, text: string): Promise<Document
   return document!
 }
 
-/** Chapters epub-gen-memory parsed while `run` ran. */
-async function chaptersParsed(run: () => Promise<unknown>): Promise<number> {
+/** Chapters epub-gen-memory parsed, and chapters JSZip deflated, while `run` ran. */
+async function chapterWork(run: () => Promise<unknown>): Promise<{parsed: number; deflated: number}> {
   const parse = vi.spyOn(htmlparser2, 'parseDocument')
+  const deflate = vi.spyOn(pako.Deflate.prototype, 'push')
   try {
     await run()
-    return parse.mock.calls.filter(([html]) => html.includes('first part')).length
+    return {
+      parsed: parse.mock.calls.filter(([html]) => html.includes('first part')).length,
+      // A chapter is smaller than JSZip's chunk: its text is in one push. (Its heading is in the navigation too.)
+      deflated: deflate.mock.calls.filter(([data]) => /Plain text|A list|Hebrew too/.test(Buffer.from(data).toString())).length
+    }
   } finally {
     parse.mockRestore()
+    deflate.mockRestore()
   }
 }
 
@@ -64,18 +73,18 @@ describe("a book's EPUB packaged again", {timeout: 120_000}, () => {
     'content/c.md': article('Gamma', 'Hebrew too: שלום עולם.')
   }
 
-  it('parses only the chapter that changed, and gives the bytes a first packaging gives', async () => {
+  it('parses and deflates only the chapter that changed, and gives the bytes a first packaging gives', async () => {
     // Its text is this file's own: no earlier test of this process has packaged it.
     const root = project({...files, 'content/a.md': article('Alpha', `Plain text, with $x^2 + 1$ as math. ${process.hrtime.bigint()}`)})
     let first: Buffer | undefined
-    expect(await chaptersParsed(async () => (first = await bookEpub(root)))).toBe(3)
+    expect(await chapterWork(async () => (first = await bookEpub(root)))).toEqual({parsed: 3, deflated: 3})
     let again: Buffer | undefined
-    expect(await chaptersParsed(async () => (again = await bookEpub(root)))).toBe(0)
+    expect(await chapterWork(async () => (again = await bookEpub(root)))).toEqual({parsed: 0, deflated: 0})
     expect(again!.equals(first!)).toBe(true)
 
     fs.writeFileSync(path.join(root, 'content', 'b.md'), article('Beta', 'A list:\n\n- one\n- two\n- three\n\n```js\nconst x = 2\n```'))
     let edited: Buffer | undefined
-    expect(await chaptersParsed(async () => (edited = await bookEpub(root)))).toBe(1)
+    expect(await chapterWork(async () => (edited = await bookEpub(root)))).toEqual({parsed: 1, deflated: 1})
     expect(edited!.equals(first!)).toBe(false)
 
     // The same project packaged by a process that has normalised none of it.

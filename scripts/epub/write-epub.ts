@@ -10,6 +10,7 @@ import type {Asset} from '../core/types.js'
 import type {PageListEntry} from '../render/epub-page-list.js'
 import type {Labels} from '../render/labels.js'
 import type {Templates} from '../render/templates.js'
+import {zipEpub, type Zip} from './deflated-entries.js'
 
 /** An entry of the navigation (nav and NCX), nested. */
 export interface NavItem {
@@ -183,12 +184,7 @@ class PinnedEPub extends EPub {
     this.zip.forEach((_, entry) => {
       entry.date = date
     })
-    return this.zip.generateAsync({
-      type: 'uint8array',
-      mimeType: 'application/epub+zip',
-      compression: 'DEFLATE',
-      compressionOptions: {level: 9}
-    })
+    return zipEpub(this.zip as unknown as Zip)
   }
 
   protected override async downloadAllFonts(): Promise<void> {
