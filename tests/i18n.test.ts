@@ -8,6 +8,7 @@ import type {Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {describe, expect, it} from 'vitest'
 import {scriptFontsCss} from '../scripts/content/shipped-fonts.js'
+import {scriptFontsFor} from '../scripts/render/render-print.js'
 import {codeTextOf, epubFonts} from '../scripts/epub/epub-fonts.js'
 import {createProcessor} from '../scripts/markdown/processor.js'
 import {parseDocument} from '../scripts/parse/parse-document.js'
@@ -154,6 +155,17 @@ describe('fonts by script', () => {
     expect(css).not.toContain('noto-naskh-arabic')
     expect(css.match(/noto-sans-sc-\d+-400/g)?.length).toBeGreaterThan(0)
     expect(scriptFontsCss([...'plain English, “quoted” – 5 €'].map((char) => char.codePointAt(0)!))).toBe('')
+  })
+
+  it("finds a page's scripts in any string of its template data, astral code points whole", () => {
+    const codePoints = (text: string) => [...text].map((char) => char.codePointAt(0)!)
+    expect(scriptFontsFor({title: 'Plain', nested: [{body: 'then हिन्दी', n: 3}]})).toBe(scriptFontsCss(codePoints('हिन्दी')))
+    // U+1F600 is one code point in two code units: the emoji font's range holds it, not its halves.
+    const emoji = scriptFontsFor({body: 'x \u{1F600} y'})
+    expect(emoji).not.toBe('')
+    expect(emoji).toBe(scriptFontsCss([0x1f600]))
+    expect(scriptFontsFor({body: 'x 中 y'}, 'and ש')).toBe(scriptFontsCss(codePoints('中ש')))
+    expect(scriptFontsFor({body: 'ASCII only'})).toBe('')
   })
 
   it('embeds in an EPUB only what its text needs', () => {
