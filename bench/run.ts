@@ -58,7 +58,7 @@ function usage(): string {
     '  --no-install    do not install missing peers (npm into bench/scratch/peers, apt for pandoc)\n' +
     '  --baseline DIR  also run DIR/bin/handout.js (a compiled copy laid out like bench/scratch/compiled,\n' +
     "                  with DIR/templates when its code needs other templates than this tree's;\n" +
-    '                  e.g. of another commit) in (a), start-up, (b) and (c): before/after in the same run\n' +
+    '                  e.g. of another commit) in (a), start-up, (b), (c) and (d iii): before/after in the same run\n' +
     '  --cases LIST    which cases to run (default a,b,c,d,e); a partial run writes results/<date>-<cases>.md\n' +
     '  --edits N       (d) edits of the sample article in watch mode (default 20; --quick 5)\n' +
     '  --book-edits N  (d) edits of one article of the N-article book in watch mode (default 5; --quick 2)\n' +

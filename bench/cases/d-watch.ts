@@ -9,12 +9,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {type Bench, log, node, rel, root, sample, scratch, writeProject} from '../support/bench.js'
+import {type Bench, log, node, rel, root, sample, scratch, templatesOf, writeProject} from '../support/bench.js'
 import type {BenchCase} from '../support/case.js'
 import {run} from '../support/process.js'
 import {median, secs} from '../support/stats.js'
 import {timeTarget} from '../support/table.js'
-import {editTimes, editToOutput} from '../support/watch.js'
+import {type EditSpec, editTimes, editToOutput, startWatch, type WatchSession} from '../support/watch.js'
 
 /** Targets of issue 13, in ms (medians of the edits). */
 const sampleTarget = 250
@@ -67,10 +67,9 @@ async function projectWatch(bench: Bench): Promise<{times: number[]; book: numbe
   return {times: times.times, book: times.later, name, articles}
 }
 
-/** One article of the N-article book: its handout and the book's PDF and EPUB, nothing else. */
-async function bookWatch(bench: Bench): Promise<{handout: number[]; all: number[]; untouched: string}> {
+/** One article of the N-article book in `project`, watched by `bin`: what to edit and wait for, and the other outputs' times. */
+function bookProject(bench: Bench, project: string, bin: string): {spec: EditSpec; others: () => number[]} {
   const {articles, corpus} = bench
-  const project = path.join(scratch, `watch-book-${articles}`)
   writeProject(project, corpus.files, [
     'publications:',
     '  - name: bench-book',
@@ -90,14 +89,41 @@ async function bookWatch(bench: Bench): Promise<{handout: number[]; all: number[
       .readdirSync(bookOut)
       .filter((file) => !outputs.includes(path.join(bookOut, file)))
       .map((file) => fs.statSync(path.join(bookOut, file)).mtimeMs)
+  const args = ['--templates', bin === bench.bin ? path.join(root, 'templates') : templatesOf(bin), '--out', bookOut]
+  return {spec: {bin, cwd: project, args, source: edited, outputs: own, later: book, count: bench.bookEdits, initialLimit: 900_000}, others}
+}
+
+/**
+ * One article of the N-article book: its handout and the book's PDF and EPUB,
+ * nothing else. With `--baseline`, the baseline watches a copy of the project
+ * at the same time and the edits alternate (ours first, then the baseline
+ * first: ABBA), so that both see the same moments of a shared machine.
+ */
+async function bookWatch(bench: Bench): Promise<{handout: number[]; all: number[]; untouched: string; baseline?: number[]}> {
+  const ours = bookProject(bench, path.join(scratch, `watch-book-${bench.articles}`), bench.bin)
+  const base = bench.baseline ? bookProject(bench, path.join(scratch, `baseline-watch-book-${bench.articles}`), bench.baseline) : undefined
   let before: number[] = []
-  const args = ['--templates', path.join(root, 'templates'), '--out', bookOut]
-  const times = await editTimes({bin: bench.bin, cwd: project, args, source: edited, outputs: own, later: book, count: bench.bookEdits, initialLimit: 900_000, onReady: () => (before = others())})
-  const after = others()
+  const session = await startWatch({...ours.spec, onReady: () => (before = ours.others())})
+  let baseSession: WatchSession | undefined
+  try {
+    baseSession = base ? await startWatch(base.spec) : undefined
+    for (let n = 0; n < bench.bookEdits; n++) {
+      const order = baseSession && n % 2 === 1 ? [baseSession, session] : [session, ...(baseSession ? [baseSession] : [])]
+      for (const each of order) await each.edit(n)
+    }
+  } finally {
+    await Promise.all([session.stop(), baseSession?.stop()])
+  }
+  const after = ours.others()
   const changed = after.filter((mtime, index) => mtime !== before[index]).length
   // Until all four are replaced: the later of the handout's and the book's times of each edit.
-  const all = times.times.map((ms, i) => Math.max(ms, times.later[i]!))
-  return {handout: times.times, all, untouched: `${after.length - changed} of the other ${after.length} outputs were left untouched by the ${bench.bookEdits} edits`}
+  const untilAll = (times: {times: number[]; later: number[]}) => times.times.map((ms, i) => Math.max(ms, times.later[i]!))
+  return {
+    handout: session.times,
+    all: untilAll(session),
+    untouched: `${after.length - changed} of the other ${after.length} outputs were left untouched by the ${bench.bookEdits} edits`,
+    ...(baseSession ? {baseline: untilAll(baseSession)} : {})
+  }
 }
 
 const range = (times: number[]) => `median **${secs(median(times))}** (${secs(Math.min(...times))}–${secs(Math.max(...times))}) over ${times.length} edits`
@@ -138,6 +164,15 @@ async function measureWatch(bench: Bench): Promise<string[]> {
       timeTarget(`(d iii) Watch, one article of the ${bench.articles}-article book: edit → its handout and the book's PDF and EPUB replaced, median`, median(book.all), bookTarget),
       ''
     )
+    if (book.baseline) {
+      // Paired by edit: ours and the baseline's n-th edits came one after the other.
+      const differences = book.all.map((ms, i) => ms - book.baseline![i]!)
+      const faster = differences.filter((ms) => ms < 0).length
+      section.push(
+        `Baseline (\`--baseline\`), watching a copy of the same project at the same time, the edits alternating: ${range(book.baseline)}. Ours minus the baseline, edit by edit: median **${secs(median(differences))}**; ours faster in ${faster} of ${differences.length}.`,
+        ''
+      )
+    }
   } catch (error) {
     section.push(...failed('iii', error))
   }

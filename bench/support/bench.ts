@@ -59,3 +59,9 @@ export function writeProject(dir: string, files: string[], config: string[]): vo
   for (const file of files) fs.copyFileSync(file, path.join(dir, 'content', path.basename(file)))
   fs.writeFileSync(path.join(dir, 'handout.config.yaml'), [...config, ''].join('\n'))
 }
+
+/** The templates a build of `bin` uses: a `--baseline` copy's own when it has them, else the repository's. */
+export function templatesOf(bin: string): string {
+  const own = path.join(path.dirname(path.dirname(bin)), 'templates')
+  return fs.existsSync(own) ? own : path.join(root, 'templates')
+}

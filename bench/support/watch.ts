@@ -43,6 +43,26 @@ export async function editToOutput(spec: EditSpec): Promise<number[]> {
  * `spec.later` has been replaced (empty when there are none).
  */
 export async function editTimes(spec: EditSpec): Promise<{times: number[]; later: number[]}> {
+  const session = await startWatch(spec)
+  try {
+    for (let n = 0; n < spec.count; n++) await session.edit(n)
+  } finally {
+    await session.stop()
+  }
+  return {times: session.times, later: session.later}
+}
+
+/** A running `handout watch`, edited one edit at a time (two sessions can alternate: ours and a baseline). */
+export interface WatchSession {
+  /** Make edit `n` (from 0) and wait until its outputs, then its later outputs, are replaced. */
+  edit(n: number): Promise<void>
+  stop(): Promise<void>
+  times: number[]
+  later: number[]
+}
+
+/** Start `handout watch` as `spec` says and wait for its first build. */
+export async function startWatch(spec: EditSpec): Promise<WatchSession> {
   const {source, outputs, count} = spec
   const later = spec.later ?? []
   const child = spawn(node, [spec.bin, 'watch', ...spec.args], {cwd: spec.cwd, stdio: ['ignore', 'ignore', 'pipe']})
@@ -55,28 +75,38 @@ export async function editTimes(spec: EditSpec): Promise<{times: number[]; later
       await pause(5)
     }
   }
-  const times: number[] = []
-  const laterTimes: number[] = []
-  try {
-    await waitFor(() => [...outputs, ...later].every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
-    spec.onReady?.()
-    for (let n = 0; n < count; n++) {
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((resolve) => child.once('close', resolve))
+      child.kill('SIGTERM')
+      await closed
+    }
+  }
+  const session: WatchSession = {
+    times: [],
+    later: [],
+    stop,
+    async edit(n) {
       await pause(300)
       const before = outputs.map(mtime)
       const laterBefore = later.map(mtime)
       const editedAt = performance.now()
       fs.appendFileSync(source, `\nEdit number ${n + 1} for the benchmark.\n`)
       await waitFor(() => outputs.every((file, i) => mtime(file) > before[i]!), 'no rebuild after an edit', spec.initialLimit)
-      times.push(performance.now() - editedAt)
+      session.times.push(performance.now() - editedAt)
       if (later.length > 0) {
         await waitFor(() => later.every((file, i) => mtime(file) > laterBefore[i]!), 'no later rebuild after an edit', spec.initialLimit)
-        laterTimes.push(performance.now() - editedAt)
+        session.later.push(performance.now() - editedAt)
       }
-      log(`  (d) edit ${n + 1}/${count}: ${Math.round(times[times.length - 1]!)} ms${later.length > 0 ? `, later outputs ${Math.round(laterTimes[laterTimes.length - 1]!)} ms` : ''}`)
+      log(`  (d) edit ${n + 1}/${count}: ${Math.round(session.times.at(-1)!)} ms${later.length > 0 ? `, later outputs ${Math.round(session.later.at(-1)!)} ms` : ''}`)
     }
-  } finally {
-    child.kill('SIGTERM')
-    await new Promise((resolve) => child.once('close', resolve))
   }
-  return {times, later: laterTimes}
+  try {
+    await waitFor(() => [...outputs, ...later].every((file) => mtime(file) > 0) && /Watching/.test(stderr), 'no initial build', spec.initialLimit)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  spec.onReady?.()
+  return session
 }
