@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {type Bench, log, node, outDir, root, scratch, templatesOf, writeProject} from '../support/bench.js'
+import {type Bench, log, node, outDir, scratch, templatesOf, writeProject} from '../support/bench.js'
 import type {BenchCase} from '../support/case.js'
 import {floor, floorPages} from '../support/ours.js'
 import {run} from '../support/process.js'
@@ -30,7 +30,7 @@ const bookConfig = (size: number) => [
  */
 function bookTool(bench: Bench, size: number, project: string, baseline?: string): Tool {
   writeProject(project, bench.corpus.files.slice(0, size), bookConfig(size))
-  const templates = baseline ? templatesOf(baseline) : path.join(root, 'templates')
+  const templates = templatesOf(baseline)
   return tool(`${baseline ? 'baseline' : 'ours'}: book of ${size} articles (PDF+EPUB)`, (n) => {
     const dir = outDir(`${baseline ? 'baseline-' : ''}book-${size}`, n)
     const timings = path.join(dir, 'timings.json')

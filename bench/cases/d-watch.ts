@@ -67,8 +67,8 @@ async function projectWatch(bench: Bench): Promise<{times: number[]; book: numbe
   return {times: times.times, book: times.later, name, articles}
 }
 
-/** One article of the N-article book in `project`, watched by `bin`: what to edit and wait for, and the other outputs' times. */
-function bookProject(bench: Bench, project: string, bin: string): {spec: EditSpec; others: () => number[]} {
+/** One article of the N-article book in `project`, watched by ours or by `baseline`: what to edit and wait for, and the other outputs' times. */
+function bookProject(bench: Bench, project: string, baseline?: string): {spec: EditSpec; others: () => number[]} {
   const {articles, corpus} = bench
   writeProject(project, corpus.files, [
     'publications:',
@@ -89,8 +89,8 @@ function bookProject(bench: Bench, project: string, bin: string): {spec: EditSpe
       .readdirSync(bookOut)
       .filter((file) => !outputs.includes(path.join(bookOut, file)))
       .map((file) => fs.statSync(path.join(bookOut, file)).mtimeMs)
-  const args = ['--templates', bin === bench.bin ? path.join(root, 'templates') : templatesOf(bin), '--out', bookOut]
-  return {spec: {bin, cwd: project, args, source: edited, outputs: own, later: book, count: bench.bookEdits, initialLimit: 900_000}, others}
+  const args = ['--templates', templatesOf(baseline), '--out', bookOut]
+  return {spec: {bin: baseline ?? bench.bin, cwd: project, args, source: edited, outputs: own, later: book, count: bench.bookEdits, initialLimit: 900_000}, others}
 }
 
 /**
@@ -100,7 +100,7 @@ function bookProject(bench: Bench, project: string, bin: string): {spec: EditSpe
  * first: ABBA), so that both see the same moments of a shared machine.
  */
 async function bookWatch(bench: Bench): Promise<{handout: number[]; all: number[]; untouched: string; baseline?: number[]}> {
-  const ours = bookProject(bench, path.join(scratch, `watch-book-${bench.articles}`), bench.bin)
+  const ours = bookProject(bench, path.join(scratch, `watch-book-${bench.articles}`))
   const base = bench.baseline ? bookProject(bench, path.join(scratch, `baseline-watch-book-${bench.articles}`), bench.baseline) : undefined
   let before: number[] = []
   const session = await startWatch({...ours.spec, onReady: () => (before = ours.others())})

@@ -60,8 +60,8 @@ export function writeProject(dir: string, files: string[], config: string[]): vo
   fs.writeFileSync(path.join(dir, 'handout.config.yaml'), [...config, ''].join('\n'))
 }
 
-/** The templates a build of `bin` uses: a `--baseline` copy's own when it has them, else the repository's. */
-export function templatesOf(bin: string): string {
-  const own = path.join(path.dirname(path.dirname(bin)), 'templates')
-  return fs.existsSync(own) ? own : path.join(root, 'templates')
+/** The templates a build uses: a `--baseline` copy's own (`baseline` is its `bin/handout.js`) when it has them, else the repository's. */
+export function templatesOf(baseline: string | undefined): string {
+  const own = baseline === undefined ? undefined : path.join(path.dirname(path.dirname(baseline)), 'templates')
+  return own !== undefined && fs.existsSync(own) ? own : path.join(root, 'templates')
 }
