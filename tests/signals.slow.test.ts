@@ -98,7 +98,7 @@ describe('signals', () => {
     const browserPids = chromiumIn(descendants(run.child.pid!))
     expect(browserPids.length).toBeGreaterThan(0)
     fs.writeFileSync(path.join(project, 'content', 'a.md'), long('Alpha, edited'))
-    // The rebuild starts after the debounce (100 ms); the print of a long article takes longer.
+    // The rebuild starts after the debounce (20 ms); the print of a long article takes longer.
     await new Promise((resolve) => setTimeout(resolve, 400))
     const during = descendants(run.child.pid!)
     run.child.kill('SIGTERM')

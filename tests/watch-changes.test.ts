@@ -2,7 +2,9 @@
  * The rebuild loop of watch mode against real file events (chokidar), without
  * a browser. chokidar drops a file's second `change` within 50 ms of its first:
  * a rebuild that started inside that window would never hear of the second
- * save. Asked for a shorter quiet time (here 1 ms), the loop still waits longer than that window.
+ * save. With a quiet time shorter than that window (here 1 ms), the loop reads
+ * the files a rebuild took again once the window is over, and rebuilds those
+ * that changed since it started.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -18,12 +20,16 @@ afterEach(async () => {
 })
 
 /** Watch a project with one source; `during(n)` runs inside the n-th rebuild (1-based), after it read the source. */
-async function watchOne(during: (rebuild: number, source: string) => void) {
+async function watchOne(during: (rebuild: number, source: string) => void, template?: string) {
   root = tempDir()
   const source = path.join(root, 'content', 'a.md')
   fs.mkdirSync(path.dirname(source))
   fs.writeFileSync(source, 'one')
-  const rebuilds: Array<{files: string[]; text: string}> = []
+  if (template) {
+    fs.mkdirSync(path.join(root, 'templates'))
+    fs.writeFileSync(path.join(root, 'templates', template), 'a')
+  }
+  const rebuilds: Array<{files: string[]; text: string; templates: boolean}> = []
   changes = collectChanges({
     root,
     inputs: [path.join(root, 'content')],
@@ -33,7 +39,7 @@ async function watchOne(during: (rebuild: number, source: string) => void) {
     debounce: 1,
     isDependency: () => false,
     async rebuild(pending: Pending) {
-      rebuilds.push({files: [...pending.files], text: fs.readFileSync(source, 'utf8')})
+      rebuilds.push({files: [...pending.files], text: fs.readFileSync(source, 'utf8'), templates: pending.templates})
       during(rebuilds.length, source)
     },
     onError(error) {
@@ -70,5 +76,23 @@ describe('collectChanges', () => {
     })
     await settle(() => rebuilds.length >= 2)
     expect(rebuilds.map((rebuild) => rebuild.text)).toEqual(['two', 'three'])
+  })
+
+  it('rebuilds once for one save: reading the files again finds nothing new', async () => {
+    const {rebuilds} = await watchOne(() => {})
+    // Past the window, when the check has run.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    await changes!.idle()
+    expect(rebuilds.map((rebuild) => rebuild.text)).toEqual(['two'])
+  })
+
+  it('reloads the templates again for a template saved twice inside the window', async () => {
+    const {rebuilds} = await watchOne((rebuild) => {
+      if (rebuild === 1) fs.writeFileSync(path.join(root, 'templates', 'print.css'), 'b')
+      if (rebuild === 2) setTimeout(() => fs.writeFileSync(path.join(root, 'templates', 'print.css'), 'c'), 5)
+    }, 'print.css')
+    await settle(() => rebuilds.length >= 3)
+    expect(rebuilds.map((rebuild) => rebuild.templates)).toEqual([false, true, true])
+    expect(fs.readFileSync(path.join(root, 'templates', 'print.css'), 'utf8')).toBe('c')
   })
 })

@@ -2,8 +2,11 @@
  * Change collection for watch mode: file events are sorted into what they
  * touch (a source or image, the templates, the config), bursts are debounced
  * into one rebuild, and rebuilds never overlap: changes made during one are
- * gathered into exactly one more.
+ * gathered into exactly one more. A save the file watcher never reported is
+ * found by reading the changed files again after each rebuild.
  */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import {watch as watchFiles} from 'chokidar'
 
@@ -23,7 +26,7 @@ export interface CollectOptions {
   templatesDir: string
   configPath: string
   outDir: string
-  /** Quiet time after the last event before a rebuild starts, in ms (at least `minDebounce`). */
+  /** Quiet time after the last event before a rebuild starts, in ms. */
   debounce: number
   /** Is this file one a source uses (an image)? */
   isDependency: (file: string) => boolean
@@ -52,33 +55,73 @@ export interface ChangeCollector {
 }
 
 /**
- * The shortest quiet time: chokidar drops a file's second `change` event when it
- * comes within 50 ms of the first. A rebuild that read the file inside that
- * window would miss the second save for good; one that starts later reads it.
+ * How long after a file's event chokidar may stay silent about its next save:
+ * it drops a file's second `change` event when it comes within 50 ms of the
+ * first (and a raw event within 5 ms of the one before). A rebuild that read
+ * the file inside that window would never hear of that save; so after each
+ * rebuild, once this long has passed since the last event it took, the files
+ * it took are read again, and any that differ from what they were when it
+ * started are rebuilt (`verify`).
  */
-export const minDebounce = 60
+export const eventWindow = 60
+
+/** What kind of input an event touched. */
+type Touched = 'file' | 'templates' | 'config'
+
+/** What waits for the next rebuild: the pending changes, and which paths had events since the last one started. */
+class Gathered {
+  readonly pending: Pending = {files: new Set(), templates: false, config: false}
+  /** Paths with an event since the last `take`: what they touch and when (the latest event). */
+  private readonly touched = new Map<string, {kind: Touched; at: number}>()
+  /** Paths a rebuild could not finish: retried with the next change, never on their own. */
+  readonly deferred = new Set<string>()
+
+  waiting(): boolean {
+    return this.pending.files.size > 0 || this.pending.templates || this.pending.config
+  }
+
+  note(file: string, kind: Touched): void {
+    if (kind === 'templates') this.pending.templates = true
+    else if (kind === 'config') this.pending.config = true
+    else this.pending.files.add(file)
+    this.touched.set(file, {kind, at: performance.now()})
+  }
+
+  /** Everything pending, for one rebuild, with the touched files' contents as they are now (before it reads them). */
+  async take(): Promise<{taken: Pending; checks: Check[]}> {
+    const {pending} = this
+    const taken = {files: new Set([...pending.files, ...this.deferred]), templates: pending.templates, config: pending.config}
+    const checks = [...this.touched].map(([file, {kind, at}]) => ({file, kind, at, before: ''}))
+    pending.files.clear()
+    this.deferred.clear()
+    this.touched.clear()
+    pending.templates = false
+    pending.config = false
+    for (const check of checks) check.before = await fingerprint(check.file)
+    return {taken, checks}
+  }
+}
+
+/** Once `eventWindow` has passed since the last of `checks`' events: those whose files differ now from when their rebuild took them. */
+async function changedSince(checks: Check[]): Promise<Check[]> {
+  if (checks.length === 0) return []
+  const wait = Math.max(...checks.map((check) => check.at)) + eventWindow - performance.now()
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+  const changed: Check[] = []
+  for (const check of checks) if ((await fingerprint(check.file)) !== check.before) changed.push(check)
+  return changed
+}
 
 /** Watch files and run `options.rebuild` after each burst of changes. */
 export function collectChanges(options: CollectOptions): ChangeCollector {
-  const debounce = Math.max(options.debounce, minDebounce)
-  const pending: Pending = {files: new Set(), templates: false, config: false}
-  /** Paths a rebuild could not finish: retried with the next change, never on their own. */
-  const deferred = new Set<string>()
+  const debounce = Math.max(options.debounce, 0)
+  const gathered = new Gathered()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let closed = false
   let idleWaiters: Array<() => void> = []
-  const waiting = () => pending.files.size > 0 || pending.templates || pending.config
-  const take = (): Pending => {
-    const taken = {files: new Set([...pending.files, ...deferred]), templates: pending.templates, config: pending.config}
-    pending.files.clear()
-    deferred.clear()
-    pending.templates = false
-    pending.config = false
-    return taken
-  }
   const notifyIdle = () => {
-    if (timer || running || waiting()) return
+    if (timer || running || gathered.waiting()) return
     const waiters = idleWaiters
     idleWaiters = []
     for (const resolve of waiters) resolve()
@@ -88,7 +131,12 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
   const loop = (first?: () => Promise<void>) => {
     running = (async () => {
       if (first) await first()
-      while (!closed && !timer && waiting()) await options.rebuild(take())
+      while (!closed && !timer && gathered.waiting()) {
+        const {taken, checks} = await gathered.take()
+        await options.rebuild(taken)
+        // A save chokidar did not report (see `eventWindow`) is pending again.
+        for (const check of await changedSince(checks)) if (!closed) gathered.note(check.file, check.kind)
+      }
     })().finally(() => {
       running = undefined
       notifyIdle()
@@ -105,7 +153,10 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
     }, debounce)
   }
 
-  const files = watchSources(options, pending, schedule)
+  const files = watchSources(options, (file, kind) => {
+    gathered.note(file, kind)
+    schedule()
+  })
 
   return {
     ready: new Promise<void>((resolve) => files.once('ready', () => resolve())),
@@ -118,7 +169,7 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
       }
     },
     defer(files) {
-      for (const file of files) deferred.add(file)
+      for (const file of files) gathered.deferred.add(file)
     },
     idle() {
       return new Promise<void>((resolve) => {
@@ -138,8 +189,27 @@ export function collectChanges(options: CollectOptions): ChangeCollector {
   }
 }
 
-/** The chokidar watcher: sorts each event into `pending`, then calls `schedule`. */
-function watchSources(options: CollectOptions, pending: Pending, schedule: () => void) {
+/** A file changed since a rebuild started: what it took (path, kind, last event) and the file's content then. */
+interface Check {
+  file: string
+  kind: Touched
+  at: number
+  before: string
+}
+
+/** A file's content as a hash; a folder or a missing file as such. */
+async function fingerprint(file: string): Promise<string> {
+  try {
+    return createHash('sha256')
+      .update(await fs.readFile(file))
+      .digest('hex')
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'folder' : 'missing'
+  }
+}
+
+/** The chokidar watcher: passes each event that touches an input to `touch`, with what it touches. */
+function watchSources(options: CollectOptions, touch: (file: string, kind: Touched) => void) {
   const inside = (file: string, dir: string) => file === dir || file.startsWith(dir + path.sep)
   const files = watchFiles([...options.inputs, options.templatesDir, options.configPath], {
     ignoreInitial: true,
@@ -150,12 +220,10 @@ function watchSources(options: CollectOptions, pending: Pending, schedule: () =>
   })
   files.on('all', (event, file) => {
     const absolute = path.resolve(options.root, file)
-    if (inside(absolute, options.templatesDir)) pending.templates = true
-    else if (absolute === options.configPath) pending.config = true
-    else if (options.isDependency(absolute) || /\.(md|markdown)$/i.test(absolute) || event === 'addDir' || event === 'unlinkDir') pending.files.add(absolute)
+    if (inside(absolute, options.templatesDir)) touch(absolute, 'templates')
+    else if (absolute === options.configPath) touch(absolute, 'config')
+    else if (options.isDependency(absolute) || /\.(md|markdown)$/i.test(absolute) || event === 'addDir' || event === 'unlinkDir') touch(absolute, 'file')
     // Anything else (editor swap files, unrelated files) is not ours to rebuild for.
-    else return
-    schedule()
   })
   files.on('error', (error) => options.onError(error as Error))
   return files

@@ -21,7 +21,11 @@ import {applyRenames, type KnownSources, type Renames} from './renames.js'
 
 /** Options of watch mode on top of the build options. */
 export interface WatchOptions {
-  /** Quiet time after the last file event before a rebuild starts, in ms (default: `100`; at least 60, see `minDebounce`). */
+  /**
+   * Quiet time after the last file event before a rebuild starts, in ms (default: `20`, webpack's
+   * `aggregateTimeout`): a save by write-and-rename or a `git checkout` comes as one burst.
+   * A save the file watcher drops is not lost at any value (see `eventWindow`).
+   */
   debounce?: number
   /** Serve a live preview on 127.0.0.1 (default: `false`). */
   serve?: boolean
@@ -89,7 +93,7 @@ export interface Watcher {
  * fails (no templates, no browser, an invalid config).
  */
 export async function watch(input: WatchOptionsInput = {}, hooks: WatchHooks = {}, environment: BrowserEnvironment = {}): Promise<Watcher> {
-  const {debounce = 100, serve = false, port = 4173, ...buildInput} = input
+  const {debounce = 20, serve = false, port = 4173, ...buildInput} = input
   const options = resolveBuildOptions(buildInput)
   const root = path.resolve(options.root)
   // The config found now (a `.mjs` one too) is the file watched for edits.
