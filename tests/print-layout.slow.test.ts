@@ -57,7 +57,10 @@ describe('the page laid out as it prints', () => {
     ['B5', '15mm 20mm'],
     ['A4', '10mm 33.3mm'],
     ['176mm 250mm', '12mm 19.3mm 12mm 21mm'],
-    ['A3 landscape', '15mm 27mm']
+    ['A3 landscape', '15mm 27mm'],
+    // Every absolute unit: the margins are computed from their values, as the layout keeps them.
+    ['A4', '54pt 5.3pc 1cm 2.21cm'],
+    ['Letter', '1in 77Q 1in 101px']
   ])('has the page area of %s with margins %s that Chromium prints, to the pixel', async (size, margin) => {
     const {layout, printed} = await widths(`@page { size: ${size}; margin: ${margin} }`)
     expect(printed).toBeGreaterThan(200)

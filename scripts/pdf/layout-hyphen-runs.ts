@@ -26,9 +26,10 @@ export interface LayoutRuns {
   paragraphs: Array<[number, number]>
 }
 
-// Commands: 'media' (whether any style depends on the media); 'pages' (the kinds of page the document
-// uses, see PageKind); 'open' (the page area's width: the root element's); 'runs' ({maxRun, budget}:
-// null past the budget); 'remove' (ordinals); 'close'.
+// Commands: 'start' (whether any style depends on the media, and if none, 'pages' too: one round trip);
+// 'pages' (the kinds of page the document uses, see PageKind); 'open' (the page area's width: the root
+// element's; resolves once the fonts its layout asks for are loaded); 'runs' ({maxRun, budget}: null
+// past the budget); 'remove' (ordinals); 'close'.
 const script = String.raw`(function (command, argument) {
   var SHY = '\u00AD'
   var marker = 'data-handout-layout'
@@ -43,15 +44,15 @@ const script = String.raw`(function (command, argument) {
     }
     return found
   }
-  // An absolute length in CSS pixels as the layout rounds it (to its 1/64 px unit: margins are), or null.
+  var pixelsPer = {px: 1, in: 96, cm: 96 / 2.54, mm: 96 / 25.4, q: 96 / 101.6, pt: 4 / 3, pc: 16}
+  // An absolute length in CSS pixels as the layout keeps a margin: a float, then whole 1/64 px, cut
+  // toward zero (the same as a probe element's width for 2,800 lengths of every unit); or null.
+  // Computed, not measured: a probe would lay the whole page out at the window's width, a layout
+  // thrown away when 'open' sets the page area's.
   function length(value) {
-    if (!/^(\d*\.?\d+)(mm|cm|in|pt|pc|px|q)$/i.test(String(value).trim())) return null
-    var probe = document.createElement('div')
-    probe.style.cssText = 'position: absolute; height: 0; width: ' + value
-    document.body.appendChild(probe)
-    var width = probe.getBoundingClientRect().width
-    probe.remove()
-    return width
+    var match = /^(\d*\.?\d+)(mm|cm|in|pt|pc|px|q)$/i.exec(String(value).trim())
+    if (!match) return null
+    return Math.floor(Math.fround(Math.fround(Number(match[1]) * pixelsPer[match[2].toLowerCase()]) * 64)) / 64
   }
   // Each kind of page the document uses whose width its @page rules set: the first is every page's.
   // A kind is its size as written and its side margins in pixels (null where a margin is not set or
@@ -128,7 +129,9 @@ const script = String.raw`(function (command, argument) {
     style.setAttribute(marker, '')
     style.textContent = 'html { box-sizing: content-box !important; width: ' + inner + 'px !important; min-width: 0 !important; max-width: none !important; }'
     document.head.appendChild(style)
-    return null
+    // Laid out now, so that the fonts the print layout asks for load before any line is measured.
+    void document.body.offsetHeight
+    return document.fonts.ready.then(function () { return null })
   }
   // The box of one character (the last of its boxes: a character after a line's hyphen also reports the hyphen's).
   function rectOf(node, from, to) {
@@ -216,7 +219,7 @@ const script = String.raw`(function (command, argument) {
     if (style) style.remove()
     return null
   }
-  if (command === 'media') return mediaDependent()
+  if (command === 'start') return mediaDependent() ? {media: true} : {media: false, pages: pages()}
   if (command === 'pages') return pages()
   if (command === 'open') return open(argument)
   if (command === 'runs') return runs(argument.maxRun, argument.budget)
@@ -269,20 +272,18 @@ export interface PrintLayout {
 export async function openPrintLayout(page: Page): Promise<PrintLayout | undefined> {
   const call = <T>(command: string, argument?: unknown) => page.evaluate(`${script}(${JSON.stringify(command)}, ${JSON.stringify(argument ?? null)})`) as Promise<T>
   // Print media costs a restyle there and back: only where some style depends on it.
-  const media = await call<boolean>('media')
-  if (media) await page.emulateMediaType('print')
+  const start = await call<{media: true} | {media: false; pages: PageKind[] | null}>('start')
+  if (start.media) await page.emulateMediaType('print')
   const close = async () => {
     await call('close')
-    if (media) await page.emulateMediaType()
+    if (start.media) await page.emulateMediaType()
   }
-  const width = pageAreaWidth(await call<PageKind[] | null>('pages'))
+  const width = pageAreaWidth(start.media ? await call<PageKind[] | null>('pages') : start.pages)
   if (width === undefined) {
     await close()
     return undefined
   }
   await call('open', width)
-  // The fonts the print layout asks for, loaded before any line is measured.
-  await page.evaluate('document.body.offsetHeight, document.fonts.ready.then(function () { return 0 })')
   return {
     width,
     runs: async (maxRun, budget) => (await call<LayoutRuns | null>('runs', {maxRun, budget})) ?? undefined,
