@@ -9,6 +9,7 @@ import ejs from 'ejs'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {draw, measure, setLines, wrap, type TextStyle} from '../scripts/cover/cover-text.js'
+import {coversPerWorker} from '../scripts/cover/cover-worker.js'
 import {coverSvg, renderCover} from '../scripts/cover/render-cover.js'
 import {repo} from './support/tools.js'
 
@@ -88,5 +89,15 @@ describe('cover image', () => {
 
   it('rejects SVG that does not parse (a broken template) with an error', async () => {
     await expect(renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')).rejects.toThrow()
+  })
+
+  it('renders many covers at once across replaced workers, each the same bytes as alone, a broken one failing alone', async () => {
+    const svg = coverSvg(template, sample)
+    const alone = await renderCover(svg)
+    const broken = renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')
+    const many = await Promise.all(Array.from({length: coversPerWorker * 2 + 3}, () => renderCover(svg)))
+    await expect(broken).rejects.toThrow()
+    for (const png of many) expect(Buffer.from(png).equals(Buffer.from(alone))).toBe(true)
+    expect(Buffer.from(await renderCover(svg)).equals(Buffer.from(alone))).toBe(true)
   })
 })

@@ -1,13 +1,14 @@
 /**
  * Rasterise the generated cover (the filled `cover.svg` template) to PNG with
- * resvg, off the main thread: no browser, the same pixels on every machine.
+ * resvg, in a worker thread (`cover-worker.ts`): no browser, the same pixels
+ * on every machine, and the main thread free meanwhile.
  * System fonts are loaded only when the SVG has `<text>` runs (characters the
  * shipped fonts lack, see `cover-text.ts`).
  */
-import {renderAsync} from '@resvg/resvg-js'
 import type ejs from 'ejs'
 import {timed, type PhaseTimings} from '../core/phase-timings.js'
 import type {CoverCache, CoverData} from './cover-cache.js'
+import {renderInWorker, startCoverWorker} from './cover-worker.js'
 import * as text from './cover-text.js'
 
 /** Fill the cover template: its text is set by `cover-text.ts` helpers, passed as `text`. */
@@ -18,12 +19,13 @@ export function coverSvg(template: ejs.TemplateFunction, data: CoverData): strin
 const warmed = new WeakSet<ejs.TemplateFunction>()
 
 /**
- * Fill the template once with stand-in text in every field, and throw the
- * result away: the shipped fonts it sets are opened and their tables decoded
- * (most of a first cover's time), so a caller can do it while it waits for
- * something else (the parse).
+ * Start the worker that rasterises covers, and fill the template once with
+ * stand-in text in every field, throwing the result away: the shipped fonts
+ * it sets are opened and their tables decoded (most of a first cover's time),
+ * so a caller can do it while it waits for something else (the parse).
  */
 export function warmCover(template: ejs.TemplateFunction): void {
+  startCoverWorker()
   if (warmed.has(template)) return
   warmed.add(template)
   const sample = 'Cover text, warming up'
@@ -31,13 +33,8 @@ export function warmCover(template: ejs.TemplateFunction): void {
 }
 
 /** Render `svg` as PNG bytes at its own size. Throws on SVG that does not parse. */
-export async function renderCover(svg: string): Promise<Uint8Array> {
-  const rendered = await renderAsync(svg, {
-    font: {loadSystemFonts: svg.includes('<text')},
-    fitTo: {mode: 'original'},
-    logLevel: 'off'
-  })
-  return new Uint8Array(rendered.asPng())
+export function renderCover(svg: string): Promise<Uint8Array> {
+  return renderInWorker(svg)
 }
 
 /**
