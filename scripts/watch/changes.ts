@@ -61,7 +61,7 @@ export interface ChangeCollector {
  * the file inside that window would never hear of that save; so after each
  * rebuild, once this long has passed since the last event it took, the files
  * it took are read again, and any that differ from what they were when it
- * started are rebuilt (`verify`).
+ * started are rebuilt (`changedSince`).
  */
 export const eventWindow = 60
 
