@@ -3,6 +3,8 @@
  * real widths, long titles shrunk then cut), drawn as outlines, rasterised to
  * a 1200 × 1800 PNG without a browser, the same bytes every time.
  */
+import {pathToFileURL} from 'node:url'
+import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import ejs from 'ejs'
@@ -91,12 +93,21 @@ describe('cover image', () => {
     await expect(renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')).rejects.toThrow()
   })
 
+  it('never keeps the process alive: one that only started the worker, or rendered a cover, exits', () => {
+    const worker = pathToFileURL(path.join(import.meta.dirname, '..', 'scripts', 'cover', 'cover-worker.ts')).href
+    for (const body of ['m.startCoverWorker()', 'm.renderInWorker(\'<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>\').then(() => m.startCoverWorker())']) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import(${JSON.stringify(worker)}).then((m) => ${body})`], {encoding: 'utf8', timeout: 20_000})
+      expect(run.error).toBeUndefined()
+      expect([run.status, run.stderr]).toEqual([0, ''])
+    }
+  })
+
   it('renders many covers at once across replaced workers, each the same bytes as alone, a broken one failing alone', async () => {
     const svg = coverSvg(template, sample)
     const alone = await renderCover(svg)
-    const broken = renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')
+    const broken = expect(renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')).rejects.toThrow()
     const many = await Promise.all(Array.from({length: coversPerWorker * 2 + 3}, () => renderCover(svg)))
-    await expect(broken).rejects.toThrow()
+    await broken
     for (const png of many) expect(Buffer.from(png).equals(Buffer.from(alone))).toBe(true)
     expect(Buffer.from(await renderCover(svg)).equals(Buffer.from(alone))).toBe(true)
   })

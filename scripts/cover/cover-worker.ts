@@ -54,8 +54,9 @@ let current: Renderer | undefined
 let nextId = 0
 
 function spawn(): Renderer {
-  const worker = new Worker(source, {eval: true, workerData: createRequire(import.meta.url).resolve('@resvg/resvg-js')})
-  worker.unref()
+  // None of the parent's Node options: the source is CommonJS even under `--input-type=module`,
+  // and needs no loader (tsx in tests and development).
+  const worker = new Worker(source, {eval: true, execArgv: [], workerData: createRequire(import.meta.url).resolve('@resvg/resvg-js')})
   const renderer: Renderer = {worker, jobs: 0, pending: new Map(), retired: false}
   const fail = (error: Error) => {
     if (current === renderer) current = undefined
@@ -73,6 +74,9 @@ function spawn(): Renderer {
   })
   worker.on('error', fail)
   worker.on('exit', (code) => fail(new Error(`The cover renderer stopped (exit code ${code})`)))
+  // After the listeners: adding a 'message' listener refs a worker again (a build that
+  // failed before its first cover would never have exited).
+  worker.unref()
   return renderer
 }
 
