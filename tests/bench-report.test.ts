@@ -9,6 +9,7 @@ import {VFile} from 'vfile'
 import {describe, expect, it} from 'vitest'
 import {reported} from '../bench/cases/e-rebuild.js'
 import {collectTargets, timeTarget, verdict} from '../bench/support/table.js'
+import {runCase, tool} from '../bench/support/tool.js'
 import {bookLine, progressLine, type Reporter} from '../scripts/cli/report.js'
 
 describe('target lines', () => {
@@ -74,5 +75,15 @@ describe('outputs reported unchanged', () => {
       'out/bench-book.pdf': true,
       'out/bench-book.epub': true
     })
+  })
+})
+
+describe('interleaved runs', () => {
+  it('run the tools forwards, then backwards, so that none always runs first', async () => {
+    const order: string[] = []
+    const tools = ['A', 'B', 'C'].map((label) => tool(label, () => ({command: process.execPath, args: ['-e', '0'], after: () => order.push(label)})))
+    await runCase('order', tools, 3)
+    expect(order.join(' ')).toBe('A B C C B A A B C')
+    expect(tools.map((entry) => entry.measures.length)).toEqual([3, 3, 3])
   })
 })
