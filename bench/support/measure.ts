@@ -64,6 +64,8 @@ function treeMemoryKb(pid: number): number {
 /** Run a command to completion, sampling its process tree's memory every 100 ms. */
 export function measure(command: string, args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Promise<Measure> {
   const timeFile = path.join(scratch, 'time.txt')
+  // GNU time cannot write its figure into a folder that is not there (a fresh clone has no scratch yet).
+  fs.mkdirSync(scratch, {recursive: true})
   const argv = hasGnuTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, command, ...args] : [command, ...args]
   return new Promise((resolve, reject) => {
     const started = performance.now()
