@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {type Bench, log, node, rel, root, sample, scratch, templatesOf, writeProject} from '../support/bench.js'
+import {type Bench, inTurn, log, node, rel, root, sample, scratch, templatesOf, writeProject} from '../support/bench.js'
 import type {BenchCase} from '../support/case.js'
 import {run} from '../support/process.js'
 import {median, secs} from '../support/stats.js'
@@ -108,8 +108,7 @@ async function bookWatch(bench: Bench): Promise<{handout: number[]; all: number[
   try {
     baseSession = base ? await startWatch(base.spec) : undefined
     for (let n = 0; n < bench.bookEdits; n++) {
-      const order = baseSession && n % 2 === 1 ? [baseSession, session] : [session, ...(baseSession ? [baseSession] : [])]
-      for (const each of order) await each.edit(n)
+      for (const each of inTurn(baseSession ? [session, baseSession] : [session], n)) await each.edit(n)
     }
   } finally {
     await Promise.all([session.stop(), baseSession?.stop()])

@@ -65,3 +65,12 @@ export function templatesOf(baseline: string | undefined): string {
   const own = baseline === undefined ? undefined : path.join(path.dirname(path.dirname(baseline)), 'templates')
   return own !== undefined && fs.existsSync(own) ? own : path.join(root, 'templates')
 }
+
+/**
+ * `items` in the order of round `round` of an interleaved comparison:
+ * forwards in even rounds, backwards in odd ones (A B, B A, …), so that none
+ * always runs first (the first of a pair measured 3 to 7 % more CPU).
+ */
+export function inTurn<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse()
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import {PDFDocument} from 'pdf-lib'
 import type {Phase} from '../../scripts/core/phase-timings.js'
 import type {FloorResult} from '../floor.js'
-import {log} from './bench.js'
+import {inTurn, log} from './bench.js'
 import {type Measure, measure} from './measure.js'
 import {median} from './stats.js'
 
@@ -49,13 +49,13 @@ export const wall = (entry: Tool) => median(entry.measures.map((m) => m.wallMs))
 
 /**
  * Run every tool `count` times, interleaved, in turn forwards and backwards
- * (A B C, C B A, …): in paired builds of the 200-article book (farm-bench,
- * both orders) the command run first in each pair took 3 to 7 % more CPU,
- * whichever it was. A tool that fails once is dropped with its error.
+ * (A B C, C B A, …, see `inTurn`): in paired builds of the 200-article book
+ * (farm-bench, both orders) the command run first in each pair took 3 to 7 %
+ * more CPU, whichever it was. A tool that fails once is dropped with its error.
  */
 export async function runCase(name: string, tools: Tool[], count: number): Promise<void> {
   for (let n = 0; n < count; n++) {
-    for (const entry of n % 2 === 0 ? tools : [...tools].reverse()) {
+    for (const entry of inTurn(tools, n)) {
       if (entry.failed) continue
       const spec = entry.command(n)
       log(`  ${name} · ${entry.label} · run ${n + 1}/${count}`)
