@@ -98,8 +98,8 @@ describe('signals', () => {
     const browserPids = chromiumIn(descendants(run.child.pid!))
     expect(browserPids.length).toBeGreaterThan(0)
     fs.writeFileSync(path.join(project, 'content', 'a.md'), long('Alpha, edited'))
-    // The rebuild starts after the debounce (20 ms); the print of a long article takes longer.
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    // The CLI says when the rebuild starts; printing a long article takes far longer than the signals below.
+    await until(() => run.stderr().includes('Rebuilding a…'), 'the rebuild to start')
     const during = descendants(run.child.pid!)
     run.child.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 50))

@@ -123,7 +123,9 @@ async function runBuild(command: Run, reporter: Reporter, signals: Signals, envi
 async function runWatch(command: Run, reporter: Reporter, signals: Signals, environment: BrowserEnvironment): Promise<number> {
   const stopped = new Promise<void>((resolve) => signals.onFirst(() => resolve()))
   const onEvent = (event: WatchEvent) => {
-    if (event.type === 'rebuild') {
+    if (event.type === 'building') {
+      if (!command.quiet) reporter.write(`${event.kind === 'initial' ? 'Building' : 'Rebuilding'} ${listNames(event.names)}…\n`)
+    } else if (event.type === 'rebuild') {
       if (command.timings) appendFileSync(command.timings, JSON.stringify({...event.rebuild.timings, total: event.rebuild.ms}) + '\n')
       for (const item of [...event.rebuild.report.sources, ...event.rebuild.report.publications]) for (const file of messageFiles(item)) printMessages(reporter, file)
       reporter.write(event.rebuild.summary + '\n')
@@ -140,6 +142,11 @@ async function runWatch(command: Run, reporter: Reporter, signals: Signals, envi
   reporter.write('\nStopping: closing the browser (press again to quit now).\n')
   await watcher.close()
   return 0
+}
+
+/** At most three names, then how many more: a template edit rebuilds every source. */
+function listNames(names: string[]): string {
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
 }
 
 /** `init [dir]`: write the example project, say what was kept, print the next command. */

@@ -60,8 +60,8 @@ export interface Rebuild {
 
 /** Watch progress, in order. */
 export type WatchEvent =
-  /** A rebuild starts (the names it will build). */
-  | {type: 'building'; names: string[]}
+  /** A build starts: the first one, or a rebuild after a change or a template edit (the names it will build). */
+  | {type: 'building'; kind: 'initial' | 'change' | 'templates'; names: string[]}
   | {type: 'rebuild'; rebuild: Rebuild}
   /**
    * Something that is not a source's fault stopped a rebuild (a template that does
@@ -214,7 +214,7 @@ class Session {
     const timings: PhaseTimings = {}
     let report: BuildReport = {sources: [], publications: [], ok: true, ms: 0}
     if (handouts.sources.length > 0) {
-      this.emit({type: 'building', names: handouts.sources.map((source) => source.name)})
+      this.emit({type: 'building', kind, names: handouts.sources.map((source) => source.name)})
       try {
         report = await this.builder.run(handouts, {timings}, this.parsed)
       } catch (error) {
@@ -263,7 +263,7 @@ class Session {
       const kind = queued.some((entry) => entry.kind === 'initial') ? 'initial' : queued.some((entry) => entry.kind === 'templates') ? 'templates' : 'change'
       const started = performance.now()
       const timings: PhaseTimings = {}
-      this.emit({type: 'building', names: books.map((book) => `book ${book.publication.name}`)})
+      this.emit({type: 'building', kind, names: books.map((book) => `book ${book.publication.name}`)})
       try {
         const report = await this.builder.run({...this.lastPlan, sources: [], handouts: new Map(), books}, {timings}, this.parsed)
         this.report(kind, report, {removed: [], moved: [], gone: []}, timings, performance.now() - started)
