@@ -17,6 +17,12 @@ export const origin = 'http://handout.invalid'
 export interface Resource {
   body: Uint8Array | string
   contentType: string
+  /**
+   * The same bytes at this path for the whole process (the shipped fonts): the
+   * renderer may keep it from one document to the next. Anything else is sent
+   * `no-store`.
+   */
+  immutable?: boolean
 }
 
 /**
@@ -84,7 +90,7 @@ export interface BrowserSession {
    * Run `task` on a pooled page that serves `site`. Retried once on a fresh
    * browser when the browser crashed under it.
    */
-  withPage<T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T>
+  withPage<T>(site: Site, task: (page: Page, blocked: string[], reusable: () => Promise<boolean>) => Promise<T>): Promise<T>
   /** Path of the browser executable in use. */
   executablePath: string
   /** Close the browser; safe to call more than once, and after `kill()`. */
@@ -120,6 +126,12 @@ interface PooledPage {
   page: Page
   site: Site
   blocked: string[]
+  /**
+   * What the page's document was given since the page last navigated to the
+   * site's `/` (by path; not the immutable fonts), or `undefined` when it shows
+   * no document of ours or refused something since (see `reusable`).
+   */
+  given: Map<string, Resource> | undefined
   /** Documents printed in it; after `documentsPerPage` it is closed and replaced, bounding what a renderer holds on to. */
   documents: number
 }
@@ -240,7 +252,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     const context = await (await getBrowser()).createBrowserContext()
     const page = await context.newPage()
     const close = () => context.close()
-    const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], documents: 0}
+    const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], given: undefined, documents: 0}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
     await page.setJavaScriptEnabled(false)
@@ -307,12 +319,12 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     waiting.shift()?.()
   }
 
-  const run = async <T>(site: Site, task: (page: Page, blocked: string[]) => Promise<T>): Promise<T> => {
+  const run = async <T>(site: Site, task: (page: Page, blocked: string[], reusable: () => Promise<boolean>) => Promise<T>): Promise<T> => {
     const pooled = await acquire()
     pooled.site = site
     let healthy = false
     try {
-      const result = await task(pooled.page, pooled.blocked)
+      const result = await task(pooled.page, pooled.blocked, () => reusable(pooled))
       healthy = true
       return result
     } finally {
@@ -386,6 +398,35 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   }
 }
 
+/**
+ * Whether the page's document can take the next document of its site in place
+ * (`document.open`) rather than by a navigation. A document keeps what it has
+ * loaded by URL for its whole life (an image asked for again is not fetched
+ * again, `no-store` or not), and the next document written into it would show
+ * that. So only when the page shows a document of ours, nothing was refused since
+ * it navigated, and the site now serves the same bytes at every path that
+ * document was given.
+ */
+async function reusable(pooled: PooledPage): Promise<boolean> {
+  const given = pooled.given
+  if (!given || pooled.page.url() !== origin + '/') return false
+  for (const [pathname, before] of given) {
+    let now: Resource | undefined
+    try {
+      now = await pooled.site(pathname)
+    } catch {
+      return false
+    }
+    if (!now || now.contentType !== before.contentType || !sameBody(now.body, before.body)) return false
+  }
+  return true
+}
+
+function sameBody(a: Uint8Array | string, b: Uint8Array | string): boolean {
+  const bytes = (body: Uint8Array | string) => (typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength))
+  return a === b || bytes(a).equals(bytes(b))
+}
+
 /** Answer one request from the page's site, abort anything else and record it. */
 async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
   const url = request.url()
@@ -403,11 +444,15 @@ async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
     return
   }
   if (!resource) {
+    pooled.given = undefined
     pooled.blocked.push(url.length > 200 ? url.slice(0, 200) + '…' : url)
     await request.abort('blockedbyclient').catch(() => {})
     return
   }
-  const headers: Record<string, string> = {'Cache-Control': 'no-store'}
+  // A navigation makes a new document, which has been given nothing yet.
+  if (request.isNavigationRequest() && !request.frame()?.parentFrame()) pooled.given = new Map()
+  else if (!resource.immutable) pooled.given?.set(new URL(url).pathname, resource)
+  const headers: Record<string, string> = {'Cache-Control': resource.immutable ? 'max-age=31536000, immutable' : 'no-store'}
   if (resource.contentType.startsWith('text/html')) {
     // Defence in depth: even if markup slipped through sanitising, it could load
     // nothing from elsewhere and run nothing.

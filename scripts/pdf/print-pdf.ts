@@ -45,7 +45,7 @@ export interface PrintResult {
 
 /** Print `job` to PDF with the browser's own outline (bookmarks) and tags. */
 export async function printPdf(session: BrowserSession, job: PrintJob): Promise<PrintResult> {
-  return session.withPage(siteFor(job), (page, blocked) => printInPage(page, blocked, job))
+  return session.withPage(siteFor(job), (page, blocked, reusable) => printInPage(page, blocked, reusable, job))
 }
 
 /**
@@ -63,12 +63,12 @@ export async function printVersions(session: BrowserSession, next: (previous: Pr
   if (!job) return
   let current: PrintJob | undefined = job
   const site: Site = (pathname) => (current ? siteFor(current)(pathname) : pathname === '/' ? {body: '<!DOCTYPE html><title>-</title>', contentType: 'text/html; charset=utf-8'} : undefined)
-  await session.withPage(site, async (page, blocked) => {
+  await session.withPage(site, async (page, blocked, reusable) => {
     let again = false
     while (job) {
       blocked.length = 0
       current = job
-      const result = await printInPage(page, blocked, job, again)
+      const result = await printInPage(page, blocked, reusable, job, again)
       again = true
       job = await next(result)
     }
@@ -88,8 +88,14 @@ async function collectGarbage(page: Page): Promise<void> {
   }
 }
 
-async function printInPage(page: Page, blocked: string[], job: PrintJob, collect = false): Promise<PrintResult> {
-  await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
+async function printInPage(page: Page, blocked: string[], reusable: () => Promise<boolean>, job: PrintJob, collect = false): Promise<PrintResult> {
+  // A page that shows one of ours takes the next document in place (see `reusable`
+  // in browser.ts): a navigation costs about as much as laying out a handout, and
+  // the fonts decoded for the last document are there still. Written in place or
+  // navigated to, the document prints the same bytes (tests/print-in-place.slow.test.ts);
+  // the policy the navigation's answer set holds for both.
+  if (await reusable()) await page.setContent(job.html, {waitUntil: 'load', timeout: job.timeout})
+  else await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
   // The previous version's document is garbage now: collect it before this one is
   // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
   if (collect) await collectGarbage(page)
@@ -160,11 +166,14 @@ const require = createRequire(import.meta.url)
 const fontPackages = shippedFontPackages
 const fontCache = new Map<string, Resource | undefined>()
 
-/** `fonts/<package>/<file>` from an installed @fontsource package, `fonts/source.css` (see `templateFontSheets`), or `undefined`. */
+/**
+ * `fonts/<package>/<file>` from an installed @fontsource package, `fonts/source.css` (see
+ * `templateFontSheets`), or `undefined`. Each is read once, the same for the whole process: `immutable`.
+ */
 export function fontResource(name: string): Resource | undefined {
   if (fontCache.has(name)) return fontCache.get(name)
   if (name === 'fonts/source.css') {
-    const resource = {body: templateFontsCss(), contentType: 'text/css; charset=utf-8'}
+    const resource = {body: templateFontsCss(), contentType: 'text/css; charset=utf-8', immutable: true}
     fontCache.set(name, resource)
     return resource
   }
@@ -173,7 +182,7 @@ export function fontResource(name: string): Resource | undefined {
   const katex = /^fonts\/katex\/(katex\.min\.css|fonts\/KaTeX_[A-Za-z0-9_-]+\.(woff2|woff))$/.exec(name)
   if (katex) {
     const file = path.join(path.dirname(require.resolve('katex/package.json')), 'dist', katex[1]!)
-    const resource = fs.existsSync(file) ? {body: fs.readFileSync(file), contentType: katex[2] ? `font/${katex[2]}` : 'text/css; charset=utf-8'} : undefined
+    const resource = fs.existsSync(file) ? {body: fs.readFileSync(file), contentType: katex[2] ? `font/${katex[2]}` : 'text/css; charset=utf-8', immutable: true} : undefined
     fontCache.set(name, resource)
     return resource
   }
@@ -185,7 +194,8 @@ export function fontResource(name: string): Resource | undefined {
     if (fs.existsSync(file)) {
       resource = {
         body: fs.readFileSync(file),
-        contentType: match[3] === 'css' ? 'text/css; charset=utf-8' : `font/${match[3]}`
+        contentType: match[3] === 'css' ? 'text/css; charset=utf-8' : `font/${match[3]}`,
+        immutable: true
       }
     }
   }

@@ -1,0 +1,143 @@
+/**
+ * Slow: a pooled page prints its first document by navigating to the site's
+ * `/`, and each later one by writing the new HTML into the page it shows
+ * (`load` in print-pdf.ts). Written in place, a document's images are fetched
+ * again (an edited image shows, not the last one's), the policy the first
+ * navigation's answer set still holds, and only the shipped fonts are kept
+ * from one document to the next. (That the PDF is the same as in a fresh page:
+ * tests/pipeline.slow.test.ts prints an article alone and after others.)
+ */
+import zlib from 'node:zlib'
+import type {Page} from 'puppeteer-core'
+import {afterAll, describe, expect, it, vi} from 'vitest'
+import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
+import {printPdf, type PrintJob} from '../scripts/pdf/print-pdf.js'
+import {browser, environment} from './support/tools.js'
+
+const session = await launchBrowser({executablePath: browser, ...environment})
+afterAll(() => session.close())
+
+/** A grey PNG of `width` × 1 pixels. */
+function png(width: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(zlib.crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(1, 4)
+  header[8] = 8 // bit depth
+  header[9] = 0 // greyscale
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(Buffer.from([0, ...Array.from({length: width}, () => 0x80)]))),
+    chunk('IEND', Buffer.alloc(0))
+  ])
+}
+
+/** The pixel widths of the images a PDF draws. */
+function imageWidths(pdf: Uint8Array): number[] {
+  return [
+    ...Buffer.from(pdf)
+      .toString('latin1')
+      .matchAll(/\/Subtype\s*\/Image[^>]*?\/Width\s+(\d+)/g)
+  ]
+    .map((match) => Number(match[1]))
+    .sort((a, b) => a - b)
+}
+
+function job(body: string, assets: Record<string, Buffer> = {}, head = '<!DOCTYPE html><html lang="en"><head><title>T</title>'): PrintJob {
+  const html = `${head}<link rel="stylesheet" href="print.css"></head><body>${body}</body></html>`
+  return {html, styles: {'print.css': 'body { font: 12pt serif }'}, assets: new Map(Object.entries(assets).map(([href, data]) => [href, {href, data, mediaType: 'image/png', source: href}]))}
+}
+
+/** A PDF without its dates. */
+function undated(pdf: Uint8Array): string {
+  return Buffer.from(pdf)
+    .toString('latin1')
+    .replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '')
+}
+
+/** The page the next print takes (prints one at a time take the same page), and a spy on its `setContent`. */
+async function nextPage(session: BrowserSession) {
+  const page = await session.withPage(
+    () => undefined,
+    async (shown) => shown
+  )
+  return vi.spyOn(page as Page, 'setContent')
+}
+
+describe('documents written into a pooled page', () => {
+  it('are written in place only when every file the page was given is served the same again', async () => {
+    const written = await nextPage(session)
+    const widths = async (body: string, assets: Record<string, Buffer>) => imageWidths((await printPdf(session, job(body, assets))).pdf)
+    const pic = '<p>Text. <img src="pic.png" alt=""></p>'
+    // The first: a navigation.
+    expect(await widths(pic, {'pic.png': png(2)})).toEqual([2])
+    expect(written).toHaveBeenCalledTimes(0)
+    // The same image again (other bytes objects, same bytes): in place.
+    expect(await widths(`<h1>Another</h1>${pic}`, {'pic.png': png(2)})).toEqual([2])
+    expect(written).toHaveBeenCalledTimes(1)
+    // The image edited under the same name: a navigation, and the edited image.
+    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(written).toHaveBeenCalledTimes(1)
+    // One more image beside the same one: in place.
+    expect(await widths(`${pic}<p><img src="other.png" alt=""></p>`, {'pic.png': png(3), 'other.png': png(5)})).toEqual([3, 5])
+    expect(written).toHaveBeenCalledTimes(2)
+    // The page was given other.png, which this document's site does not serve: a navigation.
+    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(written).toHaveBeenCalledTimes(2)
+    // A refused image: this document navigates (it may), and the next one too.
+    expect(await widths(`${pic}<p><img src="missing.png" alt=""></p>`, {'pic.png': png(3)})).toEqual([3])
+    expect(written).toHaveBeenCalledTimes(3)
+    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(written).toHaveBeenCalledTimes(3)
+    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(written).toHaveBeenCalledTimes(4)
+    written.mockRestore()
+  }, 60_000)
+
+  it('keep the policy of the navigation: an inline image is refused in place as in a fresh page', async () => {
+    const inline = `data:image/png;base64,${png(7).toString('base64')}`
+    const body = `<p><img src="pic.png" alt=""><img src="${inline}" alt=""></p>`
+    const fresh = await launchBrowser({executablePath: browser, ...environment})
+    try {
+      expect(imageWidths((await printPdf(fresh, job(body, {'pic.png': png(2)}))).pdf)).toEqual([2])
+    } finally {
+      await fresh.close()
+    }
+    await printPdf(session, job('<p>Before.</p>'))
+    const written = await nextPage(session)
+    expect(imageWidths((await printPdf(session, job(body, {'pic.png': png(2)}))).pdf)).toEqual([2])
+    expect(written).toHaveBeenCalledTimes(1)
+    written.mockRestore()
+  }, 60_000)
+
+  it('print the same bytes as in a fresh page', async () => {
+    const documents = [
+      // No doctype: quirks mode, in which a table does not inherit the font size.
+      job('<table><tr><td>Cell text in quirks mode</td></tr></table><p>After.</p>', {}, '<html><head><title>Q</title>'),
+      job('<p>שלום עולם, a line from right to left.</p><table><tr><td>1</td><td>2</td></tr></table>', {}, '<!DOCTYPE html><html lang="he" dir="rtl"><head><title>R</title>'),
+      job(`<h1>Heading</h1>${'<p>A paragraph of some length, to fill lines and pages. '.repeat(40)}</p><ol><li>One</li><li>Two</li></ol>`, {'pic.png': png(4)})
+    ]
+    const alone: string[] = []
+    for (const document of documents) {
+      const fresh = await launchBrowser({executablePath: browser, ...environment})
+      try {
+        alone.push(undated((await printPdf(fresh, {...document, draft: true})).pdf))
+      } finally {
+        await fresh.close()
+      }
+    }
+    await printPdf(session, job('<p>Before.</p>'))
+    const written = await nextPage(session)
+    for (const [index, document] of documents.entries()) expect(undated((await printPdf(session, {...document, draft: true})).pdf), `document ${index}`).toBe(alone[index])
+    expect(written).toHaveBeenCalledTimes(documents.length)
+    written.mockRestore()
+  }, 120_000)
+})
