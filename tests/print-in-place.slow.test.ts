@@ -9,13 +9,15 @@
  */
 import zlib from 'node:zlib'
 import type {Page} from 'puppeteer-core'
-import {afterAll, describe, expect, it, vi} from 'vitest'
+import {afterAll, afterEach, describe, expect, it, vi} from 'vitest'
 import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
 import {printPdf, type PrintJob} from '../scripts/pdf/print-pdf.js'
 import {browser, environment} from './support/tools.js'
 
 const session = await launchBrowser({executablePath: browser, ...environment})
 afterAll(() => session.close())
+// The spies on the pool's pages, even after a failed case.
+afterEach(() => vi.restoreAllMocks())
 
 /** A grey PNG of `width` × 1 pixels. */
 function png(width: number): Buffer {
@@ -63,43 +65,62 @@ function undated(pdf: Uint8Array): string {
     .replace(/\/(CreationDate|ModDate) \(D:[^)]*\)/g, '')
 }
 
-/** The page the next print takes (prints one at a time take the same page), and a spy on its `setContent`. */
-async function nextPage(session: BrowserSession) {
-  const page = await session.withPage(
-    () => undefined,
-    async (shown) => shown
-  )
-  return vi.spyOn(page as Page, 'setContent')
+/**
+ * Spies on `setContent` of both pages of the pool (held at once, so they are two):
+ * `calls()` counts the documents written in place since.
+ */
+async function spyOnPool(session: BrowserSession) {
+  const hold = () =>
+    session.withPage(
+      () => undefined,
+      async (page) => (await new Promise((resolve) => setTimeout(resolve, 300)), page)
+    )
+  const pages = await Promise.all([hold(), hold()])
+  expect(new Set(pages).size).toBe(2)
+  const spies = pages.map((page) => vi.spyOn(page as Page, 'setContent'))
+  return {calls: () => spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0)}
 }
 
 describe('documents written into a pooled page', () => {
   it('are written in place only when every file the page was given is served the same again', async () => {
-    const written = await nextPage(session)
+    const written = await spyOnPool(session)
     const widths = async (body: string, assets: Record<string, Buffer>) => imageWidths((await printPdf(session, job(body, assets))).pdf)
     const pic = '<p>Text. <img src="pic.png" alt=""></p>'
     // The first: a navigation.
     expect(await widths(pic, {'pic.png': png(2)})).toEqual([2])
-    expect(written).toHaveBeenCalledTimes(0)
+    expect(written.calls()).toBe(0)
     // The same image again (other bytes objects, same bytes): in place.
     expect(await widths(`<h1>Another</h1>${pic}`, {'pic.png': png(2)})).toEqual([2])
-    expect(written).toHaveBeenCalledTimes(1)
+    expect(written.calls()).toBe(1)
     // The image edited under the same name: a navigation, and the edited image.
     expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
-    expect(written).toHaveBeenCalledTimes(1)
+    expect(written.calls()).toBe(1)
     // One more image beside the same one: in place.
     expect(await widths(`${pic}<p><img src="other.png" alt=""></p>`, {'pic.png': png(3), 'other.png': png(5)})).toEqual([3, 5])
-    expect(written).toHaveBeenCalledTimes(2)
+    expect(written.calls()).toBe(2)
     // The page was given other.png, which this document's site does not serve: a navigation.
     expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
-    expect(written).toHaveBeenCalledTimes(2)
+    expect(written.calls()).toBe(2)
     // A refused image: this document navigates (it may), and the next one too.
     expect(await widths(`${pic}<p><img src="missing.png" alt=""></p>`, {'pic.png': png(3)})).toEqual([3])
-    expect(written).toHaveBeenCalledTimes(3)
+    expect(written.calls()).toBe(3)
     expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
-    expect(written).toHaveBeenCalledTimes(3)
+    expect(written.calls()).toBe(3)
     expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
-    expect(written).toHaveBeenCalledTimes(4)
-    written.mockRestore()
+    expect(written.calls()).toBe(4)
+  }, 60_000)
+
+  it('go to the idle page whose document can take them in place: a book and an article taking turns each find their own', async () => {
+    const written = await spyOnPool(session)
+    // An article with its stylesheet alone, and a book's run with an image too: the run could
+    // be written into the article's page, but it goes to its own, and the article finds its own.
+    const a = (text: string) => job(`<p>${text}</p>`)
+    const b = (text: string) => job(`<p>${text} <img src="b.png" alt=""></p>`, {'b.png': png(3)})
+    // Side by side: one page each, both navigated.
+    await Promise.all([printPdf(session, a('First of a.')), printPdf(session, b('First of b.'))])
+    const before = written.calls()
+    for (const next of [a('Second of a.'), b('Second of b.'), a('Third of a.'), b('Third of b.')]) await printPdf(session, next)
+    expect(written.calls() - before).toBe(4)
   }, 60_000)
 
   it('keep the policy of the navigation: an inline image is refused in place as in a fresh page', async () => {
@@ -112,10 +133,9 @@ describe('documents written into a pooled page', () => {
       await fresh.close()
     }
     await printPdf(session, job('<p>Before.</p>'))
-    const written = await nextPage(session)
+    const written = await spyOnPool(session)
     expect(imageWidths((await printPdf(session, job(body, {'pic.png': png(2)}))).pdf)).toEqual([2])
-    expect(written).toHaveBeenCalledTimes(1)
-    written.mockRestore()
+    expect(written.calls()).toBe(1)
   }, 60_000)
 
   it('print the same bytes as in a fresh page', async () => {
@@ -135,9 +155,8 @@ describe('documents written into a pooled page', () => {
       }
     }
     await printPdf(session, job('<p>Before.</p>'))
-    const written = await nextPage(session)
+    const written = await spyOnPool(session)
     for (const [index, document] of documents.entries()) expect(undated((await printPdf(session, {...document, draft: true})).pdf), `document ${index}`).toBe(alone[index])
-    expect(written).toHaveBeenCalledTimes(documents.length)
-    written.mockRestore()
+    expect(written.calls()).toBe(documents.length)
   }, 120_000)
 })

@@ -266,11 +266,27 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   /** The first page, opened since the launch and not yet taken (see below). */
   let firstPage: Promise<PooledPage | undefined> | undefined
 
-  const acquire = async (): Promise<PooledPage> => {
+  /**
+   * An idle page that can take `site`'s document in place (see `reusable`), else
+   * the one released last. Of several, the one whose document was given the most:
+   * a handout's page (its stylesheet, no image) could take a book's run in place,
+   * but the book's own page shares more with it. So in watch mode, where a book's
+   * prints and an article's take turns, each finds the page it used last.
+   */
+  const takeIdle = async (site: Site): Promise<PooledPage | undefined> => {
+    let best: PooledPage | undefined
+    for (const candidate of [...idle].reverse()) {
+      if ((candidate.given?.size ?? -1) > (best?.given?.size ?? -1) && (await reusable(candidate, site))) best = candidate
+    }
+    if (best && idle.includes(best)) return idle.splice(idle.indexOf(best), 1)[0]
+    return idle.pop()
+  }
+
+  const acquire = async (site: Site): Promise<PooledPage> => {
     while (busy >= poolSize) await new Promise<void>((resolve) => waiting.push(resolve))
     busy++
     try {
-      const reuse = idle.pop()
+      const reuse = await takeIdle(site)
       if (reuse && !reuse.page.isClosed() && browser?.connected) return reuse
       // The first document waits for the page being opened rather than open a second one
       // beside it: a one-document build would start two renderers for one print.
@@ -320,11 +336,11 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   }
 
   const run = async <T>(site: Site, task: (page: Page, blocked: string[], reusable: () => Promise<boolean>) => Promise<T>): Promise<T> => {
-    const pooled = await acquire()
+    const pooled = await acquire(site)
     pooled.site = site
     let healthy = false
     try {
-      const result = await task(pooled.page, pooled.blocked, () => reusable(pooled))
+      const result = await task(pooled.page, pooled.blocked, () => reusable(pooled, pooled.site))
       healthy = true
       return result
     } finally {
@@ -407,13 +423,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
  * it navigated, and the site now serves the same bytes at every path that
  * document was given.
  */
-async function reusable(pooled: PooledPage): Promise<boolean> {
+async function reusable(pooled: PooledPage, site: Site): Promise<boolean> {
   const given = pooled.given
-  if (!given || pooled.page.url() !== origin + '/') return false
+  if (!given || pooled.page.isClosed() || pooled.page.url() !== origin + '/') return false
   for (const [pathname, before] of given) {
     let now: Resource | undefined
     try {
-      now = await pooled.site(pathname)
+      now = await site(pathname)
     } catch {
       return false
     }
