@@ -138,6 +138,17 @@ describe('documents written into a pooled page', () => {
     expect(written.calls()).toBe(1)
   }, 60_000)
 
+  it('are written within the print time limit, and a page that overran it is replaced', async () => {
+    await printPdf(session, job('<p>Before.</p>'))
+    const written = await spyOnPool(session)
+    // About 2 MB of HTML: its writing alone takes far longer than 5 ms (a navigation has the same limit).
+    const long = job('<p>A paragraph of text that goes on, and on.</p>'.repeat(40_000))
+    await expect(printPdf(session, {...long, timeout: 5})).rejects.toThrow(/Writing the page into the browser took more than 5 ms/)
+    expect(written.calls()).toBe(1)
+    // The page that overran was closed; the next print gets a working one.
+    expect((await printPdf(session, job('<p>After.</p>'))).pdf.byteLength).toBeGreaterThan(0)
+  }, 60_000)
+
   it('print the same bytes as in a fresh page', async () => {
     const documents = [
       // No doctype: quirks mode, in which a table does not inherit the font size.

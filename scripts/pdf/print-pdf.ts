@@ -94,7 +94,7 @@ async function printInPage(page: Page, blocked: string[], reusable: () => Promis
   // the fonts decoded for the last document are there still. Written in place or
   // navigated to, the document prints the same bytes (tests/print-in-place.slow.test.ts);
   // the policy the navigation's answer set holds for both.
-  if (await reusable()) await page.setContent(job.html, {waitUntil: 'load', timeout: job.timeout})
+  if (await reusable()) await writeInPlace(page, job.html, job.timeout ?? page.getDefaultTimeout())
   else await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
   // The previous version's document is garbage now: collect it before this one is
   // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
@@ -111,6 +111,25 @@ async function printInPage(page: Page, blocked: string[], reusable: () => Promis
     timeout: job.timeout
   })
   return {pdf, blocked: [...blocked]}
+}
+
+/**
+ * `setContent`, within `timeout` as a navigation is: Puppeteer's own limit
+ * starts once the HTML is written, so the writing (the parse) is raced here. On
+ * time out the print fails and the page, unhealthy, is closed with its renderer.
+ */
+async function writeInPlace(page: Page, html: string, timeout: number): Promise<void> {
+  const writing = page.setContent(html, {waitUntil: 'load', timeout})
+  writing.catch(() => {})
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Writing the page into the browser took more than ${timeout} ms`)), timeout)
+  })
+  try {
+    await Promise.race([writing, late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Serve a print job: the page, its styles, its images, and the shipped fonts. */
