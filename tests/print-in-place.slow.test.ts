@@ -7,12 +7,16 @@
  * from one document to the next. (That the PDF is the same as in a fresh page:
  * tests/pipeline.slow.test.ts prints an article alone and after others.)
  */
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
 import zlib from 'node:zlib'
 import type {Page} from 'puppeteer-core'
 import {afterAll, afterEach, describe, expect, it, vi} from 'vitest'
 import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
 import {printPdf, type PrintJob} from '../scripts/pdf/print-pdf.js'
-import {browser, environment} from './support/tools.js'
+import {browser, environment, repo, tempProject} from './support/tools.js'
 
 const session = await launchBrowser({executablePath: browser, ...environment})
 afterAll(() => session.close())
@@ -170,4 +174,29 @@ describe('documents written into a pooled page', () => {
     for (const [index, document] of documents.entries()) expect(undated((await printPdf(session, {...document, draft: true})).pdf), `document ${index}`).toBe(alone[index])
     expect(written.calls()).toBe(documents.length)
   }, 120_000)
+
+  it('print the same bytes whatever the page printed before, fonts and all: a README in Japanese alone and after one in Russian', () => {
+    // Markdown we did not write: Biome's READMEs (a dev dependency). The Japanese one has a link
+    // across a change of font (italic Latin, then CJK), which came out as one annotation or two
+    // by whether the Russian one's fonts were loaded when it was first laid out. Through the
+    // command line, as a user builds: there the first layout of a fresh page came before its fonts.
+    const readme = (language: string) => fs.readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('@biomejs/biome/package.json')), `README.${language}.md`), 'utf8')
+    const alone = tempProject({'content/x.md': readme('ja')})
+    const after = tempProject({'content/a.md': readme('ru'), 'content/x.md': readme('ja')})
+    try {
+      for (const root of [alone, after]) {
+        const result = spawnSync(process.execPath, [path.join(repo, 'bin', 'handout.js'), 'build', '--no-cache', '--format', 'pdf', '--concurrency', '1', '-q'], {
+          cwd: root,
+          encoding: 'utf8',
+          env: {...process.env, HANDOUT_BROWSER: browser, SOURCE_DATE_EPOCH: '1700000000'},
+          timeout: 120_000
+        })
+        expect(result.status, result.stderr).toBe(0)
+      }
+      expect(fs.readFileSync(path.join(after, 'dist', 'x.pdf')).equals(fs.readFileSync(path.join(alone, 'dist', 'x.pdf')))).toBe(true)
+    } finally {
+      fs.rmSync(alone, {recursive: true, force: true})
+      fs.rmSync(after, {recursive: true, force: true})
+    }
+  }, 300_000)
 })

@@ -84,13 +84,21 @@ export const chromiumArgs = [
   '--font-render-hinting=none'
 ]
 
+/** What a pooled page has shown, for its next document. */
+export interface PageHistory {
+  /** Whether the site's next document can be written into the page's document (see `reusable`). */
+  reusable(): Promise<boolean>
+  /** How many fonts the page has been given, ever: a count that only grows. */
+  fontsGiven(): number
+}
+
 /** A launched browser with a page pool. */
 export interface BrowserSession {
   /**
    * Run `task` on a pooled page that serves `site`. Retried once on a fresh
    * browser when the browser crashed under it.
    */
-  withPage<T>(site: Site, task: (page: Page, blocked: string[], reusable: () => Promise<boolean>) => Promise<T>): Promise<T>
+  withPage<T>(site: Site, task: (page: Page, blocked: string[], history: PageHistory) => Promise<T>): Promise<T>
   /** Path of the browser executable in use. */
   executablePath: string
   /** Close the browser; safe to call more than once, and after `kill()`. */
@@ -132,6 +140,8 @@ interface PooledPage {
    * no document of ours or refused something since (see `reusable`).
    */
   given: Map<string, Resource> | undefined
+  /** Fonts answered, ever (see `PageHistory.fontsGiven`). */
+  fonts: number
   /** Documents printed in it; after `documentsPerPage` it is closed and replaced, bounding what a renderer holds on to. */
   documents: number
 }
@@ -252,7 +262,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     const context = await (await getBrowser()).createBrowserContext()
     const page = await context.newPage()
     const close = () => context.close()
-    const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], given: undefined, documents: 0}
+    const pooled: PooledPage = {close, page, site: () => undefined, blocked: [], given: undefined, fonts: 0, documents: 0}
     page.setDefaultTimeout(timeout)
     // Rendered pages run no script at all: not ours, not the content's.
     await page.setJavaScriptEnabled(false)
@@ -335,12 +345,12 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     waiting.shift()?.()
   }
 
-  const run = async <T>(site: Site, task: (page: Page, blocked: string[], reusable: () => Promise<boolean>) => Promise<T>): Promise<T> => {
+  const run = async <T>(site: Site, task: (page: Page, blocked: string[], history: PageHistory) => Promise<T>): Promise<T> => {
     const pooled = await acquire(site)
     pooled.site = site
     let healthy = false
     try {
-      const result = await task(pooled.page, pooled.blocked, () => reusable(pooled, pooled.site))
+      const result = await task(pooled.page, pooled.blocked, {reusable: () => reusable(pooled, pooled.site), fontsGiven: () => pooled.fonts})
       healthy = true
       return result
     } finally {
@@ -468,6 +478,7 @@ async function answer(pooled: PooledPage, request: HTTPRequest): Promise<void> {
   // A navigation makes a new document, which has been given nothing yet.
   if (request.isNavigationRequest() && !request.frame()?.parentFrame()) pooled.given = new Map()
   else if (!resource.immutable) pooled.given?.set(new URL(url).pathname, resource)
+  if (resource.contentType.startsWith('font/')) pooled.fonts++
   const headers: Record<string, string> = {'Cache-Control': resource.immutable ? 'max-age=31536000, immutable' : 'no-store'}
   if (resource.contentType.startsWith('text/html')) {
     // Defence in depth: even if markup slipped through sanitising, it could load

@@ -9,7 +9,7 @@ import {shippedFontPackages, templateFontSheets} from '../content/shipped-fonts.
 import {sniffImage} from '../content/sniff-image.js'
 import type {Asset} from '../core/types.js'
 import type {Page} from 'puppeteer-core'
-import {origin, type BrowserSession, type Resource, type Site} from './browser.js'
+import {origin, type BrowserSession, type PageHistory, type Resource, type Site} from './browser.js'
 
 /** What to print. */
 export interface PrintJob {
@@ -45,7 +45,7 @@ export interface PrintResult {
 
 /** Print `job` to PDF with the browser's own outline (bookmarks) and tags. */
 export async function printPdf(session: BrowserSession, job: PrintJob): Promise<PrintResult> {
-  return session.withPage(siteFor(job), (page, blocked, reusable) => printInPage(page, blocked, reusable, job))
+  return session.withPage(siteFor(job), (page, blocked, history) => printInPage(page, blocked, history, job))
 }
 
 /**
@@ -63,12 +63,12 @@ export async function printVersions(session: BrowserSession, next: (previous: Pr
   if (!job) return
   let current: PrintJob | undefined = job
   const site: Site = (pathname) => (current ? siteFor(current)(pathname) : pathname === '/' ? {body: '<!DOCTYPE html><title>-</title>', contentType: 'text/html; charset=utf-8'} : undefined)
-  await session.withPage(site, async (page, blocked, reusable) => {
+  await session.withPage(site, async (page, blocked, history) => {
     let again = false
     while (job) {
       blocked.length = 0
       current = job
-      const result = await printInPage(page, blocked, reusable, job, again)
+      const result = await printInPage(page, blocked, history, job, again)
       again = true
       job = await next(result)
     }
@@ -88,14 +88,22 @@ async function collectGarbage(page: Page): Promise<void> {
   }
 }
 
-async function printInPage(page: Page, blocked: string[], reusable: () => Promise<boolean>, job: PrintJob, collect = false): Promise<PrintResult> {
+async function printInPage(page: Page, blocked: string[], history: PageHistory, job: PrintJob, collect = false): Promise<PrintResult> {
   // A page that shows one of ours takes the next document in place (see `reusable`
   // in browser.ts): a navigation costs about as much as laying out a handout, and
-  // the fonts decoded for the last document are there still. Written in place or
-  // navigated to, the document prints the same bytes (tests/print-in-place.slow.test.ts);
-  // the policy the navigation's answer set holds for both.
-  if (await reusable()) await writeInPlace(page, job.html, job.timeout ?? page.getDefaultTimeout())
-  else await page.goto(origin + '/', {waitUntil: 'load', timeout: job.timeout})
+  // the fonts decoded for the last document are there still. The policy the
+  // navigation's answer set holds for both.
+  const timeout = job.timeout ?? page.getDefaultTimeout()
+  const fonts = history.fontsGiven()
+  if (await history.reusable()) await writeInPlace(page, job.html, timeout)
+  else await page.goto(origin + '/', {waitUntil: 'load', timeout})
+  // Laid out first with some of its fonts still loading, a document can print other
+  // bytes than laid out with all of them at hand (a link across a change of font came
+  // out as one annotation or two, by what the page showed before). So a document that
+  // needed a font it was not given before is written again, now with all of them:
+  // the bytes then do not depend on what was printed before (tests/print-in-place.slow.test.ts).
+  await page.evaluate(settleFonts)
+  if (history.fontsGiven() !== fonts) await writeInPlace(page, job.html, timeout)
   // The previous version's document is garbage now: collect it before this one is
   // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
   if (collect) await collectGarbage(page)
@@ -112,6 +120,9 @@ async function printInPage(page: Page, blocked: string[], reusable: () => Promis
   })
   return {pdf, blocked: [...blocked]}
 }
+
+/** Lay the document out (its fonts are asked for then) and wait until they are loaded. */
+const settleFonts = `document.documentElement.getBoundingClientRect(); document.fonts.ready.then(() => null)`
 
 /**
  * `setContent`, within `timeout` as a navigation is: Puppeteer's own limit
