@@ -82,15 +82,13 @@ await fs.mkdir(values.out, {recursive: true})
 let bytes = 0
 const printStarted = performance.now()
 let printMs = 0
-let first = true
 try {
-  for (const file of positionals) {
+  for (const [index, file] of positionals.entries()) {
     html = await fs.readFile(file, 'utf8')
     // The first page by navigation, the next ones written into it: the cheapest way
     // Chromium has to show one document after another (our pool does the same).
-    if (first) await page.goto(origin + '/', {waitUntil: 'load', timeout: 0})
+    if (index === 0) await page.goto(origin + '/', {waitUntil: 'load', timeout: 0})
     else await page.setContent(html, {waitUntil: 'load', timeout: 0})
-    first = false
     const pdf = await page.pdf({preferCSSPageSize: true, printBackground: true, displayHeaderFooter: false, outline: true, tagged: true, waitForFonts: true, timeout: 0})
     await fs.writeFile(path.join(values.out, path.basename(file).replace(/\.html$/, '.pdf')), pdf)
     bytes += pdf.byteLength

@@ -1,50 +1,27 @@
 /**
  * Slow: a pooled page prints its first document by navigating to the site's
- * `/`, and each later one by writing the new HTML into the page it shows
- * (`load` in print-pdf.ts). Written in place, a document's images are fetched
- * again (an edited image shows, not the last one's), the policy the first
- * navigation's answer set still holds, and only the shipped fonts are kept
- * from one document to the next. (That the PDF is the same as in a fresh page:
- * tests/pipeline.slow.test.ts prints an article alone and after others.)
+ * `/`, and a later one by writing the new HTML into the page it shows
+ * (`printInPage` in print-pdf.ts), when every file the page was given is
+ * served the same again. Written in place, an edited image shows (not the last
+ * one's), the policy the navigation's answer set still holds, the writing is
+ * held to the print's time limit, and the PDF is the same as in a fresh page,
+ * whatever the page printed before (fonts included).
  */
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
-import zlib from 'node:zlib'
 import type {Page} from 'puppeteer-core'
 import {afterAll, afterEach, describe, expect, it, vi} from 'vitest'
 import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
 import {printPdf, type PrintJob} from '../scripts/pdf/print-pdf.js'
+import {greyPng} from './support/png.js'
 import {browser, environment, repo, tempProject} from './support/tools.js'
 
 const session = await launchBrowser({executablePath: browser, ...environment})
 afterAll(() => session.close())
 // The spies on the pool's pages, even after a failed case.
 afterEach(() => vi.restoreAllMocks())
-
-/** A grey PNG of `width` × 1 pixels. */
-function png(width: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(zlib.crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(width, 0)
-  header.writeUInt32BE(1, 4)
-  header[8] = 8 // bit depth
-  header[9] = 0 // greyscale
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', zlib.deflateSync(Buffer.from([0, ...Array.from({length: width}, () => 0x80)]))),
-    chunk('IEND', Buffer.alloc(0))
-  ])
-}
 
 /** The pixel widths of the images a PDF draws. */
 function imageWidths(pdf: Uint8Array): number[] {
@@ -71,13 +48,17 @@ function undated(pdf: Uint8Array): string {
 
 /**
  * Spies on `setContent` of both pages of the pool (held at once, so they are two):
- * `calls()` counts the documents written in place since.
+ * `calls()` counts the documents written in place since (the pages here use no web
+ * font, so none is written a second time for its fonts).
  */
 async function spyOnPool(session: BrowserSession) {
   const hold = () =>
     session.withPage(
       () => undefined,
-      async (page) => (await new Promise((resolve) => setTimeout(resolve, 300)), page)
+      async (page) => {
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        return page
+      }
     )
   const pages = await Promise.all([hold(), hold()])
   expect(new Set(pages).size).toBe(2)
@@ -91,26 +72,26 @@ describe('documents written into a pooled page', () => {
     const widths = async (body: string, assets: Record<string, Buffer>) => imageWidths((await printPdf(session, job(body, assets))).pdf)
     const pic = '<p>Text. <img src="pic.png" alt=""></p>'
     // The first: a navigation.
-    expect(await widths(pic, {'pic.png': png(2)})).toEqual([2])
+    expect(await widths(pic, {'pic.png': greyPng(2)})).toEqual([2])
     expect(written.calls()).toBe(0)
     // The same image again (other bytes objects, same bytes): in place.
-    expect(await widths(`<h1>Another</h1>${pic}`, {'pic.png': png(2)})).toEqual([2])
+    expect(await widths(`<h1>Another</h1>${pic}`, {'pic.png': greyPng(2)})).toEqual([2])
     expect(written.calls()).toBe(1)
     // The image edited under the same name: a navigation, and the edited image.
-    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(await widths(pic, {'pic.png': greyPng(3)})).toEqual([3])
     expect(written.calls()).toBe(1)
     // One more image beside the same one: in place.
-    expect(await widths(`${pic}<p><img src="other.png" alt=""></p>`, {'pic.png': png(3), 'other.png': png(5)})).toEqual([3, 5])
+    expect(await widths(`${pic}<p><img src="other.png" alt=""></p>`, {'pic.png': greyPng(3), 'other.png': greyPng(5)})).toEqual([3, 5])
     expect(written.calls()).toBe(2)
     // The page was given other.png, which this document's site does not serve: a navigation.
-    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(await widths(pic, {'pic.png': greyPng(3)})).toEqual([3])
     expect(written.calls()).toBe(2)
     // A refused image: this document navigates (it may), and the next one too.
-    expect(await widths(`${pic}<p><img src="missing.png" alt=""></p>`, {'pic.png': png(3)})).toEqual([3])
+    expect(await widths(`${pic}<p><img src="missing.png" alt=""></p>`, {'pic.png': greyPng(3)})).toEqual([3])
     expect(written.calls()).toBe(3)
-    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(await widths(pic, {'pic.png': greyPng(3)})).toEqual([3])
     expect(written.calls()).toBe(3)
-    expect(await widths(pic, {'pic.png': png(3)})).toEqual([3])
+    expect(await widths(pic, {'pic.png': greyPng(3)})).toEqual([3])
     expect(written.calls()).toBe(4)
   }, 60_000)
 
@@ -119,7 +100,7 @@ describe('documents written into a pooled page', () => {
     // An article with its stylesheet alone, and a book's run with an image too: the run could
     // be written into the article's page, but it goes to its own, and the article finds its own.
     const a = (text: string) => job(`<p>${text}</p>`)
-    const b = (text: string) => job(`<p>${text} <img src="b.png" alt=""></p>`, {'b.png': png(3)})
+    const b = (text: string) => job(`<p>${text} <img src="b.png" alt=""></p>`, {'b.png': greyPng(3)})
     // Side by side: one page each, both navigated.
     await Promise.all([printPdf(session, a('First of a.')), printPdf(session, b('First of b.'))])
     const before = written.calls()
@@ -128,17 +109,17 @@ describe('documents written into a pooled page', () => {
   }, 60_000)
 
   it('keep the policy of the navigation: an inline image is refused in place as in a fresh page', async () => {
-    const inline = `data:image/png;base64,${png(7).toString('base64')}`
+    const inline = `data:image/png;base64,${greyPng(7).toString('base64')}`
     const body = `<p><img src="pic.png" alt=""><img src="${inline}" alt=""></p>`
     const fresh = await launchBrowser({executablePath: browser, ...environment})
     try {
-      expect(imageWidths((await printPdf(fresh, job(body, {'pic.png': png(2)}))).pdf)).toEqual([2])
+      expect(imageWidths((await printPdf(fresh, job(body, {'pic.png': greyPng(2)}))).pdf)).toEqual([2])
     } finally {
       await fresh.close()
     }
     await printPdf(session, job('<p>Before.</p>'))
     const written = await spyOnPool(session)
-    expect(imageWidths((await printPdf(session, job(body, {'pic.png': png(2)}))).pdf)).toEqual([2])
+    expect(imageWidths((await printPdf(session, job(body, {'pic.png': greyPng(2)}))).pdf)).toEqual([2])
     expect(written.calls()).toBe(1)
   }, 60_000)
 
@@ -158,7 +139,7 @@ describe('documents written into a pooled page', () => {
       // No doctype: quirks mode, in which a table does not inherit the font size.
       job('<table><tr><td>Cell text in quirks mode</td></tr></table><p>After.</p>', {}, '<html><head><title>Q</title>'),
       job('<p>שלום עולם, a line from right to left.</p><table><tr><td>1</td><td>2</td></tr></table>', {}, '<!DOCTYPE html><html lang="he" dir="rtl"><head><title>R</title>'),
-      job(`<h1>Heading</h1>${'<p>A paragraph of some length, to fill lines and pages. '.repeat(40)}</p><ol><li>One</li><li>Two</li></ol>`, {'pic.png': png(4)})
+      job(`<h1>Heading</h1>${'<p>A paragraph of some length, to fill lines and pages. '.repeat(40)}</p><ol><li>One</li><li>Two</li></ol>`, {'pic.png': greyPng(4)})
     ]
     const alone: string[] = []
     for (const document of documents) {

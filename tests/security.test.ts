@@ -35,11 +35,11 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
-import zlib from 'node:zlib'
 import {afterAll, beforeAll, expect, test} from 'vitest'
 import {reporter} from 'vfile-reporter'
 import {build} from '../scripts/index.js'
 import {type BrowserSession, launchBrowser} from '../scripts/pdf/browser.js'
+import {greyPng} from './support/png.js'
 import {borrow} from './support/tools.js'
 
 const execFile = promisify(execFileCallback)
@@ -105,11 +105,11 @@ beforeAll(async () => {
   secret = `HANDOUT-CANARY-${randomBytes(12).toString('hex')}`
   fs.writeFileSync(path.join(canaryDir, 'secret.txt'), `${secret}\n`)
   // A real image, so that only the path check (not the type check) can keep it out.
-  fs.writeFileSync(path.join(canaryDir, 'canary.png'), pngWithText(secret))
+  fs.writeFileSync(path.join(canaryDir, 'canary.png'), greyPng(2, 2, secret))
 
   server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`)
-    response.writeHead(200, {'content-type': 'image/png'}).end(pngWithText('served'))
+    response.writeHead(200, {'content-type': 'image/png'}).end(greyPng(2, 2, 'served'))
   })
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
   port = (server.address() as {port: number}).port
@@ -298,31 +298,6 @@ async function ourBrowserProcesses(): Promise<string[]> {
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return alive
-}
-
-/** A 2×2 grey PNG carrying `text` in a tEXt chunk, so leaked bytes are findable. */
-function pngWithText(text: string): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(zlib.crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(2, 0)
-  header.writeUInt32BE(2, 4)
-  header[8] = 8 // bit depth
-  header[9] = 0 // greyscale
-  const rows = Buffer.from([0, 0x80, 0x80, 0, 0x80, 0x80])
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('tEXt', Buffer.from(`Comment\0${text}`, 'latin1')),
-    chunk('IDAT', zlib.deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0))
-  ])
 }
 
 function escapeRegExp(value: string): string {
