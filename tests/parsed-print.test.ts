@@ -10,7 +10,7 @@ import {hyphenRuns} from '../scripts/pdf/hyphen-runs.js'
 import {pageStarts} from '../scripts/pdf/page-starts.js'
 import {readPrint, takePrint} from '../scripts/pdf/parsed-print.js'
 import {finishPdf} from '../scripts/pdf/pdf-metadata.js'
-import {withoutSoftHyphenText} from '../scripts/pdf/soft-hyphen-text.js'
+import {cleanPart} from '../scripts/pdf/book-part.js'
 
 async function twoPages(): Promise<Uint8Array> {
   const document = await PDFDocument.create({updateMetadata: false})
@@ -54,7 +54,7 @@ describe('readPrint and takePrint', () => {
     const handout = await twoPages()
     const load = vi.spyOn(PDFDocument, 'load')
     await hyphenRuns(run, 2)
-    await withoutSoftHyphenText(run)
+    await cleanPart(run)
     expect(load).toHaveBeenCalledTimes(1)
     await hyphenRuns(handout, 2)
     await pageStarts(handout, [])

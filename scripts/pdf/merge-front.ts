@@ -251,10 +251,17 @@ function mergeStructure(body: PDFDocument, bodyRoot: PDFDict, frontRoot: PDFDict
   // The id tree: the copies' ids took a prefix as they were copied.
   const frontIds = nameTreeEntries(frontRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict))
   const bodyIdTree = bodyRoot.lookupMaybe(PDFName.of('IDTree'), PDFDict)
-  const ids = [...nameTreeEntries(bodyIdTree), ...frontIds.map(([key, value]): [PDFString, PDFObject] => [PDFString.of(`${options.idPrefix}${key.decodeText()}`), copy(value)])]
+  const ids = [
+    ...nameTreeEntries(bodyIdTree).map(([key, value]) => ({text: key.decodeText(), key, value})),
+    ...frontIds.map(([key, value]) => {
+      const text = `${options.idPrefix}${key.decodeText()}`
+      return {text, key: PDFString.of(text), value: copy(value)}
+    })
+  ]
   if (ids.length > 0) {
-    ids.sort((a, b) => (a[0].decodeText() < b[0].decodeText() ? -1 : a[0].decodeText() > b[0].decodeText() ? 1 : 0))
-    const idTree = to.obj({Names: ids.flat()})
+    // Each key decoded once: a book's id tree is sorted again as each of its runs is appended.
+    ids.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    const idTree = to.obj({Names: ids.flatMap(({key, value}) => [key, value])})
     const idTreeRef = bodyRoot.get(PDFName.of('IDTree'))
     if (idTreeRef instanceof PDFRef) to.assign(idTreeRef, idTree)
     else bodyRoot.set(PDFName.of('IDTree'), to.register(idTree))

@@ -46,8 +46,12 @@ export interface FrontMatter {
 
 /** What `finishPdf` may skip. */
 export interface FinishOptions {
-  /** Every part was printed and cleaned on its own (`withoutSoftHyphenText`): a book's runs and front matter. */
-  softHyphenTextDropped?: boolean
+  /**
+   * Every part was printed and cleaned on its own (`cleanPart`: its soft hyphens'
+   * text out, its structure canonical) and put together in page order: a book's
+   * runs and front matter.
+   */
+  partsClean?: boolean
 }
 
 /** A finished PDF and its page count. */
@@ -85,10 +89,12 @@ export async function finishPdf(input: Uint8Array | PDFDocument, metadata: PdfMe
   }
   // Headings in Devanagari or Chinese gave destination names over the 127 bytes a PDF name may have.
   shortenDestinationNames(document)
-  // Children in page order, then object numbers and ids in that order: the same bytes every time.
-  canonicalStructure(document)
-  // Print hyphenation's soft hyphens must not reach extracted or searched text.
-  if (!options.softHyphenTextDropped) dropSoftHyphenText(document)
+  if (!options.partsClean) {
+    // Children in page order, then object numbers and ids in that order: the same bytes every time.
+    canonicalStructure(document)
+    // Print hyphenation's soft hyphens must not reach extracted or searched text.
+    dropSoftHyphenText(document)
+  }
   // Object streams of 500 objects, not pdf-lib's 50: a compressor's set-up per stream dominated
   // a 600-page book's save in pako (745 → 315 ms, and 2 % smaller); they are compressed by Node's zlib.
   await document.flush()

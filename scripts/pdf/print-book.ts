@@ -13,13 +13,15 @@
  * With `rectoStart`, a run begins on a right-hand page (a blank page before
  * it when the runs before have an odd count) and blank pages go before its
  * articles that would start on a left-hand one (a draft finds them).
- * Each final print keeps to two hyphenated lines in a row (`limit-hyphen-runs.ts`).
+ * Each final print keeps to two hyphenated lines in a row (`limit-hyphen-runs.ts`)
+ * and is cleaned as it is printed (`book-part.ts`).
  */
 import {createHash} from 'node:crypto'
 import {PDFArray, PDFDict, type PDFDocument, PDFName, PDFRef} from 'pdf-lib'
 import {SizedCache} from '../core/sized-cache.js'
 import type {Asset} from '../core/types.js'
 import type {BookLayout, BookPage} from '../render/render-book.js'
+import {cleanPart} from './book-part.js'
 import type {BrowserSession} from './browser.js'
 import {addTime, timed, type PhaseTimings} from '../core/phase-timings.js'
 import {printLimitingHyphenRuns} from './limit-hyphen-runs.js'
@@ -27,7 +29,6 @@ import {appendDocument, shareIdenticalImages} from './merge-front.js'
 import {overlayPages} from './overlay-pages.js'
 import {parsePdf} from './parsed-print.js'
 import {printPdf, type PrintJob, type PrintResult} from './print-pdf.js'
-import {withoutSoftHyphenText} from './soft-hyphen-text.js'
 
 /** Printed documents kept between builds, by what they were printed from. */
 export interface PrintCache {
@@ -188,8 +189,8 @@ async function printCached(session: BrowserSession, job: PrintBookJob, html: str
   const kept = key === undefined ? undefined : await job.cache!.store.get(key)
   if (kept) return {pdf: kept, blocked: []}
   const printed = await timedPrint(job, () => (draft ? printPdf(session, printJob(job, html, true)) : printLimitingHyphenRuns(session, printJob(job, html, false))))
-  // A final print is kept without its soft hyphens' text (the book is not cleaned again as a whole).
-  const pdf = draft ? printed.pdf : await timed(job.timings, 'package', () => withoutSoftHyphenText(printed.pdf))
+  // A final print is kept clean: its soft hyphens' text out, its structure canonical (the book is not cleaned again as a whole).
+  const pdf = draft ? printed.pdf : await timed(job.timings, 'package', () => cleanPart(printed.pdf))
   if (key !== undefined) await job.cache!.store.set(key, pdf)
   return {pdf, blocked: printed.blocked}
 }

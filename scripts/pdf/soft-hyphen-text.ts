@@ -8,7 +8,6 @@
  */
 import zlib from 'node:zlib'
 import {PDFArray, type PDFDocument, PDFName, PDFRawStream, type PDFRef} from 'pdf-lib'
-import {takePrint} from './parsed-print.js'
 
 // An ActualText in UTF-16BE that holds a soft hyphen (alone, or inside a ligature's text such as `f\u00ADt`).
 const marker = /\/ActualText\s*<feff((?:[0-9a-f]{4})*?00ad(?:[0-9a-f]{4})*)>/gi
@@ -33,17 +32,4 @@ export function dropSoftHyphenText(document: PDFDocument): number {
     }
   }
   return changed
-}
-
-/**
- * `pdf` without soft hyphens in its text, as bytes: the same bytes when it
- * has none. A book cleans each part as it is printed (and caches it clean),
- * so that a rebuild after an edit cleans one run, not every page of the book.
- */
-export async function withoutSoftHyphenText(pdf: Uint8Array): Promise<Uint8Array> {
-  // The hyphen-run check's parse of these bytes, if it made one.
-  const document = await takePrint(pdf)
-  if (dropSoftHyphenText(document) === 0) return pdf
-  // No object streams: the content streams are compressed already, and pako's set-up per object stream is slow.
-  return document.save({useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY})
 }

@@ -154,7 +154,7 @@ async function printBookPdf(
     pdf: printed.body,
     front: {pdf: printed.front, evenPages: publication.rectoStart === true},
     // `printBook` cleans each part as it prints it.
-    softHyphenTextDropped: true,
+    partsClean: true,
     outline: printed.page.outline,
     blocked: printed.blocked,
     // A size Chromium rounds (B5, `176mm 250mm`) set exactly, as on a handout.

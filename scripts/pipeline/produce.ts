@@ -68,8 +68,8 @@ export interface Printed {
   pageBox?: PageBox | undefined
   /** Where each page begins, for the EPUB's page-list (a handout built as EPUB too). */
   pageStarts?: PageStart[]
-  /** The soft hyphens' text is out of every part already (see `FinishOptions`). */
-  softHyphenTextDropped?: boolean
+  /** Every part was cleaned as it was printed (see `FinishOptions`). */
+  partsClean?: boolean
 }
 
 /**
@@ -190,7 +190,7 @@ async function makePdf(context: ProduceContext, product: Product, cover: () => P
   }
   const {finishPdf} = await metadata
   const finished = await timed(context.timings, 'package', () =>
-    finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}, printed.front, {softHyphenTextDropped: printed.softHyphenTextDropped === true})
+    finishPdf(printed.pdf, {...product.pdfInfo, outline: printed.outline, pageBox: printed.pageBox}, printed.front, {partsClean: printed.partsClean === true})
   )
   return {data: finished.pdf, pages: finished.pages, articlePages: printed.articlePages, pageStarts: printed.pageStarts}
 }
