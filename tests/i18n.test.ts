@@ -28,9 +28,10 @@ describe('labels', () => {
     expect(labelsFor('fr-CA').contents).toBe('Sommaire')
     expect(labelsFor('ar').numbers).toBe('arabic-indic')
     expect(labelsFor('zh').kicker).toBe('解读')
+    expect(labelsFor('ko-KR').contents).toBe('목차')
     expect(labelsFor('hi').numbers).toBe('decimal')
     expect(labelsFor('xx').kicker).toBe('Explainer')
-    for (const lang of ['en', 'hi', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'he', 'zh']) {
+    for (const lang of ['en', 'hi', 'fr', 'de', 'es', 'ru', 'uk', 'ar', 'he', 'zh', 'ko']) {
       const labels = labelsFor(lang)
       expect(Object.keys(templates.labels[lang] ?? {}), lang).toEqual(expect.arrayContaining(['kicker', 'pageOf', 'contents', 'notes', 'figure', 'table']))
       expect(labels.pageOf, lang).toMatch(/\{page\}.*\{pages\}/)

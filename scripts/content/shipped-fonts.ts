@@ -6,7 +6,7 @@
  *
  * Print keeps the two text families of the templates ("Source Serif 4" for the
  * body, "Source Sans 3" for headings and small type) and extends them: the
- * Devanagari, Arabic, Hebrew, Chinese and emoji faces below are declared under
+ * Devanagari, Arabic, Hebrew, Chinese, Korean and emoji faces below are declared under
  * those family names too, each limited to its script's `unicode-range` minus
  * what the Latin faces declare. So every rule of `print.css` sets Hindi or
  * Chinese without naming a font, Latin letters and digits stay Source, and
@@ -46,11 +46,29 @@ interface Family {
   italic?: boolean
   /** Subsets to use (`undefined`: all), e.g. only `devanagari`. */
   subsets?: (subset: string) => boolean
+  /**
+   * The only code points the family is used for (`undefined`: all its faces
+   * declare). A family earlier in the list wins every character it declares,
+   * even one its file lacks: Noto Sans SC's subsets declare Hangul they do not
+   * draw, so Korean goes before it, limited to Hangul.
+   */
+  only?: CodePointRange[]
   /** Template families this one extends in print (as `unicode-range` faces). */
   extends: Array<'Source Serif 4' | 'Source Sans 3'>
 }
 
 const numbered = (subset: string) => /^\[\d+\]$/.test(subset)
+
+/** Hangul: jamo, compatibility jamo, jamo extended A and B, syllables, enclosed and halfwidth forms. */
+const hangul: CodePointRange[] = [
+  [0x1100, 0x11ff],
+  [0x3130, 0x318f],
+  [0x3200, 0x321e],
+  [0x3260, 0x327e],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7ff],
+  [0xffa0, 0xffdc]
+]
 
 /**
  * The shipped families, in order of precedence: a character two families
@@ -72,6 +90,8 @@ const families: Family[] = [
   {package: 'noto-emoji', weights: [400], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']},
   // Simplified Chinese in about a hundred numbered subsets of a few hundred characters each
   // (some of which also declare Devanagari, Arabic or symbols: the families above win those).
+  // Korean: Hangul only, in numbered subsets (its Hanja, kana and symbols are left to Chinese, after it).
+  {package: 'noto-sans-kr', weights: [400, 700], subsets: numbered, only: hangul, extends: ['Source Serif 4', 'Source Sans 3']},
   {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
 ]
 
@@ -119,7 +139,13 @@ export function shippedFaces(): ShippedFace[] {
     family.weights.flatMap((weight) =>
       [`${weight}.css`, ...(family.italic ? [`${weight}-italic.css`] : [])].flatMap((name) => {
         const css = fs.readFileSync(path.join(fontPackageDir(family.package), name), 'utf8')
-        return parseFaces(css, family.package).filter((face) => family.subsets?.(face.subset) ?? true)
+        return parseFaces(css, family.package)
+          .filter((face) => family.subsets?.(face.subset) ?? true)
+          .flatMap((face) => {
+            if (!family.only) return [face]
+            const ranges = intersect(face.ranges, family.only)
+            return ranges.length > 0 ? [{...face, ranges}] : []
+          })
       })
     )
   )
@@ -195,6 +221,15 @@ function subtractCuts(ranges: readonly CodePointRange[], cuts: readonly CodePoin
       from = Math.max(from, cutEnd + 1)
     }
     if (from <= end) result.push([from, end])
+  }
+  return mergeRanges(result)
+}
+
+/** The code points in both `ranges` and `within`, as sorted ranges. */
+function intersect(ranges: readonly CodePointRange[], within: readonly CodePointRange[]): CodePointRange[] {
+  const result: CodePointRange[] = []
+  for (const [start, end] of ranges) {
+    for (const [from, to] of within) if (Math.max(start, from) <= Math.min(end, to)) result.push([Math.max(start, from), Math.min(end, to)])
   }
   return mergeRanges(result)
 }

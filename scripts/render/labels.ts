@@ -159,7 +159,8 @@ const richLabels: Record<string, RichLabels> = {
   hi: {note: 'टिप्पणी', tip: 'सुझाव', important: 'महत्वपूर्ण', warning: 'चेतावनी', caution: 'सावधानी', figure: 'चित्र', table: 'तालिका', references: 'संदर्भ'},
   ar: {note: 'ملاحظة', tip: 'نصيحة', important: 'مهم', warning: 'تحذير', caution: 'تنبيه', figure: 'شكل', table: 'جدول', references: 'المراجع'},
   he: {note: 'הערה', tip: 'טיפ', important: 'חשוב', warning: 'אזהרה', caution: 'זהירות', figure: 'איור', table: 'טבלה', references: 'מקורות'},
-  zh: {note: '注', tip: '提示', important: '重要', warning: '警告', caution: '注意', figure: '图', table: '表', references: '参考文献'}
+  zh: {note: '注', tip: '提示', important: '重要', warning: '警告', caution: '注意', figure: '图', table: '表', references: '参考文献'},
+  ko: {note: '참고', tip: '팁', important: '중요', warning: '경고', caution: '주의', figure: '그림', table: '표', references: '참고 문헌'}
 }
 
 /** Rich content words for a BCP 47 tag, by its primary language; English otherwise. */
