@@ -10,21 +10,21 @@ import {PDFArray, PDFDict, PDFDocument, PDFName, PDFString} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
 import {appendDocument} from '../scripts/pdf/merge-front.js'
 
-/** One page, tagged: Document > Table > [TH (id node1), TD (headers node1, title "node1")]. */
-async function taggedTable(caption: string): Promise<PDFDocument> {
+/** One page, tagged: Document > Table > [TH (id `thId`), TD (headers `headers`, title "node1")]. */
+async function taggedTable(caption: string, thId = 'node1', headers = 'node1'): Promise<PDFDocument> {
   const document = await PDFDocument.create()
   const page = document.addPage()
   const context = document.context
   const root = context.nextRef()
   const documentElement = context.nextRef()
   const table = context.nextRef()
-  const th = context.register(context.obj({Type: 'StructElem', S: 'TH', P: table, Pg: page.ref, ID: PDFString.of('node1'), K: 0}))
+  const th = context.register(context.obj({Type: 'StructElem', S: 'TH', P: table, Pg: page.ref, ID: PDFString.of(thId), K: 0}))
   const td = context.register(
-    context.obj({Type: 'StructElem', S: 'TD', P: table, Pg: page.ref, T: PDFString.of('node1'), Alt: PDFString.of(caption), A: {O: 'Table', Headers: [PDFString.of('node1')]}, K: 1})
+    context.obj({Type: 'StructElem', S: 'TD', P: table, Pg: page.ref, T: PDFString.of('node1'), Alt: PDFString.of(caption), A: {O: 'Table', Headers: [PDFString.of(headers)]}, K: 1})
   )
   context.assign(table, context.obj({Type: 'StructElem', S: 'Table', P: documentElement, K: [th, td]}))
   context.assign(documentElement, context.obj({Type: 'StructElem', S: 'Document', P: root, K: [table]}))
-  context.assign(root, context.obj({Type: 'StructTreeRoot', K: documentElement, IDTree: {Names: [PDFString.of('node1'), th]}, ParentTree: {Nums: []}, ParentTreeNextKey: 0}))
+  context.assign(root, context.obj({Type: 'StructTreeRoot', K: documentElement, IDTree: {Names: [PDFString.of(thId), th]}, ParentTree: {Nums: []}, ParentTreeNextKey: 0}))
   document.catalog.set(PDFName.of('StructTreeRoot'), root)
   return document
 }
@@ -52,5 +52,17 @@ describe('appendDocument', () => {
     const names = root.lookup(PDFName.of('IDTree'), PDFDict).lookup(PDFName.of('Names'), PDFArray).asArray()
     expect(names.filter((_, index) => index % 2 === 0).map(text)).toEqual(['node1', 'part1-node1'])
     expect(book.context.lookup(names[3]!)).toBe(ths[1])
+  })
+
+  it("prefixes a header reference that names no element of its own document, so it cannot name one of the other's", async () => {
+    const book = await taggedTable('first', 'node9', 'node9')
+    // The appended cell's header names `node9`, which its document does not have; the book does.
+    appendDocument(book, await taggedTable('second', 'node1', 'node9'), 1)
+    const tds = book.context
+      .enumerateIndirectObjects()
+      .map(([, object]) => object)
+      .filter((object): object is PDFDict => object instanceof PDFDict && object.get(PDFName.of('S')) === PDFName.of('TD'))
+    const headers = tds.map((td) => (td.lookup(PDFName.of('A'), PDFDict).lookup(PDFName.of('Headers'), PDFArray).asArray() as PDFString[]).map(text))
+    expect(headers).toEqual([['node9'], ['part1-node9']])
   })
 })

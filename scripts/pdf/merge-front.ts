@@ -64,11 +64,9 @@ function insertDocument(target: PDFDocument, source: PDFDocument, options: Inser
   const front = source
   const from = front.context
   const to = body.context
-  // Element ids: Chromium names every document's elements `node…` from its own counter; the
-  // copies take a prefix (finishPdf renumbers them all in reading order).
-  const sourceRoot = front.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
-  const ids = new Set(nameTreeEntries(sourceRoot?.lookupMaybe(PDFName.of('IDTree'), PDFDict)).map(([key]) => key.decodeText()))
-  const {copy, refs} = copier(from, to, ids, options.idPrefix)
+  // Element ids: every document names its elements `node…` from a counter of its own (Chromium's,
+  // or `canonicalStructure`'s), so the copies' ids, and the references to them, take a prefix.
+  const {copy, refs} = copier(from, to, options.idPrefix)
 
   const bodyRoot = body.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
   const frontRoot = front.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
@@ -123,15 +121,16 @@ const headersKey = PDFName.of('Headers')
 
 /**
  * A deep copy from `from` into `to`, each indirect object once (`refs`: the
- * source's ref → the copy's); strings in `ids` take `prefix` where they name
- * elements (an element's `ID`, a table cell's `Headers`), as they are copied.
+ * source's ref → the copy's); the strings that name elements (an element's
+ * `ID`, a table cell's `Headers`) take `prefix` as they are copied, also one
+ * that names no element of `from`: it must not come to name one of `to`'s.
  */
-function copier(from: PDFContext, to: PDFContext, ids: ReadonlySet<string>, prefix: string): {copy: Copy; refs: Map<string, PDFRef>} {
+function copier(from: PDFContext, to: PDFContext, prefix: string): {copy: Copy; refs: Map<string, PDFRef>} {
   const refs = new Map<string, PDFRef>()
   const renamed = (value: PDFObject): PDFObject => {
     if (value instanceof PDFArray) return to.obj(value.asArray().map(renamed))
     const text = value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined
-    return text !== undefined && ids.has(text) ? PDFString.of(`${prefix}${text}`) : value
+    return text === undefined ? value : PDFString.of(`${prefix}${text}`)
   }
   const copy = (object: PDFObject): PDFObject => {
     if (object instanceof PDFRef) {
