@@ -131,12 +131,13 @@ export function fontPackageDir(name: string): string {
   }
 }
 
-let faces: ShippedFace[] | undefined
+const facesByPackage = new Map<string, ShippedFace[]>()
 
-/** Every shipped face (read once from the packages' CSS). */
-export function shippedFaces(): ShippedFace[] {
-  faces ??= families.flatMap((family) =>
-    family.weights.flatMap((weight) =>
+/** The faces of one shipped family (read once from its package's CSS). */
+function familyFaces(family: Family): ShippedFace[] {
+  let faces = facesByPackage.get(family.package)
+  if (!faces) {
+    faces = family.weights.flatMap((weight) =>
       [`${weight}.css`, ...(family.italic ? [`${weight}-italic.css`] : [])].flatMap((name) => {
         const css = fs.readFileSync(path.join(fontPackageDir(family.package), name), 'utf8')
         return parseFaces(css, family.package)
@@ -148,8 +149,43 @@ export function shippedFaces(): ShippedFace[] {
           })
       })
     )
-  )
+    facesByPackage.set(family.package, faces)
+  }
   return faces
+}
+
+/** Every shipped face. */
+export function shippedFaces(): ShippedFace[] {
+  return families.flatMap(familyFaces)
+}
+
+/** The faces of the shipped package `name` (`source-code-pro`). */
+function packageFaces(name: string): ShippedFace[] {
+  return families.filter((family) => family.package === name).flatMap(familyFaces)
+}
+
+let latinRanges: {either: CodePointRange[]; both: CodePointRange[]} | undefined
+
+/** What the templates' own text faces (Source Serif 4, Source Sans 3) declare: either of them, and both. */
+function latin(): {either: CodePointRange[]; both: CodePointRange[]} {
+  if (!latinRanges) {
+    const serif = mergeRanges(packageFaces('source-serif-4').flatMap((face) => face.ranges))
+    const sans = mergeRanges(packageFaces('source-sans-3').flatMap((face) => face.ranges))
+    latinRanges = {either: mergeRanges([...serif, ...sans]), both: intersect(serif, sans)}
+  }
+  return latinRanges
+}
+
+/**
+ * Does any of `codePoints` fall outside what both Latin faces declare (but for
+ * the joiners that go with any script)? Text all inside needs no script face,
+ * and the script families' CSS (hundreds of rules: Chinese and Korean come in
+ * numbered subsets) is not read for it.
+ */
+function needsScriptFaces(codePoints: Iterable<number>): boolean {
+  const {both} = latin()
+  for (const codePoint of codePoints) if (!inRanges(both, codePoint) && !inRanges(keepWithScript, codePoint)) return true
+  return false
 }
 
 /** The `@font-face` rules of a fontsource CSS file. */
@@ -265,6 +301,8 @@ export function fontHref(face: ShippedFace): string {
  */
 export function scriptFontsCss(codePoints: Iterable<number>): string {
   const wanted = [...new Set(codePoints)].filter((codePoint) => codePoint > 0x7f)
+  // Every script face's ranges leave out the Latin faces' (`scriptFaceRules`).
+  if (!needsScriptFaces(wanted)) return ''
   const rules: string[] = []
   for (const {ranges, declarations} of scriptFaceRules()) {
     if (wanted.some((codePoint) => inRanges(ranges, codePoint) && !inRanges(keepWithScript, codePoint))) rules.push(...declarations)
@@ -472,22 +510,24 @@ export async function shippedGlyphInFonts(codePoint: number): Promise<boolean> {
  * One face per family and subset: readers synthesise bold.
  */
 export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
+  const points = [...codePoints]
+  if (!needsScriptFaces(points)) return []
   const all = shippedFaces()
   // Merged once: looked up for every code point, and taken from every face used.
-  const latin = mergeRanges(all.filter((face) => face.package === 'source-serif-4' || face.package === 'source-sans-3').flatMap((face) => face.ranges))
+  const latinFaces = latin().either
   // Serif Devanagari for reading; the sans twin is for print headings only.
   const candidates = all.filter((face) => face.weight === 400 && face.style === 'normal' && !['source-serif-4', 'source-sans-3', 'source-code-pro', 'noto-sans-devanagari'].includes(face.package))
   const used = new Set<ShippedFace>()
-  for (const codePoint of codePoints) {
+  for (const codePoint of points) {
     // Joiners and selectors go with a script that is there anyway: they call for no face of their own.
-    if (inRanges(latin, codePoint) || inRanges(keepWithScript, codePoint)) continue
+    if (inRanges(latinFaces, codePoint) || inRanges(keepWithScript, codePoint)) continue
     // The first family whose range has it, in order of precedence, as in print.
     const face = candidates.find((candidate) => inRanges(candidate.ranges, codePoint))
     if (face) used.add(face)
   }
   // Each face without the Latin faces' characters (what the reader's own fonts set): the emoji
   // font also covers the digits, `#` and `*` (for keycaps), and an EPUB set its digits in it.
-  return candidates.filter((face) => used.has(face)).map((face) => ({...face, ranges: subtractCuts(face.ranges, latin)}))
+  return candidates.filter((face) => used.has(face)).map((face) => ({...face, ranges: subtractCuts(face.ranges, latinFaces)}))
 }
 
 /**
@@ -497,7 +537,7 @@ export function scriptFacesFor(codePoints: Iterable<number>): ShippedFace[] {
  * Readers synthesise bold and italic.
  */
 export function codeFacesFor(codePoints: Iterable<number>): ShippedFace[] {
-  const faces = shippedFaces().filter((face) => face.package === 'source-code-pro' && face.weight === 400 && face.style === 'normal')
+  const faces = packageFaces('source-code-pro').filter((face) => face.weight === 400 && face.style === 'normal')
   // White space alone calls for no font.
   const wanted = [...new Set(codePoints)].filter((codePoint) => !/\s/u.test(String.fromCodePoint(codePoint)))
   return faces.filter((face) => wanted.some((codePoint) => inRanges(face.ranges, codePoint)))
