@@ -13,12 +13,17 @@ import {canonicalStructure} from './canonical-structure.js'
 import {takePrint} from './parsed-print.js'
 import {dropSoftHyphenText} from './soft-hyphen-text.js'
 
-/** `pdf`, a part of a book just printed, cleaned (see above): the same bytes for the same document, whatever the browser printed before. */
+/** Chromium dates a print "now"; a part's dates are never shown (the book's are `finishPdf`'s). */
+const partDate = new Date(0)
+
+/** `pdf`, a part of a book just printed, cleaned (see above): the same bytes for the same document, whatever the browser printed before, and when. */
 export async function cleanPart(pdf: Uint8Array): Promise<Uint8Array> {
   // The hyphen-run check's parse of these bytes, if it made one.
   const document = await takePrint(pdf)
   dropSoftHyphenText(document)
   canonicalStructure(document)
+  document.setCreationDate(partDate)
+  document.setModificationDate(partDate)
   // No object streams: the content streams are compressed already, and pako's set-up per object stream is slow.
   return document.save({useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY})
 }

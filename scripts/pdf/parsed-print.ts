@@ -1,8 +1,8 @@
 /**
  * One parse of a PDF the browser printed, for the steps after the print: the
  * hyphen-run check and the page-start reading only read it, then one step
- * changes it (cleaning a book's run of its soft hyphens' text, finishing a
- * handout). Each parsed the same bytes again (a run of 12 articles: about
+ * changes it (cleaning a book's part: its soft hyphens' text, its tag tree;
+ * finishing a handout). Each parsed the same bytes again (a run of 12 articles: about
  * 25 ms a parse). Reading and changing are told apart: `readPrint` shares a
  * parse that nobody may change; `takePrint` hands it over to be changed, and
  * a read after that parses again. Kept by the bytes' identity, for as long as
