@@ -2,8 +2,9 @@
  * Slow: an article in each script (`tests/fixtures/scripts/<case>/input.md`)
  * built with the machine's fonts hidden from Chromium, read back the way a
  * reader's tools see it: `pdffonts` (only shipped fonts, embedded and
- * subset), `pdftotext -bbox-layout` (justified lines aligned, hyphens only at
- * line ends), the PDF's direction, and epubcheck (no message). The `code`
+ * subset), no missing-glyph box drawn, `pdftotext -bbox-layout` (justified
+ * lines aligned, hyphens only at line ends, Korean broken only at spaces),
+ * the PDF's direction, and epubcheck (no message). The `code`
  * case has a code block, inline code and `<kbd>`: set in the shipped
  * monospace, in print and EPUB, the same bytes when built again.
  */
@@ -128,7 +129,8 @@ function visualLines(file: string): Line[] {
     y: group.reduce((sum, word) => sum + word.y, 0) / group.length,
     yMax: Math.max(...group.map((word) => word.yMax)),
     bottoms: group.map((word) => word.yMax),
-    words: group.map((word) => word.text)
+    // Left to right (grouped by height, not by place in the line).
+    words: [...group].sort((a, b) => a.xMin - b.xMin).map((word) => word.text)
   }))
   return lines
 }
@@ -196,7 +198,7 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
   const pdf = () => path.join(out, `${name}.pdf`)
 
   // A face declared for a character its file lacks draws the missing-glyph box (glyph 0): Noto Sans
-  // SC's subsets declare Hangul they do not draw, and Korean came out in boxes while Korean was after it.
+  // SC's subsets declare Hangul they do not draw, and Korean came out in boxes while SC kept them.
   it('draws no missing-glyph box', async () => {
     const document = await PDFDocument.load(fs.readFileSync(pdf()))
     const glyphs: string[] = []
@@ -247,6 +249,17 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
     const pitches = bottoms.slice(1).map((bottom, index) => bottom - bottoms[index]!)
     console.log(`${name}: line pitch ${pitches.map((pitch) => pitch.toFixed(2)).join(', ')} pt`)
     expect(Math.max(...pitches) - Math.min(...pitches)).toBeLessThanOrEqual(1)
+  })
+
+  // Chromium breaks Korean between any two syllables unless told `word-break: keep-all` (print.css).
+  it.runIf(name === 'korean')('breaks Korean lines only at the spaces between words', () => {
+    const source = fs.readFileSync(path.join(fixtures, name, 'input.md'), 'utf8').replace(/\*/g, '')
+    const lines = justifiedParagraph(pdf())
+    expect(lines.length).toBeGreaterThan(2)
+    for (const [index, line] of lines.slice(0, -1).entries()) {
+      const pair = `${line.words.at(-1)} ${lines[index + 1]!.words[0]}`
+      expect(source, pair).toContain(pair)
+    }
   })
 
   it('shows hyphens only at line ends, never on more than two lines in a row', () => {

@@ -47,19 +47,19 @@ interface Family {
   /** Subsets to use (`undefined`: all), e.g. only `devanagari`. */
   subsets?: (subset: string) => boolean
   /**
-   * The only code points the family is used for (`undefined`: all its faces
-   * declare). A family earlier in the list wins every character it declares,
-   * even one its file lacks: Noto Sans SC's subsets declare Hangul they do not
-   * draw, so Korean goes before it, limited to Hangul.
+   * Code points the family is not used for, though its faces declare them. A
+   * family earlier in the list wins every character it declares, even one its
+   * file lacks: Noto Sans SC's subsets declare Hangul they do not draw, which
+   * then printed as boxes in Korean text.
    */
-  only?: CodePointRange[]
+  except?: CodePointRange[]
   /** Template families this one extends in print (as `unicode-range` faces). */
   extends: Array<'Source Serif 4' | 'Source Sans 3'>
 }
 
 const numbered = (subset: string) => /^\[\d+\]$/.test(subset)
 
-/** Hangul: jamo, compatibility jamo, jamo extended A and B, syllables, enclosed and halfwidth forms. */
+/** Hangul: jamo, compatibility jamo, jamo extended A and B, syllables, enclosed and halfwidth forms (Noto Sans KR draws the syllables, compatibility jamo and enclosed forms). */
 const hangul: CodePointRange[] = [
   [0x1100, 0x11ff],
   [0x3130, 0x318f],
@@ -89,10 +89,11 @@ const families: Family[] = [
   // Monochrome: prints the same on a laser printer.
   {package: 'noto-emoji', weights: [400], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']},
   // Simplified Chinese in about a hundred numbered subsets of a few hundred characters each
-  // (some of which also declare Devanagari, Arabic or symbols: the families above win those).
-  // Korean: Hangul only, in numbered subsets (its Hanja, kana and symbols are left to Chinese, after it).
-  {package: 'noto-sans-kr', weights: [400, 700], subsets: numbered, only: hangul, extends: ['Source Serif 4', 'Source Sans 3']},
-  {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
+  // (some of which also declare Devanagari, Arabic or symbols: the families above win those),
+  // but for the Hangul they declare and do not draw.
+  {package: 'noto-sans-sc', weights: [400, 700], subsets: numbered, except: hangul, extends: ['Source Serif 4', 'Source Sans 3']},
+  // Korean, numbered subsets too: Hangul, and the Hanja and symbols Chinese has not (Chinese sets those it has).
+  {package: 'noto-sans-kr', weights: [400, 700], subsets: numbered, extends: ['Source Serif 4', 'Source Sans 3']}
 ]
 
 /**
@@ -143,8 +144,8 @@ function familyFaces(family: Family): ShippedFace[] {
         return parseFaces(css, family.package)
           .filter((face) => family.subsets?.(face.subset) ?? true)
           .flatMap((face) => {
-            if (!family.only) return [face]
-            const ranges = intersect(face.ranges, family.only)
+            if (!family.except) return [face]
+            const ranges = subtract(face.ranges, family.except)
             return ranges.length > 0 ? [{...face, ranges}] : []
           })
       })

@@ -1,6 +1,6 @@
 /**
  * The fonts an EPUB embeds: for the scripts a reader's device may lack
- * (Devanagari, Arabic, Hebrew, Chinese, emoji), only the subset files of the
+ * (Devanagari, Arabic, Hebrew, Chinese, Korean, emoji), only the subset files of the
  * shipped fonts that the book's text uses, in WOFF2; and when the book has
  * code, the subsets of the shipped monospace (Source Code Pro) its code uses,
  * so code looks as in print. Latin text is left to the reader's own fonts, and
