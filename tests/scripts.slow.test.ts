@@ -252,15 +252,16 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
   })
 
   // Chromium breaks Korean between any two syllables unless told `word-break: keep-all` (print.css).
-  it.runIf(name === 'korean')('breaks Korean lines only at the spaces between words', () => {
-    const source = fs.readFileSync(path.join(fixtures, name, 'input.md'), 'utf8').replace(/\*/g, '')
-    const lines = justifiedParagraph(pdf())
-    expect(lines.length).toBeGreaterThan(2)
-    for (const [index, line] of lines.slice(0, -1).entries()) {
-      const pair = `${line.words.at(-1)} ${lines[index + 1]!.words[0]}`
-      expect(source, pair).toContain(pair)
-    }
-  })
+  if (name === 'korean')
+    it('breaks Korean lines only at the spaces between words', () => {
+      const source = fs.readFileSync(path.join(fixtures, name, 'input.md'), 'utf8').replace(/\*/g, '')
+      const lines = justifiedParagraph(pdf())
+      expect(lines.length).toBeGreaterThan(2)
+      for (const [index, line] of lines.slice(0, -1).entries()) {
+        const pair = `${line.words.at(-1)} ${lines[index + 1]!.words[0]}`
+        expect(source, pair).toContain(pair)
+      }
+    })
 
   it('shows hyphens only at line ends, never on more than two lines in a row', () => {
     const text = run('pdftotext', ['-layout', pdf(), '-'])
