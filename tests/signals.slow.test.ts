@@ -113,7 +113,10 @@ describe('signals', () => {
 
   it('SIGKILL during a build: the browser exits with us (its DevTools pipe closes)', async () => {
     project = tempProject({'content/a.md': long('Alpha'), 'content/b.md': long('Beta'), 'content/c.md': long('Gamma')})
-    const run = start(['build', '--format', 'pdf'])
+    // Killed, the CLI cannot remove its browser's folder: it goes in the project, removed after the tests.
+    const tmp = path.join(project, 'tmp')
+    fs.mkdirSync(tmp)
+    const run = start(['build', '--format', 'pdf'], {TMPDIR: tmp})
     await until(() => chromiumIn(descendants(run.child.pid!)).length > 0, 'the browser to start')
     await until(() => run.stderr().includes('Building 3 sources'), 'the build to start')
     const tree = descendants(run.child.pid!)

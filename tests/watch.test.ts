@@ -74,7 +74,9 @@ beforeAll(async () => {
         for (const listener of [...listeners]) listener(event)
       }
     },
-    environment
+    // With an environment, each browser's temporary folders go in the session's own folder:
+    // the browser killed below leaves none behind (Chromium's org.chromium.* in /tmp, before).
+    {...environment, env: {...process.env}}
   )
   const initial = events.find((event) => event.type === 'rebuild')
   if (initial?.type !== 'rebuild') throw new Error('no initial build')
