@@ -9,12 +9,12 @@
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import zlib from 'node:zlib'
 import JSZip from 'jszip'
-import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream} from 'pdf-lib'
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, PDFStream} from 'pdf-lib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
 import {ace} from './support/ace.js'
+import {pageContent} from './support/page-content.js'
 import {browser, environment, epubcheck, pdfInfo, pdfText, repo, run, tempDir} from './support/tools.js'
 
 /** Pages before the body: cover, title page, contents. */
@@ -104,17 +104,7 @@ describe('book PDF', () => {
     // A transformed leader was painted into every earlier page of the print too,
     // or not, from print to print: the book's bytes changed between two builds.
     const document = await PDFDocument.load(fs.readFileSync(pdf))
-    const content = (index: number) => {
-      const contents = document.getPage(index).node.get(PDFName.of('Contents'))
-      const refs = contents instanceof PDFArray ? contents.asArray() : [contents]
-      return refs
-        .map((ref) => {
-          const stream = document.context.lookup(ref)
-          if (!(stream instanceof PDFRawStream)) throw new Error(`page ${index + 1}: a content that is not a stream`)
-          return zlib.inflateSync(stream.contents).toString('latin1')
-        })
-        .join('\n')
-    }
+    const content = (index: number) => pageContent(document, index)
     const dots = (text: string) => text.match(/ 1 1 re\nf\n/g)?.length ?? 0
     expect(dots(content(2))).toBeGreaterThan(100)
     expect(dots(content(0))).toBe(0)

@@ -1,15 +1,9 @@
-/**
- * No more than two hyphenated lines in a row, without a browser: the runs
- * and line stretch read from a page content shaped like Chromium's, and the
- * soft hyphens of the HTML counted and taken out word by word. The printed
- * German article is checked in `scripts.slow.test.ts`.
- */
-import zlib from 'node:zlib'
-import {PDFDocument, PDFName, PDFRawStream} from 'pdf-lib'
+import {PDFDocument, PDFName} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
 import {hyphenRuns} from '../scripts/pdf/hyphen-runs.js'
 import {countSoftHyphens, keepWordsWhole, softHyphenOffsets} from '../scripts/pdf/limit-hyphen-runs.js'
 import {cleanPart} from '../scripts/pdf/book-part.js'
+import {pageContent} from './support/page-content.js'
 
 const SHY = '\u00AD'
 
@@ -83,10 +77,7 @@ describe('runs of hyphenated lines in the PDF', () => {
 
 /** The first page's content stream, inflated. */
 async function contentOf(pdf: Uint8Array): Promise<string> {
-  const document = await PDFDocument.load(pdf)
-  const stream = document.context.lookup(document.getPage(0).node.get(PDFName.of('Contents')))
-  if (!(stream instanceof PDFRawStream)) throw new Error('no raw content stream')
-  return zlib.inflateSync(stream.contents).toString('latin1')
+  return pageContent(await PDFDocument.load(pdf), 0)
 }
 
 describe('soft hyphens out of a printed part', () => {
