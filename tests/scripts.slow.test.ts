@@ -99,9 +99,7 @@ interface Line {
   xMin: number
   xMax: number
   y: number
-  /** The lowest word bottom: the baseline plus the largest font descent on the line. */
-  yMax: number
-  /** Each word's bottom. */
+  /** Each word's bottom (its baseline plus its font's descent; the lowest is the line's, but see `commonBottom`). */
   bottoms: number[]
   words: string[]
 }
@@ -127,7 +125,6 @@ function visualLines(file: string): Line[] {
     xMin: Math.min(...group.map((word) => word.xMin)),
     xMax: Math.max(...group.map((word) => word.xMax)),
     y: group.reduce((sum, word) => sum + word.y, 0) / group.length,
-    yMax: Math.max(...group.map((word) => word.yMax)),
     bottoms: group.map((word) => word.yMax),
     // Left to right (grouped by height, not by place in the line).
     words: [...group].sort((a, b) => a.xMin - b.xMin).map((word) => word.text)
@@ -239,7 +236,7 @@ describe.each(cases)('%s, printed with the system fonts hidden', (name) => {
   it.skipIf(name === 'emoji')('keeps an even line pitch through bold and italic words (within 1 pt)', () => {
     // Word bottoms are the baseline plus the font's descent (poppler uses the font's, not the glyph's):
     // even across lines set in the same fonts. Emoji lines mix in a font of another descent.
-    const bottoms = justifiedParagraph(pdf()).map((line) => (mixedDescents.has(name) ? commonBottom(line.bottoms) : line.yMax))
+    const bottoms = justifiedParagraph(pdf()).map((line) => (mixedDescents.has(name) ? commonBottom(line.bottoms) : Math.max(...line.bottoms)))
     const pitches = bottoms.slice(1).map((bottom, index) => bottom - bottoms[index]!)
     console.log(`${name}: line pitch ${pitches.map((pitch) => pitch.toFixed(2)).join(', ')} pt`)
     expect(Math.max(...pitches) - Math.min(...pitches)).toBeLessThanOrEqual(1)
