@@ -95,6 +95,20 @@ describe('the packed package', () => {
     console.log(`tarball: ${(tarball.size / 1024).toFixed(0)} KiB, ${tarball.files} files`)
   })
 
+  it('bundles pdf-lib and the EPUB packager into the CLI, the packager without node-fetch: it has nothing to fetch with', () => {
+    const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
+    // esbuild marks where each bundled module starts with a comment naming its file (`// …node_modules/<package>/…`).
+    const chunks = fs
+      .readdirSync(lib)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => fs.readFileSync(path.join(lib, name), 'utf8'))
+      .join('\n')
+    expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/epub-gen-memory\/dist\/lib\/index\.js$/m)
+    expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/pdf-lib\/cjs\/index\.js$/m)
+    expect(chunks).toMatch(/^\/\/ (?:\S*\/)?lib\/epub\/no-fetch\.js$/m)
+    expect(chunks).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/(?:node-fetch|whatwg-url|tr46)\//m)
+  })
+
   it('runs without TypeScript tooling', () => {
     expect(fs.existsSync(path.join(project, 'node_modules', 'tsx'))).toBe(false)
     expect(fs.existsSync(path.join(project, 'node_modules', 'typescript'))).toBe(false)
