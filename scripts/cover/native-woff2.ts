@@ -2,7 +2,8 @@
  * WOFF2 fonts opened by fontkit, with their Brotli stream decompressed by
  * Node's own zlib instead of fontkit's JavaScript decoder (the `brotli`
  * package): the same bytes, several times faster, which is most of the
- * time a first cover spends opening the shipped fonts.
+ * time a first cover spends opening the shipped fonts. (The CLI bundle
+ * does not even load that decoder: see `native-brotli.ts`.)
  */
 import zlib from 'node:zlib'
 import * as fontkit from 'fontkit'
