@@ -95,7 +95,7 @@ describe('the packed package', () => {
     console.log(`tarball: ${(tarball.size / 1024).toFixed(0)} KiB, ${tarball.files} files`)
   })
 
-  it('bundles puppeteer-core, pdf-lib, fontkit and the EPUB packager into the CLI: the packager without node-fetch (it has nothing to fetch with), fontkit without its JavaScript Brotli decoder', () => {
+  it('bundles puppeteer-core, pdf-lib, fontkit and the EPUB packager into the CLI, fontkit without its JavaScript Brotli decoder', () => {
     const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
     // esbuild marks where each bundled module starts with a comment naming its file (`// …node_modules/<package>/…`).
     const chunks = fs
@@ -107,9 +107,8 @@ describe('the packed package', () => {
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/pdf-lib\/cjs\/index\.js$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/fontkit\/dist\/module\.mjs$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/puppeteer-core\/lib\/esm\/puppeteer\/puppeteer-core\.js$/m)
-    expect(chunks).toMatch(/^\/\/ (?:\S*\/)?lib\/epub\/no-fetch\.js$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?lib\/cover\/native-brotli\.js$/m)
-    expect(chunks).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/(?:node-fetch|whatwg-url|tr46|brotli)\//m)
+    expect(chunks).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/brotli\//m)
   })
 
   it('runs without TypeScript tooling', () => {
@@ -130,6 +129,16 @@ describe('the packed package', () => {
     expect(pdfInfo(path.join(project, 'dist', 'hello.pdf'))['Page size']).toMatch(/^594\.96 x 841\.92 pts/)
     const check = epubcheck(path.join(project, 'dist', 'hello.epub'))
     expect(check.errors + check.fatals, check.output).toBe(0)
+  })
+
+  it('cites from a bibliography: citation-js runs in the bundled parse worker', () => {
+    const folder = path.join(project, 'cited')
+    fs.mkdirSync(path.join(folder, 'content'), {recursive: true})
+    fs.copyFileSync(path.join(repo, 'tests/fixtures/markdown/citations/refs.json'), path.join(folder, 'content', 'refs.json'))
+    fs.writeFileSync(path.join(folder, 'content', 'cited.md'), '---\ntitle: Cited\ndate: 2024-04-05\nbibliography: refs.json\n---\n\nAs shown [@smith2020, p. 12].\n')
+    const result = handout(['build', '--root', folder])
+    expect(result.status, result.stderr).toBe(0)
+    expect(pdfText(path.join(folder, 'dist', 'cited.pdf'))).toMatch(/As shown \(Smith, 2020, p\. 12\)[\s\S]*References\s+Smith, A\. \(2020\)\. A Book of Things\. Press\./)
   })
 
   it('finds the project root from a subfolder, and a project templates/print.css alone changes the PDF, its logo.png served from there', () => {
