@@ -78,9 +78,8 @@ describe('an EPUB-only build of the sample', () => {
   })
 
   it('loads nothing of the PDF route: no Puppeteer, no browser finder, no pdf-lib', () => {
-    // Bundled, so a chunk holds each of them but the browser finder: the check below can see them.
-    const bundled = [...chunkPackages().values()]
-    for (const name of ['puppeteer-core', 'pdf-lib']) expect([name, bundled.some((held) => held.has(name))]).toEqual([name, true])
+    // pdf-lib is bundled, so a chunk holds it: the check below can see it there.
+    expect([...chunkPackages().values()].some((held) => held.has('pdf-lib'))).toBe(true)
     for (const name of ['puppeteer-core', '@puppeteer/browsers', 'pdf-lib']) expect([name, loaded(name)]).toEqual([name, false])
   })
 
