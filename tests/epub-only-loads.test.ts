@@ -51,14 +51,18 @@ beforeAll(() => {
   expect(fs.statSync(path.join(project, 'second', 'is-k-resurgence.epub')).size).toBeGreaterThan(10_000)
 }, 120_000)
 
-/** The packages each chunk of the CLI bundle holds: esbuild starts each module's code with a comment naming its file. */
+let held: Map<string, Set<string>> | undefined
+
+/** The packages each chunk of the CLI bundle holds (read once): esbuild starts each module's code with a comment naming its file. */
 function chunkPackages(): Map<string, Set<string>> {
+  if (held) return held
   const lib = path.join(repo, 'lib')
   const chunks = new Map<string, Set<string>>()
   for (const name of fs.readdirSync(lib).filter((file) => file.endsWith('.js'))) {
     const text = fs.readFileSync(path.join(lib, name), 'utf8')
     chunks.set(name, new Set(Array.from(text.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm), (match) => match[1]!)))
   }
+  held = chunks
   return chunks
 }
 
