@@ -10,6 +10,7 @@
  */
 import zlib from 'node:zlib'
 import {PDFArray, PDFDict, type PDFDocument, PDFName, PDFNumber, PDFRawStream} from 'pdf-lib'
+import {forEachOperator, type Operands, operatorCode} from './content-operators.js'
 import {readPrint} from './parsed-print.js'
 
 /** What the PDF says about its soft hyphens and its lines. */
@@ -44,24 +45,27 @@ interface Block {
 
 /** Glyph advances of a font (CID → width in thousandths of an em). */
 interface Widths {
-  widths: Map<number, number>
+  /** By glyph id; `NaN` for a glyph the font gives no width of. */
+  widths: Float64Array
   fallback: number
 }
-
-// The operators read, in stream order: a soft hyphen's span, other marked content, its end,
-// text blocks, font and size, text matrix (its y), glyph positions and glyph shows.
-const operators =
-  /\/Span\s*<<\s*\/ActualText\s*<(?:feff)?((?:[0-9a-f]{4})*)>\s*>>\s*BDC|\b(BDC|BMC)\b|\b(EMC)\b|\b(BT)\b|\b(ET)\b|\/([^\s/<>[\]()]+)\s+(-?[\d.]+)\s+Tf\b|(?:-?[\d.]+\s+){5}(-?[\d.]+)\s+Tm\b|(-?[\d.]+)\s+-?[\d.]+\s+Td\b|<([0-9a-f]*)>\s*Tj\b|(?:\((?:\\.|[^\\)])*\)\s*Tj|\[[^\]]*\]\s*TJ)\b/gi
 
 /** The runs of more than `maxRun` hyphenated lines in a row in `pdf` (a body line follows the previous one of its font size). */
 export async function hyphenRuns(pdf: Uint8Array, maxRun: number): Promise<HyphenRuns> {
   const document = await readPrint(pdf)
   const blocks: Block[] = []
   let softHyphens = 0
+  const fontsRead = new Map<unknown, Widths>()
   document.getPages().forEach((page, index) => {
     const fonts = new Map<string, Widths>()
     const fontDict = page.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict)
-    for (const [name, ref] of fontDict?.entries() ?? []) fonts.set(name.decodeText(), fontWidths(document, ref))
+    for (const [name, ref] of fontDict?.entries() ?? []) {
+      // Pages share their fonts: each is read once.
+      const font = document.context.lookup(ref)
+      const widths = fontsRead.get(font) ?? fontWidths(document, font)
+      fontsRead.set(font, widths)
+      fonts.set(name.decodeText(), widths)
+    }
     softHyphens = readBlocks(pageContent(document, page.node.get(PDFName.of('Contents'))), {page: index, fonts}, softHyphens, blocks)
   })
   const looseness = Math.max(0, ...blocks.map((block) => block.stretch))
@@ -69,13 +73,15 @@ export async function hyphenRuns(pdf: Uint8Array, maxRun: number): Promise<Hyphe
   return {softHyphens, runs: runsOf(blocks, maxRun), looseness, stretches}
 }
 
+/** The highest glyph id of a two-byte code. */
+const maxGlyph = 0xffff
+
 /** The glyph widths of a composite (Type0) font, from its descendant's `W` and `DW`. */
-function fontWidths(document: PDFDocument, ref: unknown): Widths {
-  const font = document.context.lookup(ref as never)
+function fontWidths(document: PDFDocument, font: unknown): Widths {
   const descendants = font instanceof PDFDict ? font.lookupMaybe(PDFName.of('DescendantFonts'), PDFArray) : undefined
   const cid = descendants?.lookup(0)
   const widths = new Map<number, number>()
-  if (!(cid instanceof PDFDict)) return {widths, fallback: 1000}
+  if (!(cid instanceof PDFDict)) return {widths: new Float64Array(0), fallback: 1000}
   const dw = cid.lookupMaybe(PDFName.of('DW'), PDFNumber)
   const w =
     cid
@@ -96,33 +102,53 @@ function fontWidths(document: PDFDocument, ref: unknown): Widths {
     } else {
       const width = w[index + 2]
       if (!(next instanceof PDFNumber) || !(width instanceof PDFNumber)) break
-      for (let code = first.asNumber(); code <= next.asNumber(); code++) widths.set(code, width.asNumber())
+      for (let code = first.asNumber(); code <= Math.min(next.asNumber(), maxGlyph); code++) widths.set(code, width.asNumber())
       index += 3
     }
   }
-  return {widths, fallback: dw?.asNumber() ?? 1000}
+  // An array by glyph id (ids are two bytes; Chromium's subsets number theirs from 0 up).
+  let highest = -1
+  for (const code of widths.keys()) if (code <= maxGlyph) highest = Math.max(highest, code)
+  const byGlyph = new Float64Array(highest + 1).fill(Number.NaN)
+  for (const [code, width] of widths) if (code >= 0 && code <= maxGlyph) byGlyph[code] = width
+  return {widths: byGlyph, fallback: dw?.asNumber() ?? 1000}
 }
 
 /** The decoded content of a page (its streams joined). */
-function pageContent(document: PDFDocument, contents: unknown): string {
+function pageContent(document: PDFDocument, contents: unknown): Buffer {
   const refs = contents instanceof PDFArray ? contents.asArray() : [contents]
-  let text = ''
+  const parts: Buffer[] = []
   for (const ref of refs) {
     const stream = ref ? document.context.lookup(ref as never) : undefined
     if (!(stream instanceof PDFRawStream)) continue
     const flate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode')
-    text += `${Buffer.from(flate ? zlib.inflateSync(stream.contents) : stream.contents).toString('latin1')}\n`
+    parts.push(flate ? zlib.inflateSync(stream.contents) : Buffer.from(stream.contents), newline)
   }
-  return text
+  return Buffer.concat(parts)
 }
+
+const newline = Buffer.from('\n')
+
+// The operators read.
+const [beginMarkedProperties, beginMarked, endMarked, beginText, endText, setFont, setMatrix, moveText, show, showPositioned] = ['BDC', 'BMC', 'EMC', 'BT', 'ET', 'Tf', 'Tm', 'Td', 'Tj', 'TJ'].map(
+  operatorCode
+)
+// Their operands.
+const nameNumber = ['name', 'number'] as const
+const sixNumbers = ['number', 'number', 'number', 'number', 'number', 'number'] as const
+const twoNumbers = ['number', 'number'] as const
+const nameDict = ['name', 'dict'] as const
 
 /**
  * Append the text blocks of one page's `content` to `blocks`; returns the soft
- * hyphens counted so far. Chromium places each glyph run with `dx 0 Td` from
- * the start of the previous one: what `dx` exceeds the previous run's own
- * advance is the stretch justification put there.
+ * hyphens counted so far. The operators read: a soft hyphen's span (`/Span
+ * <</ActualText <FEFF00AD>>> BDC`), other marked content and its end, text
+ * blocks, font and size, the text matrix (its y), glyph positions and glyph
+ * shows. Chromium places each glyph run with `dx 0 Td` from the start of the
+ * previous one: what `dx` exceeds the previous run's own advance is the
+ * stretch justification put there.
  */
-function readBlocks(content: string, context: {page: number; fonts: Map<string, Widths>}, counted: number, blocks: Block[]): number {
+function readBlocks(content: Buffer, context: {page: number; fonts: Map<string, Widths>}, counted: number, blocks: Block[]): number {
   let softHyphens = counted
   // Open marked content: the ordinal of a soft hyphen's span, or `undefined` for any other.
   const marked: Array<number | undefined> = []
@@ -130,41 +156,74 @@ function readBlocks(content: string, context: {page: number; fonts: Map<string, 
   let font: Widths | undefined
   // The natural advance of the glyphs shown since the last `Td`, in text space.
   let advance = 0
-  for (const match of content.matchAll(operators)) {
-    const [, actualText, begin, end, beginText, endText, fontName, size, y, dx, glyphs] = match
-    if (actualText !== undefined) {
-      let count = 0
-      for (let at = 0; at + 4 <= actualText.length; at += 4) if (actualText.slice(at, at + 4).toLowerCase() === '00ad') count++
-      marked.push(count > 0 ? softHyphens + count - 1 : undefined)
-      softHyphens += count
-    } else if (begin) marked.push(undefined)
-    else if (end) marked.pop()
-    else if (beginText) {
+  forEachOperator(content, (operator, operands) => {
+    if (operator === beginMarkedProperties || operator === beginMarked) {
+      const count = operator === beginMarkedProperties ? softHyphensMarked(content, operands) : undefined
+      marked.push(count ? softHyphens + count - 1 : undefined)
+      softHyphens += count ?? 0
+    } else if (operator === endMarked) marked.pop()
+    else if (operator === beginText) {
       block = {page: context.page, y: undefined, size: 0, shows: 0, endsWithSoftHyphen: undefined, stretch: 0, after: softHyphens}
       advance = 0
-    } else if (endText) {
+    } else if (operator === endText) {
       if (block) blocks.push(block)
       block = undefined
-    } else if (!block) continue
-    else if (size !== undefined) {
-      block.size = Number(size)
-      font = context.fonts.get(fontName!)
-    } else if (y !== undefined) block.y = Number(y)
-    else if (dx !== undefined) {
+    } else if (!block) return
+    else if (operator === setFont && operands.endsWith(nameNumber)) {
+      block.size = operands.number(0)
+      font = context.fonts.get(operands.text(1))
+    } else if (operator === setMatrix && operands.endsWith(sixNumbers)) block.y = operands.number(0)
+    else if (operator === moveText && operands.endsWith(twoNumbers)) {
       // A glyph drawn at no advance (an unused soft hyphen) gives a negative difference: not a stretch.
-      if (block.shows > 0 && block.size > 0) block.stretch = Math.max(block.stretch, (Number(dx) - advance) / block.size)
+      if (block.shows > 0 && block.size > 0) block.stretch = Math.max(block.stretch, (operands.number(1) - advance) / block.size)
       advance = 0
-    } else {
+    } else if ((operator === show && operands.count > 0) || (operator === showPositioned && operands.kind(0) === 'array')) {
       block.shows++
       block.endsWithSoftHyphen = marked.at(-1)
-      const hex = glyphs ?? ''
-      for (let at = 0; at + 4 <= hex.length; at += 4) {
-        const code = Number.parseInt(hex.slice(at, at + 4), 16)
-        advance += ((font?.widths.get(code) ?? font?.fallback ?? 0) * block.size) / 1000
+      // Chromium shows glyphs by their two-byte ids in hex strings.
+      if (operator === show && operands.kind(0) === 'hex') {
+        const glyphs = operands.span(0)
+        for (let at = glyphs.start; at + 4 <= glyphs.end; at += 4) {
+          const width = font ? (font.widths[hexValue(content, at, 4)] ?? Number.NaN) : 0
+          advance += ((Number.isNaN(width) ? font!.fallback : width) * block.size) / 1000
+        }
       }
     }
-  }
+  })
   return softHyphens
+}
+
+/**
+ * The soft hyphens (U+00AD) of a span's `ActualText`, when the span is
+ * `/Span <</ActualText <hex>>> BDC` (its text in UTF-16, with or without
+ * its byte order mark); `undefined` for any other marked content.
+ */
+function softHyphensMarked(content: Buffer, operands: Operands): number | undefined {
+  if (!operands.endsWith(nameDict) || operands.text(1) !== 'Span') return undefined
+  const entries = operands.entries(0)
+  const [key, value] = entries ?? []
+  if (entries?.length !== 2 || key?.kind !== 'name' || content.toString('latin1', key.start, key.end) !== 'ActualText' || value?.kind !== 'hex') return undefined
+  let at = value.start
+  if (value.end - at >= 4 && hexValue(content, at, 4) === 0xfeff) at += 4
+  if ((value.end - at) % 4 !== 0) return undefined
+  let count = 0
+  for (; at < value.end; at += 4) {
+    const unit = hexValue(content, at, 4)
+    if (Number.isNaN(unit)) return undefined
+    if (unit === 0xad) count++
+  }
+  return count
+}
+
+/** The number that `length` hex digits at `at` write, or `NaN` if one is not a hex digit. */
+function hexValue(content: Buffer, at: number, length: number): number {
+  let value = 0
+  for (let index = at; index < at + length; index++) {
+    const code = content[index]!
+    const digit = code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x61 && code <= 0x66 ? code - 0x57 : code >= 0x41 && code <= 0x46 ? code - 0x37 : Number.NaN
+    value = value * 16 + digit
+  }
+  return value
 }
 
 /** Lines closer than this (in text-space units) are one line. */
