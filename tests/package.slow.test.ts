@@ -44,7 +44,7 @@ function handout(args: string[], cwd = project) {
 function packableCopy(into: string): string {
   const copy = path.join(into, 'source')
   // `prepack` compiles; the copy has what it reads.
-  for (const name of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'templates', 'preview']) {
+  for (const name of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'scripts', 'templates', 'preview', 'tests/support/bundle.mjs']) {
     fs.cpSync(path.join(repo, name), path.join(copy, name), {recursive: true})
   }
   fs.symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'))
@@ -108,6 +108,19 @@ describe('the packed package', () => {
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/fontkit\/dist\/module\.mjs$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?lib\/cover\/native-brotli\.js$/m)
     expect(chunks).not.toMatch(/^\/\/ (?:\S*\/)?node_modules\/brotli\//m)
+  })
+
+  it('bundles unist-util-visit-parents without its naming of each visit (tests/support/bundle.mjs)', () => {
+    const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
+    const chunk = fs
+      .readdirSync(lib)
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => fs.readFileSync(path.join(lib, name), 'utf8'))
+      .find((text) => /^\/\/ (?:\S*\/)?node_modules\/unist-util-visit-parents\/lib\/index\.js$/m.test(text))
+    expect(chunk).toBeDefined()
+    const visitParents = chunk!.slice(chunk!.search(/^\/\/ (?:\S*\/)?node_modules\/unist-util-visit-parents\/lib\/index\.js$/m))
+    expect(visitParents).toMatch(/function factory\(node, index, parents\)/)
+    expect(visitParents).not.toMatch(/Object\.defineProperty\(visit\d*, "name"/)
   })
 
   it('runs without TypeScript tooling', () => {

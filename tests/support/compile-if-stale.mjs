@@ -13,7 +13,7 @@ const compiled = path.join(root, 'lib', 'cli.bundle.js')
 
 /** Newest modification time of a source the compiled CLI is made from. */
 function newest() {
-  let latest = fs.statSync(path.join(root, 'package.json')).mtimeMs
+  let latest = Math.max(fs.statSync(path.join(root, 'package.json')).mtimeMs, fs.statSync(path.join(root, 'tests', 'support', 'bundle.mjs')).mtimeMs)
   for (const entry of fs.readdirSync(path.join(root, 'scripts'), {withFileTypes: true, recursive: true})) {
     if (entry.isFile() && entry.name.endsWith('.ts')) latest = Math.max(latest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
   }
