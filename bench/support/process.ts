@@ -31,7 +31,7 @@ export function machine(chromium: string, loadAtStart: number[] = os.loadavg()):
 /**
  * A compiled copy of the CLI laid out as after `npm install` (the `prepare`
  * script compiles `lib/`), so `bin/handout.js` takes its compiled path:
- * `compiled/{package.json, bin/handout.js, lib/, scripts/ (empty)}`.
+ * `compiled/{package.json, bin/handout.js, lib/, scripts/ (empty), tests/support/bundle.mjs}`.
  * The working tree's own `lib/` is left alone (other people edit `scripts/`).
  * Returns its `bin/handout.js`; `notes` gets tsc's complaints.
  */
@@ -61,6 +61,9 @@ function bundleSnapshot(dir: string): void {
   const env = {...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}`}
   // The script names a file under `./node_modules` (an esbuild alias): the tree's, as in a checkout.
   if (!fs.existsSync(path.join(dir, 'node_modules'))) fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
+  // It runs tests/support/bundle.mjs, which bundles the folder it is in (two levels up).
+  fs.mkdirSync(path.join(dir, 'tests', 'support'), {recursive: true})
+  fs.copyFileSync(path.join(root, 'tests', 'support', 'bundle.mjs'), path.join(dir, 'tests', 'support', 'bundle.mjs'))
   const result = spawnSync('sh', ['-c', bundle], {cwd: dir, encoding: 'utf8', env})
   if (result.status !== 0 || !fs.existsSync(path.join(dir, 'lib', 'cli.bundle.js'))) throw new Error(`Cannot bundle the CLI: ${`${result.stdout}${result.stderr}`.slice(0, 500)}`)
 }
