@@ -36,6 +36,15 @@ function handout(args: string[], cwd = project) {
   return spawnSync(path.join(project, 'node_modules', '.bin', 'handout'), args, {cwd, encoding: 'utf8', env: {...process.env, HANDOUT_BROWSER: browser}, timeout: 120_000})
 }
 
+/** The text of each JavaScript file of the installed package's `lib/` (the CLI bundle's entries and chunks). */
+function packedChunks(): string[] {
+  const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
+  return fs
+    .readdirSync(lib)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => fs.readFileSync(path.join(lib, name), 'utf8'))
+}
+
 /**
  * A copy of what `npm pack` and its `prepack` compile read, with the repo's
  * node_modules linked in: `prepack` starts by removing lib/, which the test
@@ -96,13 +105,8 @@ describe('the packed package', () => {
   })
 
   it('bundles pdf-lib, fontkit and the EPUB packager into the CLI, fontkit without its JavaScript Brotli decoder', () => {
-    const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
     // esbuild marks where each bundled module starts with a comment naming its file (`// …node_modules/<package>/…`).
-    const chunks = fs
-      .readdirSync(lib)
-      .filter((name) => name.endsWith('.js'))
-      .map((name) => fs.readFileSync(path.join(lib, name), 'utf8'))
-      .join('\n')
+    const chunks = packedChunks().join('\n')
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/epub-gen-memory\/dist\/lib\/index\.js$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/pdf-lib\/cjs\/index\.js$/m)
     expect(chunks).toMatch(/^\/\/ (?:\S*\/)?node_modules\/fontkit\/dist\/module\.mjs$/m)
@@ -111,14 +115,10 @@ describe('the packed package', () => {
   })
 
   it('bundles unist-util-visit-parents without its naming of each visit (tests/support/bundle.mjs)', () => {
-    const lib = path.join(project, 'node_modules', 'handout-press', 'lib')
-    const chunk = fs
-      .readdirSync(lib)
-      .filter((name) => name.endsWith('.js'))
-      .map((name) => fs.readFileSync(path.join(lib, name), 'utf8'))
-      .find((text) => /^\/\/ (?:\S*\/)?node_modules\/unist-util-visit-parents\/lib\/index\.js$/m.test(text))
+    const start = /^\/\/ (?:\S*\/)?node_modules\/unist-util-visit-parents\/lib\/index\.js$/m
+    const chunk = packedChunks().find((text) => start.test(text))
     expect(chunk).toBeDefined()
-    const visitParents = chunk!.slice(chunk!.search(/^\/\/ (?:\S*\/)?node_modules\/unist-util-visit-parents\/lib\/index\.js$/m))
+    const visitParents = chunk!.slice(chunk!.search(start))
     expect(visitParents).toMatch(/function factory\(node, index, parents\)/)
     expect(visitParents).not.toMatch(/Object\.defineProperty\(visit\d*, "name"/)
   })
