@@ -1,7 +1,7 @@
 import {PDFDocument, PDFName} from 'pdf-lib'
 import {describe, expect, it} from 'vitest'
 import {hyphenRuns} from '../scripts/pdf/hyphen-runs.js'
-import {countSoftHyphens, keepWordsWhole, softHyphenOffsets} from '../scripts/pdf/limit-hyphen-runs.js'
+import {countSoftHyphens, keepWordsWhole, softHyphenOffsets, wordSoftHyphens} from '../scripts/pdf/limit-hyphen-runs.js'
 import {cleanPart} from '../scripts/pdf/book-part.js'
 import {pageContent} from './support/page-content.js'
 
@@ -24,6 +24,11 @@ describe('soft hyphens of the HTML', () => {
     // A word split by a tag: the part on the hyphen's side only.
     expect(keepWordsWhole(html, new Set([5])).html).toContain(`<em>Spei${SHY}cher</em>technik`)
     expect(keepWordsWhole(html, new Set([99]))).toEqual({html, removed: []})
+  })
+
+  it('of one word are found from any of them, not across a space or a tag', () => {
+    const offsets = softHyphenOffsets(html)
+    expect([0, 1, 2, 3, 4, 5, 6, 99].map((ordinal) => wordSoftHyphens(html, offsets, ordinal))).toEqual([[0, 1], [0, 1], [2, 3], [2, 3], [4], [5, 6], [5, 6], []])
   })
 })
 

@@ -24,12 +24,19 @@ export interface LayoutRuns {
   runs: number[][]
   /** For each run, the ordinals of the first and last soft hyphen of its paragraph. */
   paragraphs: Array<[number, number]>
+  /**
+   * For each run, how loose the loosest line of its paragraph is: the widest
+   * space less its own width, in ems, as `HyphenRuns.looseness` reads a line's
+   * stretch from a print.
+   */
+  looseness: number[]
 }
 
 // Commands: 'start' (whether any style depends on the media, and if none, 'pages' too: one round trip);
 // 'pages' (the kinds of page the document uses, see PageKind); 'open' (the page area's width: the root
 // element's; resolves once the fonts its layout asks for are loaded); 'runs' ({maxRun, budget}: null
-// past the budget); 'remove' (ordinals); 'close'.
+// past the budget); 'attempt' (groups of ordinals: how loose their paragraphs are without them);
+// 'settle' (the document as the last attempt left it); 'close'.
 const script = String.raw`(function (command, argument) {
   var SHY = '\u00AD'
   var marker = 'data-handout-layout'
@@ -148,9 +155,11 @@ const script = String.raw`(function (command, argument) {
     }
     return document.body
   }
-  // What is known of each text's soft hyphens (offset -> its line break, or false), kept between calls:
-  // a paragraph's lines move only when its own text changes, so later rounds measure only those.
-  var known = window.__handoutLayout || (window.__handoutLayout = new Map())
+  // Kept between calls: what is known of each text's soft hyphens (offset -> its line break, or false;
+  // a paragraph's lines move only when its own text changes, so later rounds measure only those), the
+  // soft hyphens this round's attempts took out (to put back), and a space's own width by font.
+  var state = window.__handoutLayout || (window.__handoutLayout = {known: new Map(), removed: [], spaces: new Map()})
+  var known = state.known
   // Where the soft hyphen at offset at breaks its line: the tops of its line and the next, or false.
   // A soft hyphen that breaks a line has a box with the width of its drawn hyphen; one that does not, none.
   function breakAt(node, at) {
@@ -180,7 +189,7 @@ const script = String.raw`(function (command, argument) {
       var broken = byOffset.get(shy.at)
       if (broken) breaks.push({ordinal: ordinal, line: broken.line, next: broken.next, block: blockOf(shy.node)})
     }
-    var result = {softHyphens: found.length, runs: [], paragraphs: []}
+    var result = {softHyphens: found.length, runs: [], paragraphs: [], looseness: []}
     var run = []
     function end() {
       if (run.length > maxRun) {
@@ -190,6 +199,7 @@ const script = String.raw`(function (command, argument) {
         found.forEach(function (shy, ordinal) { if (block.contains(shy.node)) { if (first === -1) first = ordinal; last = ordinal } })
         result.runs.push(run.map(function (item) { return item.ordinal }))
         result.paragraphs.push([first, last])
+        result.looseness.push(looseness(block))
       }
       run = []
     }
@@ -201,17 +211,72 @@ const script = String.raw`(function (command, argument) {
     end()
     return result
   }
-  function remove(ordinals) {
+  // Every line of the paragraph of node may have moved: measured again.
+  function changed(node) {
+    var walker = document.createTreeWalker(blockOf(node), NodeFilter.SHOW_TEXT)
+    for (var text = walker.nextNode(); text; text = walker.nextNode()) known.delete(text)
+  }
+  // A space's own width in the font of a text's element: its glyph's advance, without what justification
+  // or letter spacing adds (the print places both as a gap between glyphs).
+  function spaceWidth(style) {
+    var font = [style.fontStyle, style.fontWeight, style.fontSize, style.fontFamily].join(' ')
+    if (!state.spaces.has(font)) {
+      state.canvas = state.canvas || document.createElement('canvas').getContext('2d')
+      state.canvas.font = font
+      state.spaces.set(font, state.canvas.measureText(' ').width)
+    }
+    return state.spaces.get(font)
+  }
+  // How loose the loosest line of a paragraph is: the widest space, less its own width, in ems
+  // (what 'hyphen-runs.ts' reads from the PDF as a line's stretch).
+  function looseness(block) {
+    var worst = 0
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT)
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement && node.parentElement.closest('style, script')) continue
+      var text = node.data
+      var style = null
+      for (var at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) {
+        var box = rectOf(node, at, at + 1)
+        if (!box || box.width === 0) continue
+        if (!style) style = getComputedStyle(node.parentElement)
+        var size = parseFloat(style.fontSize)
+        if (size > 0) worst = Math.max(worst, (box.width - spaceWidth(style)) / size)
+      }
+    }
+    return worst
+  }
+  // The document as the round began (since the last 'settle'), then without the soft hyphens of every
+  // group of ordinals (numbered as the round began); how loose each group's paragraphs are then.
+  function attempt(groups) {
+    restore()
     var found = softHyphens()
-    // Last first, so the offsets of the earlier ones in the same text are still right.
-    var gone = ordinals.slice().sort(function (a, b) { return b - a }).map(function (ordinal) { return found[ordinal] }).filter(Boolean)
-    gone.forEach(function (shy) {
+    var ordinals = []
+    groups.forEach(function (group) { group.forEach(function (ordinal) { if (found[ordinal] && ordinals.indexOf(ordinal) === -1) ordinals.push(ordinal) }) })
+    // Last first, so the offsets of the earlier ones in the same text are still right; put back first first.
+    ordinals.sort(function (a, b) { return b - a }).forEach(function (ordinal) {
+      var shy = found[ordinal]
       shy.node.deleteData(shy.at, 1)
-      // Every line of its paragraph may move: measured again.
-      var walker = document.createTreeWalker(blockOf(shy.node), NodeFilter.SHOW_TEXT)
-      for (var node = walker.nextNode(); node; node = walker.nextNode()) known.delete(node)
+      changed(shy.node)
+      state.removed.unshift(shy)
     })
-    return gone.length
+    var measured = new Map()
+    return groups.map(function (group) {
+      return group.reduce(function (worst, ordinal) {
+        if (!found[ordinal]) return worst
+        var block = blockOf(found[ordinal].node)
+        if (!measured.has(block)) measured.set(block, looseness(block))
+        return Math.max(worst, measured.get(block))
+      }, 0)
+    })
+  }
+  // Put back what this round's attempts took out.
+  function restore() {
+    state.removed.forEach(function (shy) {
+      shy.node.insertData(shy.at, SHY)
+      changed(shy.node)
+    })
+    state.removed = []
   }
   function close() {
     delete window.__handoutLayout
@@ -223,7 +288,8 @@ const script = String.raw`(function (command, argument) {
   if (command === 'pages') return pages()
   if (command === 'open') return open(argument)
   if (command === 'runs') return runs(argument.maxRun, argument.budget)
-  if (command === 'remove') return remove(argument)
+  if (command === 'attempt') return attempt(argument)
+  if (command === 'settle') { state.removed = []; return null }
   return close()
 })`
 
@@ -258,8 +324,15 @@ export interface PrintLayout {
    * out now, or `undefined` if reading them would take more than `budget` ms.
    */
   runs(maxRun: number, budget: number): Promise<LayoutRuns | undefined>
-  /** Take out the soft hyphens of these ordinals (as `runs` numbers them). */
-  remove(ordinals: readonly number[]): Promise<void>
+  /**
+   * The document as this round began (when `runs` was read after the last
+   * `settle`), without the soft hyphens of every group of ordinals (as `runs`
+   * numbers them); how loose the loosest line of each group's paragraphs is
+   * then (as `LayoutRuns.looseness`).
+   */
+  attempt(groups: ReadonlyArray<readonly number[]>): Promise<number[]>
+  /** Keep the document as the last `attempt` left it: the next round begins from it. */
+  settle(): Promise<void>
   /** Back to the page as printing expects it. */
   close(): Promise<void>
 }
@@ -287,7 +360,8 @@ export async function openPrintLayout(page: Page): Promise<PrintLayout | undefin
   return {
     width,
     runs: async (maxRun, budget) => (await call<LayoutRuns | null>('runs', {maxRun, budget})) ?? undefined,
-    remove: async (ordinals) => void (await call('remove', ordinals)),
+    attempt: (groups) => call<number[]>('attempt', groups),
+    settle: async () => void (await call('settle')),
     close
   }
 }

@@ -6,8 +6,9 @@
  * whole (its soft hyphens taken out) and the page printed again, until no
  * run is left or the passes are spent. The page's own layout is read first
  * (`layout-hyphen-runs.ts`) and those words kept whole before the first
- * print, so that a page with runs is usually printed once too; the PDF
- * still judges. The common case costs one read of the PDF; the output
+ * print, an earlier line's word where the layout shows the third's leaves
+ * its paragraph too loose, so that a page with runs is usually printed once
+ * too; the PDF still judges. The common case costs one read of the PDF; the output
  * depends only on the input, so it stays deterministic.
  */
 import type {BrowserSession} from './browser.js'
@@ -25,15 +26,19 @@ export interface HyphenLimitOptions {
   /** Most prints again (default: `4`); the best one is kept whatever its runs. */
   maxReprints?: number
   /**
-   * How loose a line a fix may leave, in ems of stretch per word gap, unless
-   * the first print already had one as loose (default: `0.5`; see `HyphenRuns.looseness`).
+   * How loose a line a fix may leave, in ems of stretch per word gap (default:
+   * `0.5`; see `HyphenRuns.looseness`), unless one was as loose already: in
+   * the fix's paragraph where the layout judges, anywhere in the first print
+   * where prints judge.
    */
   maxLooseness?: number
   /**
    * Find the runs in the page's layout and keep their words whole before
    * the first print (default: `true`; see `layout-hyphen-runs.ts`). Either
    * way the same words are kept whole, unless the layout and the print
-   * disagree on where a line ends; `false` prints again for every round.
+   * disagree on where a line ends, or a line elsewhere in the first print is
+   * looser than `maxLooseness` (which lets prints accept a fix as loose);
+   * `false` prints again for every round.
    */
   layout?: boolean
 }
@@ -65,7 +70,7 @@ export async function printLimitingHyphenRuns(session: BrowserSession, job: Prin
   if (!job.html.includes(SHY)) return {...(await printPdf(session, job)), reprints: 0, runsLeft: 0}
   let settled: Settled | undefined
   const beforePrint = async (page: Page) => {
-    settled = await settleInLayout(page, job.html, maxRun)
+    settled = await settleInLayout(page, job.html, {maxRun, maxLooseness})
   }
   let first = await printPdf(session, layout ? {...job, beforePrint} : job)
   let current: Version = {html: settled?.html ?? job.html, printed: first, read: await hyphenRuns(first.pdf, maxRun)}
@@ -107,12 +112,15 @@ const maxLayoutRounds = 8
 const layoutBudget = 10_000
 
 /**
- * Keep whole, in the loaded page itself, the word ending the line `maxRun + 1`
- * of every run its layout shows, round after round (a word kept whole moves
- * the lines after it), as `breakRuns` would first try; `undefined` when
- * nothing changed or the layout cannot be trusted to be the print's.
+ * Keep whole, in the loaded page itself, a word ending a line of every run its
+ * layout shows, round after round (a word kept whole moves the lines after
+ * it), as `breakRuns` would choose it: the word ending the line `maxRun + 1`,
+ * else the latest whose paragraph is left no looser than `maxLooseness` (or
+ * than it was), else the one leaving it least loose. `undefined` when nothing
+ * changed or the layout cannot be trusted to be the print's.
  */
-async function settleInLayout(page: Page, html: string, maxRun: number): Promise<Settled | undefined> {
+async function settleInLayout(page: Page, html: string, options: {maxRun: number; maxLooseness: number}): Promise<Settled | undefined> {
+  const {maxRun, maxLooseness} = options
   const layout = await openPrintLayout(page)
   if (!layout) return undefined
   try {
@@ -124,8 +132,31 @@ async function settleInLayout(page: Page, html: string, maxRun: number): Promise
       // Ordinals map to the HTML only when the document holds exactly its soft hyphens; out of
       // time, the document is printed as far as it got (it is `current` still).
       if (!read || read.softHyphens !== countSoftHyphens(current) || read.runs.length === 0) break
-      const kept = keepWordsWhole(current, new Set(read.runs.map((run) => run[maxRun]!)))
-      await layout.remove(kept.removed)
+      const {runs} = read
+      const offsets = softHyphenOffsets(current)
+      const words = runs.map((run) => run.map((ordinal) => wordSoftHyphens(current, offsets, ordinal)))
+      const limits = read.looseness.map((looseness) => Math.max(maxLooseness, looseness))
+      // As `breakRuns` does with prints: each line tried for all runs at once, one layout per line tried.
+      const chosen: Array<number | undefined> = runs.map(() => undefined)
+      const tried: Array<Map<number, number>> = runs.map(() => new Map())
+      let last: number[] | undefined
+      const attempt = async (lines: number[]) => {
+        last = lines
+        return layout.attempt(lines.map((line, index) => words[index]![line]!))
+      }
+      for (let line = maxRun; line >= 0 && chosen.includes(undefined) && performance.now() < deadline; line--) {
+        const looseness = await attempt(chosen.map((fixed) => fixed ?? line))
+        runs.forEach((_, index) => {
+          if (chosen[index] !== undefined) return
+          tried[index]!.set(line, looseness[index]!)
+          if (looseness[index]! <= limits[index]!) chosen[index] = line
+        })
+      }
+      if (!last) break
+      const lines = chosen.map((fixed, index) => fixed ?? leastLoose(tried[index]!, maxRun))
+      if (performance.now() < deadline && lines.some((line, index) => line !== last![index])) await attempt(lines)
+      await layout.settle()
+      const kept = keepWordsWhole(current, new Set(last.map((line, index) => runs[index]![line]!)))
       const renumber = (ordinal: number) => ordinal - kept.removed.filter((gone) => gone < ordinal).length
       for (const paragraph of paragraphs) paragraph.splice(0, 2, renumber(paragraph[0]), renumber(paragraph[1]))
       for (const [from, to] of read.paragraphs) paragraphs.push([renumber(from), renumber(to + 1)])
@@ -227,27 +258,38 @@ export function countSoftHyphens(html: string): number {
 const wordChar = /[\p{L}\p{M}\u00AD’']/u
 
 /**
+ * The soft hyphens (ordinals, as `softHyphenOffsets` counts them) of the whole
+ * word around the soft hyphen `ordinal` of `html`, whose `offsets` they are.
+ */
+export function wordSoftHyphens(html: string, offsets: readonly number[], ordinal: number): number[] {
+  const offset = offsets[ordinal]
+  if (offset === undefined) return []
+  let first = ordinal
+  while (first > 0 && inOneWord(html, offsets[first - 1]!, offsets[first]!)) first--
+  let last = ordinal
+  while (last + 1 < offsets.length && inOneWord(html, offsets[last]!, offsets[last + 1]!)) last++
+  return Array.from({length: last - first + 1}, (_, index) => first + index)
+}
+
+/** Whether nothing but word characters lies between the offsets `from` and `to` of `html`. */
+function inOneWord(html: string, from: number, to: number): boolean {
+  for (let index = from + 1; index < to; index++) if (!wordChar.test(html[index]!)) return false
+  return true
+}
+
+/**
  * `html` with the whole word around each soft hyphen of `ordinals` (0-based,
  * counted as `softHyphenOffsets` counts them) left without soft hyphens, so
  * Chromium cannot break it; and the ordinals of the soft hyphens taken out.
  */
 export function keepWordsWhole(html: string, ordinals: ReadonlySet<number>): {html: string; removed: number[]} {
   const offsets = softHyphenOffsets(html)
-  const removed = new Set<number>()
-  for (const ordinal of ordinals) {
-    const offset = offsets[ordinal]
-    if (offset === undefined) continue
-    let start = offset
-    while (start > 0 && wordChar.test(html[start - 1]!)) start--
-    let end = offset + 1
-    while (end < html.length && wordChar.test(html[end]!)) end++
-    for (let index = start; index < end; index++) if (html[index] === SHY) removed.add(index)
-  }
+  const removed = [...new Set([...ordinals].flatMap((ordinal) => wordSoftHyphens(html, offsets, ordinal)))].sort((a, b) => a - b)
   let result = ''
   let from = 0
-  for (const index of [...removed].sort((a, b) => a - b)) {
-    result += html.slice(from, index)
-    from = index + 1
+  for (const ordinal of removed) {
+    result += html.slice(from, offsets[ordinal])
+    from = offsets[ordinal]! + 1
   }
-  return {html: result + html.slice(from), removed: offsets.flatMap((offset, ordinal) => (removed.has(offset) ? [ordinal] : []))}
+  return {html: result + html.slice(from), removed}
 }
