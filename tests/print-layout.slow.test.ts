@@ -126,6 +126,28 @@ describe('a page whose lines end hyphenated three or more in a row', () => {
   })
 })
 
+describe('a run in a paragraph looser than half an em before any word is kept whole', () => {
+  // From the bench's generated corpus (article 7): a line of it is stretched 0.56 em; nothing else on its page is that loose.
+  const paragraph =
+    'Harvest *federal* coastal labour senate by census union observers dialogue school solar coal council. National reform river governor export **delta port** the economists. Surplus coastal debate that central parliament summit however market river challenges delays verdict alliance. Survey forest court residents urban strengthens tariff sharp alliance labour *migration* public. Officials trade census improves verdict challenges federal harvest export harvest port reform strengthens northern dialogue security strengthens. On election gradual pension mayor committee election island therefore drought summit on.'
+
+  it('is printed once: a fix may leave the paragraph as loose as it was', async () => {
+    const root = tempProject({'content/loose.md': ['---', 'title: A loose paragraph', 'date: 2024-04-05', '---', '', paragraph, ''].join('\n')})
+    const [page] = await printHtml({root})
+    const job = {html: page!.html, styles: page!.styles, assets: new Map()}
+    const plain = await hyphenRuns((await printPdf(session, job)).pdf, 2)
+    expect(plain.runs.length).toBe(1)
+    expect(plain.looseness).toBeGreaterThan(0.5)
+
+    const [byLayout, byPrints] = [await printLimitingHyphenRuns(session, job), await printLimitingHyphenRuns(session, job, {layout: false})]
+    expect(byLayout.runsLeft).toBe(0)
+    expect(byLayout.reprints).toBe(0)
+    expect(undated(byLayout.pdf)).toBe(undated(byPrints.pdf))
+    // No looser than it was.
+    expect((await hyphenRuns(byLayout.pdf, 2)).looseness).toBeLessThanOrEqual(plain.looseness + 0.01)
+  })
+})
+
 /** One justified paragraph, narrow, of words with a soft hyphen between every two syllables. */
 function justified(style: string): string {
   const words = [

@@ -102,9 +102,16 @@ export async function printLimitingHyphenRuns(session: BrowserSession, job: Prin
 interface Settled {
   /** The HTML with the words kept whole. */
   html: string
-  /** Soft hyphen ordinals (in `html`) from the first to after the last of each paragraph a word was kept whole in. */
-  paragraphs: Array<[number, number]>
+  /**
+   * Each paragraph a word was kept whole in: soft hyphen ordinals (in `html`)
+   * from its first to after its last, and how loose the layout let its lines
+   * be (`maxLooseness`, or as loose as it was).
+   */
+  paragraphs: Array<[number, number, number]>
 }
+
+/** How far the layout's looseness of a line may be from the print's, in ems (on the bench's corpus: 0.0007 to 0.0011). */
+const layoutTolerance = 0.01
 
 /** Most rounds of keeping words whole in the layout (each a layout, no print). */
 const maxLayoutRounds = 8
@@ -126,7 +133,7 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
   try {
     const deadline = performance.now() + layoutBudget
     let current = html
-    const paragraphs: Array<[number, number]> = []
+    const paragraphs: Array<[number, number, number]> = []
     for (let round = 0; round < maxLayoutRounds; round++) {
       const read = await layout.runs(maxRun, deadline - performance.now())
       // Ordinals map to the HTML only when the document holds exactly its soft hyphens; out of
@@ -159,7 +166,7 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
       const kept = keepWordsWhole(current, new Set(last.map((line, index) => runs[index]![line]!)))
       const renumber = (ordinal: number) => ordinal - kept.removed.filter((gone) => gone < ordinal).length
       for (const paragraph of paragraphs) paragraph.splice(0, 2, renumber(paragraph[0]), renumber(paragraph[1]))
-      for (const [from, to] of read.paragraphs) paragraphs.push([renumber(from), renumber(to + 1)])
+      paragraphs.push(...read.paragraphs.map(([from, to], index): [number, number, number] => [renumber(from), renumber(to + 1), limits[index]!]))
       current = kept.html
     }
     return current === html ? undefined : {html: current, paragraphs}
@@ -170,13 +177,15 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
 
 /**
  * Whether no line of the `paragraphs` is looser than `maxLooseness`, or than
- * the loosest line elsewhere on the page: the limit `breakRuns` judges by
- * (the lines of the other paragraphs are the first print's lines).
+ * the loosest line elsewhere on the page (the limit `breakRuns` judges by:
+ * the lines of the other paragraphs are the first print's lines), or than
+ * the layout let its paragraph be.
  */
-function withinLooseness(read: HyphenRuns, paragraphs: ReadonlyArray<[number, number]>, maxLooseness: number): boolean {
-  const inside = ([after]: [number, number]) => paragraphs.some(([from, to]) => after >= from && after <= to)
-  const limit = Math.max(maxLooseness, ...read.stretches.filter((stretch) => !inside(stretch)).map(([, stretch]) => stretch))
-  return read.stretches.every((stretch) => stretch[1] <= limit || !inside(stretch))
+function withinLooseness(read: HyphenRuns, paragraphs: ReadonlyArray<[number, number, number]>, maxLooseness: number): boolean {
+  // How loose the layout let the line after `after` soft hyphens be; -1 outside the paragraphs.
+  const allowed = ([after]: [number, number]) => Math.max(-1, ...paragraphs.filter(([from, to]) => after >= from && after <= to).map(([, , looseness]) => looseness))
+  const limit = Math.max(maxLooseness, ...read.stretches.filter((stretch) => allowed(stretch) === -1).map(([, stretch]) => stretch))
+  return read.stretches.every((stretch) => stretch[1] <= Math.max(limit, allowed(stretch) + layoutTolerance))
 }
 
 /**
