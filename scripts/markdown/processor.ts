@@ -212,7 +212,10 @@ const richAttributes: SanitizeSchema['attributes'] = {
 
 // GitHub's schema with image titles kept for figure captions. No id prefix: ids
 // from remark-rehype (footnotes) already carry one, and rendered pages run no
-// script, so DOM clobbering is moot.
+// script of their own. The scripts we run in a page to measure it read no
+// global an id could stand for (`layout-hyphen-runs.ts`), and `name` is kept on
+// links only (`<a name>` anchors): on an image it would stand for a property of
+// `document` (`<img name="fonts">` is `document.fonts`).
 const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobberPrefix: '',
@@ -225,6 +228,8 @@ const sanitizeSchema: SanitizeSchema = {
   ancestors: {...defaultSchema.ancestors, rp: ['ruby'], rt: ['ruby']},
   attributes: {
     ...defaultSchema.attributes,
+    '*': (defaultSchema.attributes?.['*'] ?? []).filter((name) => name !== 'name'),
+    a: [...(defaultSchema.attributes?.a ?? []), 'name'],
     // No `longdesc` (obsolete, and a URL) but `title` for figure captions.
     img: [...(defaultSchema.attributes?.img ?? []).filter((name) => name !== 'longDesc'), 'title'],
     // `cite` URLs are shown nowhere: dropped, so the book names no host it does not link to.

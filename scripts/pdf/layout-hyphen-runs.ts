@@ -158,7 +158,9 @@ const script = String.raw`(function (command, argument) {
   // Kept between calls: what is known of each text's soft hyphens (offset -> its line break, or false;
   // a paragraph's lines move only when its own text changes, so later rounds measure only those), the
   // soft hyphens this round's attempts took out (to put back), and a space's own width by font.
-  var state = window.__handoutLayout || (window.__handoutLayout = {known: new Map(), removed: [], spaces: new Map()})
+  // Under a symbol: an element's id would stand for a global of that name until one is set.
+  var key = Symbol.for('handout-press.layout')
+  var state = window[key] || (window[key] = {known: new Map(), removed: [], spaces: new Map()})
   var known = state.known
   // Where the soft hyphen at offset at breaks its line: the tops of its line and the next, or false.
   // A soft hyphen that breaks a line has a box with the width of its drawn hyphen; one that does not, none.
@@ -279,7 +281,7 @@ const script = String.raw`(function (command, argument) {
     state.removed = []
   }
   function close() {
-    delete window.__handoutLayout
+    delete window[key]
     var style = document.querySelector('style[' + marker + ']')
     if (style) style.remove()
     return null
