@@ -32,3 +32,14 @@ export function documentIds(document: Pick<Document, 'tree'>): ReadonlySet<strin
   }
   return ids
 }
+
+/**
+ * Whether the page itself gives `id` to an element beside the content's: the
+ * title (`title`, `epub/chapter.xhtml.ejs`), the EPUB's page breaks (`page-N`)
+ * and the page probes (`page-probe-N`, `page-probe-end-N`), both made in
+ * `render/epub-page-list.ts`. Content does not get them (`rehype-unique-ids.ts`):
+ * twice on a page, an id fails the EPUB's XHTML.
+ */
+export function isPageId(id: string): boolean {
+  return id === 'title' || /^page-(?:probe-(?:end-)?)?\d+$/.test(id)
+}
