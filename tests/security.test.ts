@@ -18,7 +18,7 @@
  *
  * A fixture is `input.md` (plus any files it needs) and `expected.json`:
  * whether the build fails, messages by `ruleId` (and a `reason` substring and
- * `line` when given), text the PDF must show, at most how many pages, and
+ * `line` when given; with `onlyThese`, no other message), text the PDF must show, at most how many pages, and
  * symlinks to make at run time; optionally the paths to build (`inputs`,
  * instead of the whole project) and `rejects`: the build must refuse to start
  * with an error saying so (a usage error such as a source outside the
@@ -58,6 +58,8 @@ interface Expected {
   description: string
   fails: boolean
   messages: ExpectedMessage[]
+  /** No message but those of `messages` (one each). */
+  onlyThese?: boolean
   /** Strings `pdftotext` must find. */
   pdfText?: string[]
   maxPages?: number
@@ -163,6 +165,7 @@ for (const name of cases) {
       expect(found, `expected ${JSON.stringify(want)} among:\n${listing}`).toBe(true)
     }
     if (expected.messages.length === 0) expect(listing).toBe('')
+    if (expected.onlyThese) expect(messages, `expected only ${JSON.stringify(expected.messages)}, got:\n${listing}`).toHaveLength(expected.messages.length)
     // Anything the browser had to block got past the sanitiser: a bug even though it was blocked.
     expect(messages.filter((message) => message.ruleId === 'request-blocked').map(String)).toEqual([])
     for (const message of messages) {

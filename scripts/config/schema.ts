@@ -39,8 +39,11 @@ export const maxGlobLength = 512
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
 
+/** The form of a BCP 47 language tag (`en`, `fr-CA`, `hi`), in config, front matter and content's `lang` attributes. */
+export const languageTagPattern = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/
+
 /** A BCP 47 language tag (`en`, `fr-CA`, `hi`). */
-const languageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
+const languageTag = z.string().regex(languageTagPattern, 'expected a BCP 47 language tag such as `en` or `fr-CA`')
 
 /** Front matter of one source (YAML, core schema). */
 export const frontMatterSchema = z.object({

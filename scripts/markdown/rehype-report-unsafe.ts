@@ -7,6 +7,7 @@
 import type {Element, Root} from 'hast'
 import {SKIP, visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
+import {languageTagPattern} from '../config/schema.js'
 import {nearestPosition} from './nearest-position.js'
 
 const origin = 'handout:html'
@@ -48,6 +49,9 @@ const why: Record<string, string> = {
 // Attributes that load something (the sanitiser drops them), by hast property name.
 const loading = new Set(['srcSet', 'poster', 'background', 'longDesc', 'ping', 'action', 'formAction', 'data', 'xLinkHref', 'codeBase', 'lowsrc', 'dynsrc'])
 
+/** The values of `dir` that XHTML takes (the sanitiser keeps only these). */
+export const directions = ['ltr', 'rtl', 'auto']
+
 // URL schemes kept, per attribute (rehype-sanitize's GitHub schema).
 const schemes: Record<string, string[]> = {
   href: ['http', 'https', 'irc', 'ircs', 'mailto', 'xmpp'],
@@ -62,7 +66,7 @@ export default function rehypeReportUnsafe() {
       // An element the HTML parser made again has no position (an unclosed `<a>` is
       // reopened in the next paragraph): the nearest positioned ancestor is named instead.
       const place = nearestPosition(node, ancestors)
-      const reason = why[node.tagName]
+      const reason = Object.hasOwn(why, node.tagName) ? why[node.tagName] : undefined
       if (reason !== undefined) {
         file.message(`Removed \`<${node.tagName}>\`: ${reason}`, {place, ruleId: 'html-removed', source: origin})
         return SKIP
@@ -80,7 +84,11 @@ export default function rehypeReportUnsafe() {
           file.message(`Removed \`style\` attribute on \`<${node.tagName}>\`: the templates style the page`, {place, ruleId: 'html-attribute-removed', source: origin})
         } else if (loading.has(key)) {
           file.message(`Removed \`${attribute}\` on \`<${node.tagName}>\`: content loads nothing from elsewhere`, {place, ruleId: 'html-attribute-removed', source: origin})
-        } else if (key in schemes && typeof value === 'string') {
+        } else if ((key === 'dir' && !directions.includes(String(value))) || (key === 'lang' && !languageTagPattern.test(String(value)))) {
+          const shown = String(value).length > 60 ? String(value).slice(0, 60) + '…' : String(value)
+          const expected = key === 'dir' ? '`ltr`, `rtl` or `auto`' : 'a language tag such as `en` or `fr-CA`'
+          file.message(`Removed \`${attribute}="${shown}"\` on \`<${node.tagName}>\`: expected ${expected}`, {place, ruleId: 'html-attribute-removed', source: origin})
+        } else if (Object.hasOwn(schemes, key) && typeof value === 'string') {
           const scheme = /^([^/?#:]*):/.exec(value.trim())?.[1]
           if (scheme !== undefined && !schemes[key]!.includes(scheme.toLowerCase())) {
             const shown = value.length > 60 ? value.slice(0, 60) + '…' : value
