@@ -4,7 +4,6 @@
  */
 import type {Root as HastRoot} from 'hast'
 import type {MarkdownConfig} from '../config/resolve-plugins.js'
-import {languageTagPattern} from '../config/schema.js'
 import rehypeSanitize, {defaultSchema, type Options as SanitizeSchema} from 'rehype-sanitize'
 import rehypeSlug from 'rehype-slug'
 import rehypeStringify from 'rehype-stringify'
@@ -30,7 +29,7 @@ import rehypeMissingGlyphs from './rehype-missing-glyphs.js'
 import rehypeRawHtml from './rehype-raw-html.js'
 import rehypeNumbering from './rehype-numbering.js'
 import rehypePhrasingContent from './rehype-phrasing-content.js'
-import rehypeReportUnsafe, {directions} from './rehype-report-unsafe.js'
+import rehypeReportUnsafe, {attributeValues} from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
@@ -229,8 +228,11 @@ const sanitizeSchema: SanitizeSchema = {
   ancestors: {...defaultSchema.ancestors, rp: ['ruby'], rt: ['ruby']},
   attributes: {
     ...defaultSchema.attributes,
-    // `dir` and `lang` only with values XHTML takes (`rehypeReportUnsafe` names the others).
-    '*': (defaultSchema.attributes?.['*'] ?? []).filter((name) => name !== 'name').map((name) => (name === 'dir' ? ['dir', ...directions] : name === 'lang' ? ['lang', languageTagPattern] : name)),
+    // `dir`, `lang` and numbers only with values XHTML takes (`rehypeReportUnsafe` names the others); not
+    // `rev` (obsolete, which XHTML refuses).
+    '*': (defaultSchema.attributes?.['*'] ?? [])
+      .filter((name) => name !== 'name' && name !== 'rev')
+      .map((name) => (typeof name === 'string' && Object.hasOwn(attributeValues, name) ? [name, attributeValues[name]!.allowed] : name)),
     a: [...(defaultSchema.attributes?.a ?? []), 'name'],
     // No `longdesc` (obsolete, and a URL) but `title` for figure captions.
     img: [...(defaultSchema.attributes?.img ?? []).filter((name) => name !== 'longDesc'), 'title'],

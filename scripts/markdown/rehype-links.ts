@@ -10,6 +10,9 @@ import type {VFile} from 'vfile'
 import {nearestPosition} from './nearest-position.js'
 import {elementIds} from '../core/element-ids.js'
 
+/** Attributes (hast property names) of a link that an `<a>` without `href` may not have. */
+const linkOnly = ['href', 'hrefLang', 'rel', 'target', 'type', 'download', 'ping', 'referrerPolicy', 'charSet', 'coords', 'shape']
+
 /** Unwrap links to nowhere. Runs after ids are final (`rehypeSlug`, `rehypeUniqueIds`). */
 export default function rehypeLinks() {
   return (tree: Root, file: VFile) => {
@@ -36,7 +39,8 @@ export default function rehypeLinks() {
         reason = `Relative link \`${href}\` cannot work in a PDF or EPUB: use a full \`https://\` URL (the link was removed, its text kept)`
       }
       if (reason === undefined) return
-      delete node.properties.href
+      // With what only a link may have (XHTML refuses it on an `<a>` without `href`).
+      for (const key of linkOnly) delete node.properties[key]
       file.message(reason, {place: nearestPosition(node, ancestors), ruleId: 'link-target', source: 'handout:html'})
     })
   }

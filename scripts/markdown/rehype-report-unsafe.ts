@@ -49,8 +49,19 @@ const why: Record<string, string> = {
 // Attributes that load something (the sanitiser drops them), by hast property name.
 const loading = new Set(['srcSet', 'poster', 'background', 'longDesc', 'ping', 'action', 'formAction', 'data', 'xLinkHref', 'codeBase', 'lowsrc', 'dynsrc'])
 
-/** The values of `dir` that XHTML takes (the sanitiser keeps only these). */
-export const directions = ['ltr', 'rtl', 'auto']
+/**
+ * Attributes (hast property names) whose values XHTML restricts, what it
+ * takes, and how to say it: the sanitiser keeps only such values, this
+ * plugin names the others (epubcheck rejects a chapter with any of them).
+ */
+export const attributeValues: Record<string, {allowed: RegExp; expected: string}> = {
+  dir: {allowed: /^(?:ltr|rtl|auto)$/, expected: '`ltr`, `rtl` or `auto`'},
+  lang: {allowed: languageTagPattern, expected: 'a language tag such as `en` or `fr-CA`'},
+  hrefLang: {allowed: languageTagPattern, expected: 'a language tag such as `en` or `fr-CA`'},
+  colSpan: {allowed: /^[1-9]\d{0,3}$/, expected: 'a whole number from 1'},
+  rowSpan: {allowed: /^\d{1,5}$/, expected: 'a whole number from 0'},
+  tabIndex: {allowed: /^-?\d{1,5}$/, expected: 'a whole number'}
+}
 
 // URL schemes kept, per attribute (rehype-sanitize's GitHub schema).
 const schemes: Record<string, string[]> = {
@@ -84,10 +95,9 @@ export default function rehypeReportUnsafe() {
           file.message(`Removed \`style\` attribute on \`<${node.tagName}>\`: the templates style the page`, {place, ruleId: 'html-attribute-removed', source: origin})
         } else if (loading.has(key)) {
           file.message(`Removed \`${attribute}\` on \`<${node.tagName}>\`: content loads nothing from elsewhere`, {place, ruleId: 'html-attribute-removed', source: origin})
-        } else if ((key === 'dir' && !directions.includes(String(value))) || (key === 'lang' && !languageTagPattern.test(String(value)))) {
+        } else if (Object.hasOwn(attributeValues, key) && !attributeValues[key]!.allowed.test(String(value))) {
           const shown = String(value).length > 60 ? String(value).slice(0, 60) + '…' : String(value)
-          const expected = key === 'dir' ? '`ltr`, `rtl` or `auto`' : 'a language tag such as `en` or `fr-CA`'
-          file.message(`Removed \`${attribute}="${shown}"\` on \`<${node.tagName}>\`: expected ${expected}`, {place, ruleId: 'html-attribute-removed', source: origin})
+          file.message(`Removed \`${attribute}="${shown}"\` on \`<${node.tagName}>\`: expected ${attributeValues[key]!.expected}`, {place, ruleId: 'html-attribute-removed', source: origin})
         } else if (Object.hasOwn(schemes, key) && typeof value === 'string') {
           const scheme = /^([^/?#:]*):/.exec(value.trim())?.[1]
           if (scheme !== undefined && !schemes[key]!.includes(scheme.toLowerCase())) {
