@@ -17,6 +17,7 @@ import remarkRehype from 'remark-rehype'
 import {unified} from 'unified'
 import type {VFile} from 'vfile'
 import rehypeCitations from './rehype-citations.js'
+import rehypeContentModel from './rehype-content-model.js'
 import rehypeCrossReferences from './rehype-cross-references.js'
 import rehypeDirection from './rehype-direction.js'
 import rehypeEmptyHeadings from './rehype-empty-headings.js'
@@ -127,6 +128,7 @@ export function createProcessor(options: ProcessorOptions, plugins: UserPlugins 
       // On the sanitised elements: blocks out of phrasing-only parents, then headings with no
       // text out (before `rehype-slug` would give them an empty id).
       .use(rehypePhrasingContent)
+      .use(rehypeContentModel)
       .use(rehypeEmptyHeadings)
       // Heading ids after the sanitiser, so they stay short and stable; then no id twice.
       .use(rehypeSlug)
