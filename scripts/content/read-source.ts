@@ -4,13 +4,10 @@
  */
 import fs from 'node:fs/promises'
 import type {VFile} from 'vfile'
+import {codePointName, illegalXmlCharacters} from '../core/xml-characters.js'
 
 /** Largest source accepted by default, in bytes (a handout is a few KiB). */
 export const maxSourceBytes = 4 * 1024 * 1024
-
-// Characters XML 1.0 forbids (XHTML chapters would fail epubcheck), except tab, LF, CR.
-// eslint-disable-next-line no-control-regex
-const illegalXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /**
  * Read the file at `file.path` into `file.value`. Invalid UTF-8 and oversized files fail the file
@@ -44,12 +41,11 @@ export async function readSource(file: VFile, maxBytes = maxSourceBytes): Promis
   if (value.charCodeAt(0) === 0xfeff) value = value.slice(1)
   value = value.replace(/\r\n?/g, '\n')
 
-  illegalXml.lastIndex = 0
+  const illegalXml = illegalXmlCharacters()
   let reported = 0
   for (let match = illegalXml.exec(value); match && reported < 10; match = illegalXml.exec(value)) {
     const before = value.slice(0, match.index)
-    const code = match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-    file.message(`Removed control character \`U+${code}\`, which XML and e-readers reject`, {
+    file.message(`Removed control character \`${codePointName(match[0])}\`, which XML and e-readers reject`, {
       place: {line: before.split('\n').length, column: match.index - before.lastIndexOf('\n')},
       ruleId: 'control-character',
       source: 'handout'

@@ -233,7 +233,17 @@ function restoreMath(normalised: string, original: string): string {
   const ours = original.match(mathElement)
   if (!ours) return normalised
   let index = 0
-  return normalised.replace(mathElement, (found) => ours[index++] ?? found)
+  return normalised.replace(mathElement, (found) => (index < ours.length ? xmlAttributeValues(ours[index++]!) : found))
+}
+
+/**
+ * `markup` with `<` written `&lt;` in its (double-quoted) attribute values:
+ * HTML takes it there and our serialiser writes it as it is, XML does not
+ * (`alttext="a<b"`, a formula's TeX). A `<` in text is written `&lt;` already,
+ * so any left inside quotes is in an attribute value.
+ */
+function xmlAttributeValues(markup: string): string {
+  return markup.replace(/="[^"]*"/g, (value) => value.replaceAll('<', '&lt;'))
 }
 
 function depth(items: NavItem[]): number {

@@ -34,6 +34,7 @@ import rehypeReportUnsafe, {attributeValues} from './rehype-report-unsafe.js'
 import rehypeTableAlign from './rehype-table-align.js'
 import rehypeTaskList from './rehype-task-list.js'
 import rehypeUniqueIds from './rehype-unique-ids.js'
+import rehypeXmlCharacters from './rehype-xml-characters.js'
 import remarkCallouts from './remark-callouts.js'
 import remarkCodeMeta from './remark-code-meta.js'
 import remarkFencedCallouts from './remark-fenced-callouts.js'
@@ -125,8 +126,10 @@ export function createProcessor(options: ProcessorOptions, plugins: UserPlugins 
       // …and remove it: GitHub's schema (no scripts, handlers, styles, iframes; only
       // http(s)/mailto links), tightened below.
       .use(rehypeSanitize, widenSchema(sanitizeSchema, options.markdown?.classes))
-      // On the sanitised elements: blocks out of phrasing-only parents, then headings with no
-      // text out (before `rehype-slug` would give them an empty id).
+      // On the sanitised elements: characters XML forbids that references made, blocks out of
+      // phrasing-only parents and other misplaced elements, then headings with no text out
+      // (before `rehype-slug` would give them an empty id).
+      .use(rehypeXmlCharacters)
       .use(rehypePhrasingContent)
       .use(rehypeContentModel)
       .use(rehypeEmptyHeadings)

@@ -8,6 +8,7 @@ import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
 import {type FrontMatter, frontMatterSchema} from '../config/schema.js'
 import {readYaml} from '../config/safe-yaml.js'
+import {codePointName, illegalXmlCharacters} from '../core/xml-characters.js'
 
 declare module 'vfile' {
   interface DataMap {
@@ -80,11 +81,33 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
       })
     }
 
-    const written = readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'})
+    const written = withoutIllegalXml(readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'}), (found) =>
+      // An escape such as `"\u0001"` makes a character XML forbids: out, as from the source's own text.
+      file.message(`Removed control character \`${codePointName(found)}\` from the front matter, which XML and e-readers reject`, {
+        place: {line: firstLine, column: 1},
+        ruleId: 'control-character',
+        source: origin
+      })
+    )
     // The front matter's kicker wins over the config's.
     const kicker = written.kicker ?? options.kicker
     file.data.frontMatter = {...written, title: written.title ?? '', lang: written.lang ?? lang, ...(kicker ? {kicker} : {})}
   }
+}
+
+/** `value` with every string in it (deeply) without the characters XML forbids; `found` is told the first of each string. */
+function withoutIllegalXml<T>(value: T, found: (character: string) => void): T {
+  if (typeof value === 'string') {
+    const match = value.match(illegalXmlCharacters())
+    if (!match) return value
+    found(match[0])
+    return value.replace(illegalXmlCharacters(), '') as T
+  }
+  if (Array.isArray(value)) return value.map((item) => withoutIllegalXml(item, found)) as T
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutIllegalXml(item, found)])) as T
+  }
+  return value
 }
 
 /**

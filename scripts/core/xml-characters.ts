@@ -1,0 +1,19 @@
+/**
+ * Characters XML 1.0 forbids, except tab, LF and CR: C0 controls, U+FFFE,
+ * U+FFFF and lone surrogates. An XHTML chapter holding one fails epubcheck
+ * (fatally), and an SVG cover holding one fails to render. A source's text is
+ * cleaned when read (`read-source.ts`); characters that escapes make later are
+ * cleaned where they appear: YAML's `"\u0001"` (`remark-front-matter.ts`), HTML's
+ * `&#1;` (`rehype-xml-characters.ts`).
+ */
+
+/** A fresh global expression for the characters XML forbids. */
+export function illegalXmlCharacters(): RegExp {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+}
+
+/** `U+XXXX` of the first character of `text`. */
+export function codePointName(text: string): string {
+  return `U+${text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+}
