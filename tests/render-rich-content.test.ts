@@ -52,6 +52,11 @@ describe('rich content rendering', () => {
     expect(contentsList(await documentOf(`---\ntitle: T\n---\n${body}`))).toBeUndefined()
   })
 
+  it('names headings without their footnote references, in contents and bookmarks', async () => {
+    const document = await documentOf('---\ntitle: T\n---\n\n## A note[^1] here\n\n[^1]: The note.\n')
+    expect(document.headings.map((heading) => heading.text)).toEqual(['A note here'])
+  })
+
   it('gives the EPUB MathML with alttext and drops page breaks', async () => {
     const html = renderEpubBody(await documentOf('---\ntitle: T\n---\n\n$x^2$\n\n\\newpage\n\nEnd.\n'))
     expect(html).toMatch(/^<p><span class="math-inline" dir="ltr"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" alttext="x\^2" dir="ltr"><semantics>/)

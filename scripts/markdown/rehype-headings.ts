@@ -2,9 +2,8 @@
  * Collect the body's headings (depth, text, id) on `file.data.headings`, for
  * PDF bookmarks and EPUB navigation. Run after `rehype-slug` so ids exist.
  */
-import type {Root} from 'hast'
-import {toString as textOf} from 'hast-util-to-string'
-import {visit} from 'unist-util-visit'
+import type {Element, Root} from 'hast'
+import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Heading} from '../core/types.js'
 
@@ -23,7 +22,7 @@ export default function rehypeHeadings() {
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return 'skip'
       const match = /^h([1-6])$/.exec(node.tagName)
       if (!match) return
-      const text = textOf(node).replace(/\s+/g, ' ').trim()
+      const text = headingText(node).replace(/\s+/g, ' ').trim()
       const id = String(node.properties.id ?? '')
       // No empty entry and no link to nowhere in the navigation (epubcheck rejects both).
       if (text !== '' && id !== '') headings.push({depth: Number(match[1]), text, id})
@@ -31,4 +30,14 @@ export default function rehypeHeadings() {
     })
     file.data.headings = headings
   }
+}
+
+/** The text of a heading as contents and bookmarks name it: without its footnote references' numbers. */
+function headingText(heading: Element): string {
+  let text = ''
+  visit(heading, (node) => {
+    if (node.type === 'element' && node.properties.dataFootnoteRef !== undefined) return SKIP
+    if (node.type === 'text') text += node.value
+  })
+  return text
 }
