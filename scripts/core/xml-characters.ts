@@ -7,10 +7,17 @@
  * `&#1;` (`rehype-xml-characters.ts`).
  */
 
+// eslint-disable-next-line no-control-regex
+const illegal = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Whether `text` has a character XML forbids (one test, no allocation: for every text of a tree). */
+export function hasIllegalXml(text: string): boolean {
+  return illegal.test(text)
+}
+
 /** A fresh global expression for the characters XML forbids. */
 export function illegalXmlCharacters(): RegExp {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+  return new RegExp(illegal.source, 'g')
 }
 
 /** `U+XXXX` of the first character of `text`. */

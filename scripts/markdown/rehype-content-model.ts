@@ -36,7 +36,7 @@ const holders: Record<string, {children: readonly string[]; wrap: readonly strin
   ul: {children: ['li'], wrap: ['li']},
   menu: {children: ['li'], wrap: ['li']},
   dl: {children: ['dt', 'dd', 'div'], wrap: ['dd']},
-  // A table's rows go straight in it or in sections, not both (`tableWrap`).
+  // A table's rows go straight in it or in sections, not both (`fixChildren` wraps as the table does).
   table: {children: ['caption', 'colgroup', 'thead', 'tbody', 'tfoot', 'tr'], wrap: ['tbody', 'tr', 'td']},
   thead: {children: ['tr'], wrap: ['tr', 'td']},
   tbody: {children: ['tr'], wrap: ['tr', 'td']},
@@ -126,7 +126,7 @@ function fixChildren(node: Element, report: (node: Element, reason: string) => v
     } else if (at === -1 && node.tagName === 'details') {
       report(node, 'A `<details>` without a `<summary>` is shown as a plain block')
       node.tagName = 'div'
-      node.properties = {}
+      delete node.properties.open
     }
   }
 }

@@ -8,15 +8,15 @@
 import type {Element, Root, Text} from 'hast'
 import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
-import {codePointName, illegalXmlCharacters} from '../core/xml-characters.js'
+import {codePointName, hasIllegalXml, illegalXmlCharacters} from '../core/xml-characters.js'
 import {nearestPosition} from './nearest-position.js'
 
 /** Remove XML's forbidden characters from text and attribute values, with a warning each. Runs after the sanitiser. */
 export default function rehypeXmlCharacters() {
   return (tree: Root, file: VFile) => {
     const clean = (value: string, node: Element | Text, ancestors: Array<Root | Element>): string => {
-      const found = value.match(illegalXmlCharacters())
-      if (!found) return value
+      if (!hasIllegalXml(value)) return value
+      const found = value.match(illegalXmlCharacters())!
       file.message(`Removed control character \`${codePointName(found[0])}\`${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}, which XML and e-readers reject`, {
         place: nearestPosition(node, ancestors),
         ruleId: 'control-character',
