@@ -67,7 +67,7 @@ export const frontMatterSchema = z.object({
   description: text(2000).optional().describe('One-paragraph summary: PDF Subject, EPUB dc:description.'),
   tags: z.array(text(100)).max(50).default([]).describe('Keywords: PDF Keywords, EPUB dc:subject.'),
   cover: text(500).optional().describe('Cover image (PNG or JPEG) for the EPUB, relative to the Markdown file (default: generated from title, date and publisher).'),
-  runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title).'),
+  runningHead: text(120).optional().describe('Short title for the running head of pages 2 onwards (default: the title, cut at a word with `…` past 64 letters, or 32 wide ones such as Chinese).'),
   identifier: text(200).optional().describe('Book identifier such as `urn:isbn:…` (default: a UUID derived from publisher, title, date and file name, so edits keep it).'),
   pageSize: z.enum(pageSizes).optional().describe('Paper size for this source, overriding `--page-size`.'),
   // Rich content (issue 14).

@@ -59,11 +59,35 @@ export function articleData(document: Document, lead: string | undefined = docum
     dateText,
     dateIso: document.date.toISOString().slice(0, 10),
     period: undefined,
-    runningHead: [lead, meta.runningHead ?? meta.title].filter(Boolean).join(' · '),
+    runningHead: [lead, meta.runningHead ?? shortTitle(meta.title)].filter(Boolean).join(' · '),
     byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
     labels,
     cssString
   }
+}
+
+/** How wide a running head's title may be, in ASCII letters (a wide letter, such as Chinese, counts two): one line at 8 pt. */
+export const runningHeadWidth = 64
+
+// Letters set at about twice a Latin letter's width.
+const wide = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303F\uFF00-\uFF60]/u
+
+/**
+ * `title` as a running head shows it: whole when it fits `runningHeadWidth`,
+ * else cut at the last space that fits (at the width, when a word is longer)
+ * and ended with `…`, so the head stays one line in the margin.
+ */
+export function shortTitle(title: string): string {
+  let width = 0
+  let end = 0
+  for (const character of title) {
+    width += wide.test(character) ? 2 : 1
+    if (width > runningHeadWidth) break
+    end += character.length
+  }
+  if (end >= title.length) return title
+  const space = title.lastIndexOf(' ', end)
+  return `${title.slice(0, space > end / 2 ? space : end).trimEnd()}…`
 }
 
 /** The data of a publication as a whole (its cover and title pages). */
@@ -83,7 +107,7 @@ export function publicationData(publication: Publication, date: Date, publisher:
     dateText,
     dateIso: publication.date,
     period: publication.period,
-    runningHead: [publisher ?? publication.title, publication.title].join(' · '),
+    runningHead: [publisher ?? shortTitle(publication.title), shortTitle(publication.title)].join(' · '),
     byline: [dateText, ...authorList].filter((part): part is string => Boolean(part)),
     labels,
     cssString
