@@ -63,12 +63,17 @@ describe('cover text', () => {
     for (const line of cut.lines) expect(measure(line, cut.style)).toBeLessThanOrEqual(980)
   })
 
-  it('draws glyph outlines with finite coordinates, and system-font runs only for what the fonts lack', () => {
+  it('draws glyph outlines with finite coordinates, other scripts in their shipped faces, and system-font runs only for right-to-left letters', () => {
     const latin = draw('Ελληνικά, Кириллица, Zoë — 1.5', title, 110, 330.36800000000005)
     expect(latin).toMatch(/^<path d="M[\d. MLQCZ-]+"\/>$/)
     expect(latin).not.toContain('NaN')
-    const mixed = draw('Title 中文', title, 0, 100, 'fill="#fff"')
-    expect(mixed).toMatch(/<path d="[^"]+" fill="#fff"\/><text x="[\d.]+" y="100" font-size="104" font-weight="700" fill="#fff">中文<\/text>$/)
+    // Chinese, Devanagari, Korean and emoji as print sets them: outlines of the shipped Noto faces.
+    for (const other of ['Title 中文', 'नमस्ते दुनिया', '한국어', '🎉']) {
+      const drawn = draw(other, title, 0, 100, 'fill="#fff"')
+      expect(drawn, other).toMatch(/^(<path d="M[\d. MLQCZ-]+" fill="#fff"\/>)+$/)
+    }
+    const rtl = draw('Title שלום', title, 0, 100, 'fill="#fff"')
+    expect(rtl).toMatch(/<path d="[^"]+" fill="#fff"\/><text x="[\d.]+" y="100" font-size="104" font-weight="700" fill="#fff">שלום<\/text>$/)
   })
 })
 
@@ -83,10 +88,10 @@ describe('cover image', () => {
   })
 
   it('escapes what the text gives the template: markup in a title is drawn, never parsed', () => {
-    const svg = coverSvg(template, {...sample, title: '</svg><script>alert(1)</script> 中 & <b>'})
+    const svg = coverSvg(template, {...sample, title: '</svg><script>alert(1)</script> ש & <b>'})
     expect(svg).not.toMatch(/<script|<b>|<\/svg><script/)
     expect(svg).toContain('<text')
-    expect(svg).toContain('>中</text>')
+    expect(svg).toContain('>ש</text>')
   })
 
   it('rejects SVG that does not parse (a broken template) with an error', async () => {

@@ -155,6 +155,22 @@ function familyFaces(family: Family): ShippedFace[] {
   return faces
 }
 
+/**
+ * The shipped face that draws `codePoint` for the template family `base` where
+ * the family's own faces do not, as print composes them (the first family that
+ * declares it, at the weight nearest `weight`, upright); `undefined` for none.
+ * For text set without a browser (the generated cover).
+ */
+export function scriptFaceFor(base: 'Source Serif 4' | 'Source Sans 3', codePoint: number, weight: number): ShippedFace | undefined {
+  for (const family of families) {
+    if (!family.extends.includes(base) || (family.except && inRanges(family.except, codePoint))) continue
+    const nearest = family.weights.reduce((best, candidate) => (Math.abs(candidate - weight) < Math.abs(best - weight) ? candidate : best))
+    const face = familyFaces(family).find((candidate) => candidate.weight === nearest && candidate.style === 'normal' && inRanges(candidate.ranges, codePoint))
+    if (face) return face
+  }
+  return undefined
+}
+
 /** Every shipped face. */
 export function shippedFaces(): ShippedFace[] {
   return families.flatMap(familyFaces)

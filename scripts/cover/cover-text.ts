@@ -4,15 +4,19 @@
  * by the shaped widths and drawn as outlines (`<path>`), so the cover looks
  * the same on every machine and needs no browser and no installed font.
  *
- * Characters none of the shipped faces has (CJK, Arabic, Devanagari…) are
- * drawn as `<text>` runs that the rasteriser fills from the system's fonts;
- * their widths, and so their line breaks, are estimates.
+ * Characters the Source faces lack are set, as in print, in the shipped face
+ * of their script (Devanagari, Chinese, Korean, emoji: `scriptFaceFor`).
+ * Right-to-left letters (Arabic, Hebrew), which need reordering, and any
+ * character no shipped face has, are drawn as `<text>` runs that the
+ * rasteriser fills from the system's fonts; their widths, and so their line
+ * breaks, are estimates.
  */
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import type {Font, Glyph, GlyphPosition, PathCommand} from 'fontkit'
 import {openFont} from './native-woff2.js'
+import {fontPackageDir, scriptFaceFor} from '../content/shipped-fonts.js'
 
 /** How a run of cover text is set. */
 export interface TextStyle {
@@ -48,6 +52,8 @@ const require = createRequire(import.meta.url)
 
 /** One shipped face (family, weight, style): its unicode-range subsets, opened on first need. */
 interface Face {
+  family: 'Source Serif 4' | 'Source Sans 3'
+  weight: number
   /** Subset files, `latin` first. */
   files: string[]
   opened: Array<Font | undefined>
@@ -77,7 +83,7 @@ function faceOf(style: TextStyle): Face {
       .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
       .map((name) => path.join(dir, name))
     if (files.length === 0) throw new Error(`The cover template asks for \`${style.family}\` ${variant}, which @fontsource/${pkg} does not ship`)
-    face = {files, opened: []}
+    face = {family: style.family as Face['family'], weight: style.weight ?? 400, files, opened: []}
     faces.set(key, face)
   }
   return face
@@ -92,14 +98,29 @@ function subset(face: Face, index: number): Font {
   return font
 }
 
-/** The first subset of `face` with a glyph for `codePoint`, or `undefined`. */
+/** The first subset of `face` with a glyph for `codePoint`, else the shipped face of its script (not right-to-left), or `undefined`. */
 function fontFor(face: Face, codePoint: number): Font | undefined {
   for (let index = 0; index < face.files.length; index++) {
     const font = subset(face, index)
     if (font.hasGlyphForCodePoint(codePoint)) return font
   }
-  return undefined
+  if (rightToLeft.test(String.fromCodePoint(codePoint))) return undefined
+  const script = scriptFaceFor(face.family, codePoint, face.weight)
+  if (!script) return undefined
+  const file = path.join(fontPackageDir(script.package), script.file)
+  let font = scriptFonts.get(file)
+  if (!font) {
+    font = openFont(fs.readFileSync(file)) as Font
+    scriptFonts.set(file, font)
+  }
+  return font.hasGlyphForCodePoint(codePoint) ? font : undefined
 }
+
+// Letters of right-to-left scripts: their runs need reordering, which `<text>` gets from the rasteriser.
+const rightToLeft = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u
+
+/** Script faces opened, by file. */
+const scriptFonts = new Map<string, Font>()
 
 /** A run of text placed on a line: shaped glyphs of a shipped font, or fallback characters. */
 type Run = {x: number; font: Font; glyphs: Glyph[]; positions: GlyphPosition[]; offsets: number[]} | {x: number; font?: undefined; text: string}
