@@ -94,6 +94,17 @@ describe('cover image', () => {
     expect(svg).toContain('>ש</text>')
   })
 
+  it('sets its lines flush left, or flush right in a right-to-left language', () => {
+    // The x coordinates of the title's outlines (the only text drawn in white without opacity).
+    const xs = (svg: string) => [...svg.matchAll(/<path d="([^"]+)" fill="#fff"\/>/g)].flatMap(([, d]) => [...d!.matchAll(/[ML](-?[\d.]+) /g)].map((match) => Number(match[1])))
+    const data = {lang: 'he', title: 'Title'}
+    const [left, right] = [xs(coverSvg(template, data)), xs(coverSvg(template, {...data, dir: 'rtl'}))]
+    expect(Math.min(...left)).toBeGreaterThanOrEqual(110)
+    expect(Math.min(...left)).toBeLessThan(130)
+    expect(Math.max(...right)).toBeLessThanOrEqual(1090)
+    expect(Math.max(...right)).toBeGreaterThan(1070)
+  })
+
   it('rejects SVG that does not parse (a broken template) with an error', async () => {
     await expect(renderCover('<svg xmlns="http://www.w3.org/2000/svg"><rect')).rejects.toThrow()
   })

@@ -14,6 +14,8 @@ import {toolVersion} from '../core/version.js'
 /** What the cover template shows (the template data of an article or a publication). */
 export interface CoverData {
   lang: string
+  /** `rtl` for a right-to-left language: the template sets its lines flush right. */
+  dir?: string | undefined
   title: string
   subtitle?: string | undefined
   kicker?: string | undefined
