@@ -10,9 +10,13 @@
 // eslint-disable-next-line no-control-regex
 const illegal = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** Whether `text` has a character XML forbids (one test, no allocation: for every text of a tree). */
-export function hasIllegalXml(text: string): boolean {
-  return illegal.test(text)
+/**
+ * `text` without the characters XML forbids, and those it had, in order;
+ * `undefined` when it has none (one test, no allocation: for every text of a tree).
+ */
+export function removeIllegalXml(text: string): {text: string; removed: string[]} | undefined {
+  if (!illegal.test(text)) return undefined
+  return {text: text.replace(illegalXmlCharacters(), ''), removed: text.match(illegalXmlCharacters())!}
 }
 
 /** A fresh global expression for the characters XML forbids. */

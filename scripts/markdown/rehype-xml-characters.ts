@@ -8,21 +8,22 @@
 import type {Element, Root, Text} from 'hast'
 import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
-import {codePointName, hasIllegalXml, illegalXmlCharacters} from '../core/xml-characters.js'
+import {codePointName, removeIllegalXml} from '../core/xml-characters.js'
 import {nearestPosition} from './nearest-position.js'
 
 /** Remove XML's forbidden characters from text and attribute values, with a warning each. Runs after the sanitiser. */
 export default function rehypeXmlCharacters() {
   return (tree: Root, file: VFile) => {
     const clean = (value: string, node: Element | Text, ancestors: Array<Root | Element>): string => {
-      if (!hasIllegalXml(value)) return value
-      const found = value.match(illegalXmlCharacters())!
-      file.message(`Removed control character \`${codePointName(found[0])}\`${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}, which XML and e-readers reject`, {
+      const cleaned = removeIllegalXml(value)
+      if (!cleaned) return value
+      const {removed} = cleaned
+      file.message(`Removed control character \`${codePointName(removed[0]!)}\`${removed.length > 1 ? ` (and ${removed.length - 1} more)` : ''}, which XML and e-readers reject`, {
         place: nearestPosition(node, ancestors),
         ruleId: 'control-character',
         source: 'handout:html'
       })
-      return value.replace(illegalXmlCharacters(), '')
+      return cleaned.text
     }
     visitParents(tree, (node, ancestors) => {
       const parents = ancestors as Array<Root | Element>

@@ -8,7 +8,7 @@ import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
 import {type FrontMatter, frontMatterSchema} from '../config/schema.js'
 import {readYaml} from '../config/safe-yaml.js'
-import {codePointName, illegalXmlCharacters} from '../core/xml-characters.js'
+import {codePointName, removeIllegalXml} from '../core/xml-characters.js'
 
 declare module 'vfile' {
   interface DataMap {
@@ -98,10 +98,10 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
 /** `value` with every string in it (deeply) without the characters XML forbids; `found` is told the first of each string. */
 function withoutIllegalXml<T>(value: T, found: (character: string) => void): T {
   if (typeof value === 'string') {
-    const match = value.match(illegalXmlCharacters())
-    if (!match) return value
-    found(match[0])
-    return value.replace(illegalXmlCharacters(), '') as T
+    const cleaned = removeIllegalXml(value)
+    if (!cleaned) return value
+    found(cleaned.removed[0]!)
+    return cleaned.text as T
   }
   if (Array.isArray(value)) return value.map((item) => withoutIllegalXml(item, found)) as T
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
