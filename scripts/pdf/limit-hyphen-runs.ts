@@ -136,11 +136,12 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
     const paragraphs: Array<[number, number, number]> = []
     for (let round = 0; round < maxLayoutRounds; round++) {
       const read = await layout.runs(maxRun, deadline - performance.now())
+      // One scan of the HTML's soft hyphens a round: to check the count, find words, keep them whole.
+      const offsets = softHyphenOffsets(current)
       // Ordinals map to the HTML only when the document holds exactly its soft hyphens; out of
       // time, the document is printed as far as it got (it is `current` still).
-      if (!read || read.softHyphens !== countSoftHyphens(current) || read.runs.length === 0) break
+      if (!read || read.softHyphens !== offsets.length || read.runs.length === 0) break
       const {runs} = read
-      const offsets = softHyphenOffsets(current)
       const words = runs.map((run) => run.map((ordinal) => wordSoftHyphens(current, offsets, ordinal)))
       const limits = read.looseness.map((looseness) => Math.max(maxLooseness, looseness))
       // As `breakRuns` does with prints: each line tried for all runs at once, one layout per line tried.
@@ -163,7 +164,7 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
       const lines = chosen.map((fixed, index) => fixed ?? leastLoose(tried[index]!, maxRun))
       if (performance.now() < deadline && lines.some((line, index) => line !== last![index])) await attempt(lines)
       await layout.settle()
-      const kept = keepWordsWhole(current, new Set(last.map((line, index) => runs[index]![line]!)))
+      const kept = keepWordsWhole(current, new Set(last.map((line, index) => runs[index]![line]!)), offsets)
       const renumber = (ordinal: number) => ordinal - kept.removed.filter((gone) => gone < ordinal).length
       for (const paragraph of paragraphs) paragraph.splice(0, 2, renumber(paragraph[0]), renumber(paragraph[1]))
       paragraphs.push(...read.paragraphs.map(([from, to], index): [number, number, number] => [renumber(from), renumber(to + 1), limits[index]!]))
@@ -182,10 +183,10 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
  * the layout let its paragraph be.
  */
 function withinLooseness(read: HyphenRuns, paragraphs: ReadonlyArray<[number, number, number]>, maxLooseness: number): boolean {
-  // How loose the layout let the line after `after` soft hyphens be; -1 outside the paragraphs.
-  const allowed = ([after]: [number, number]) => Math.max(-1, ...paragraphs.filter(([from, to]) => after >= from && after <= to).map(([, , looseness]) => looseness))
-  const limit = Math.max(maxLooseness, ...read.stretches.filter((stretch) => allowed(stretch) === -1).map(([, stretch]) => stretch))
-  return read.stretches.every((stretch) => stretch[1] <= Math.max(limit, allowed(stretch) + layoutTolerance))
+  // How loose the layout let each line be (by the soft hyphens before it); -1 outside the paragraphs.
+  const allowed = read.stretches.map(([after]) => Math.max(-1, ...paragraphs.filter(([from, to]) => after >= from && after <= to).map(([, , looseness]) => looseness)))
+  const limit = Math.max(maxLooseness, ...read.stretches.filter((_, index) => allowed[index] === -1).map(([, stretch]) => stretch))
+  return read.stretches.every(([, stretch], index) => stretch <= Math.max(limit, allowed[index]! + layoutTolerance))
 }
 
 /**
@@ -290,9 +291,9 @@ function inOneWord(html: string, from: number, to: number): boolean {
  * `html` with the whole word around each soft hyphen of `ordinals` (0-based,
  * counted as `softHyphenOffsets` counts them) left without soft hyphens, so
  * Chromium cannot break it; and the ordinals of the soft hyphens taken out.
+ * `offsets`: `softHyphenOffsets(html)`, when the caller has them.
  */
-export function keepWordsWhole(html: string, ordinals: ReadonlySet<number>): {html: string; removed: number[]} {
-  const offsets = softHyphenOffsets(html)
+export function keepWordsWhole(html: string, ordinals: ReadonlySet<number>, offsets: readonly number[] = softHyphenOffsets(html)): {html: string; removed: number[]} {
   const removed = [...new Set([...ordinals].flatMap((ordinal) => wordSoftHyphens(html, offsets, ordinal)))].sort((a, b) => a - b)
   let result = ''
   let from = 0
