@@ -96,13 +96,15 @@ export default function rehypeReportUnsafe() {
         } else if (loading.has(key)) {
           file.message(`Removed \`${attribute}\` on \`<${node.tagName}>\`: content loads nothing from elsewhere`, {place, ruleId: 'html-attribute-removed', source: origin})
         } else if (Object.hasOwn(attributeValues, key) && !attributeValues[key]!.allowed.test(String(value))) {
-          const shown = String(value).length > 60 ? String(value).slice(0, 60) + '…' : String(value)
-          file.message(`Removed \`${attribute}="${shown}"\` on \`<${node.tagName}>\`: expected ${attributeValues[key]!.expected}`, {place, ruleId: 'html-attribute-removed', source: origin})
+          file.message(`Removed \`${attribute}="${shortened(String(value))}"\` on \`<${node.tagName}>\`: expected ${attributeValues[key]!.expected}`, {
+            place,
+            ruleId: 'html-attribute-removed',
+            source: origin
+          })
         } else if (Object.hasOwn(schemes, key) && typeof value === 'string') {
           const scheme = /^([^/?#:]*):/.exec(value.trim())?.[1]
           if (scheme !== undefined && !schemes[key]!.includes(scheme.toLowerCase())) {
-            const shown = value.length > 60 ? value.slice(0, 60) + '…' : value
-            file.message(`Removed \`${attribute}\` \`${shown}\`: only ${key === 'href' ? 'http(s) and mailto links' : 'http(s) URLs'} are kept`, {
+            file.message(`Removed \`${attribute}\` \`${shortened(value)}\`: only ${key === 'href' ? 'http(s) and mailto links' : 'http(s) URLs'} are kept`, {
               place,
               ruleId: 'url-removed',
               source: origin
@@ -112,4 +114,9 @@ export default function rehypeReportUnsafe() {
       }
     })
   }
+}
+
+/** An attribute value as a message quotes it: at most 60 characters. */
+function shortened(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 60)}…` : value
 }
