@@ -2,9 +2,13 @@
  * The browser session's page pool: the page opened at launch serves the first
  * document (a one-document build starts one renderer, not two), later
  * documents reuse pooled pages, and two documents at once get two pages.
+ * Closing ends the browser with every process it started and removes its folder.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {launchBrowser, origin, type Site} from '../scripts/pdf/browser.js'
+import {processTree} from '../scripts/pdf/kill-tree.js'
 import {browser, environment} from './support/tools.js'
 
 const site: Site = (pathname) => (pathname === '/' ? {body: '<!DOCTYPE html><title>A page</title><p>Text.</p>', contentType: 'text/html; charset=utf-8'} : undefined)
@@ -31,4 +35,33 @@ describe('the page pool', () => {
       await session.close()
     }
   }, 60_000)
+
+  it('closes by ending the browser and every helper it started, and removes its folder', async () => {
+    const session = await launchBrowser({executablePath: browser, ...environment})
+    const {pid, folder} = await session.withPage(site, async (page) => {
+      await page.goto(`${origin}/`, {waitUntil: 'load'})
+      const child = page.browser().process()!
+      const profile = child.spawnargs.find((arg) => arg.startsWith('--user-data-dir='))!.slice('--user-data-dir='.length)
+      return {pid: child.pid!, folder: path.dirname(profile)}
+    })
+    // The browser, its zygotes and the renderer that showed the page.
+    const tree = processTree(pid)
+    expect(tree.length).toBeGreaterThan(2)
+    expect(fs.existsSync(folder)).toBe(true)
+    await session.close()
+    // Killed at once: nothing of the tree runs on (a zombie waits only to be reaped by init).
+    expect(tree.filter(running)).toEqual([])
+    expect(fs.existsSync(folder)).toBe(false)
+    // Closing again does nothing.
+    await session.close()
+  }, 60_000)
 })
+
+/** Whether `pid` is a process that has not exited. */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+  } catch {
+    return false
+  }
+}

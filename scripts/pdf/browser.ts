@@ -417,7 +417,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
         await current?.disconnect().catch(() => {})
         return
       }
-      await current?.close().catch(() => current.process()?.kill('SIGKILL'))
+      // Ours, with a profile that is thrown away next: killed with its helpers rather than
+      // asked to close. Chromium's orderly shutdown writes that profile out first, which took
+      // 110 to 150 ms at the end of every build, for nothing kept.
+      const child = current?.process()
+      if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        killTree(child.pid)
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
+      } else await current?.close().catch(() => current.process()?.kill('SIGKILL'))
       closing = undefined
       removeFolders()
     }
