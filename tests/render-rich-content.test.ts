@@ -63,6 +63,14 @@ describe('rich content rendering', () => {
     expect(html).not.toMatch(/katex|page-break/)
   })
 
+  it('displays `$$…$$` written on one line, as a block alone in its paragraph and inside a line as well', async () => {
+    const html = renderEpubBody(await documentOf('---\ntitle: T\n---\n\n$$E = mc^2$$\n\nWith $$\\frac{a}{b}$$ in a line, $x$ inline, `$$code$$`, and $$5.\n'))
+    expect(html).toMatch(/^<div class="math-display" dir="ltr"><math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" display="block" alttext="E = mc\^2"/)
+    expect(html).toContain('<p>With <span class="math-inline" dir="ltr"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block" alttext="\\frac{a}{b}"')
+    expect(html).toContain('<span class="math-inline" dir="ltr"><math xmlns="http://www.w3.org/1998/Math/MathML" alttext="x"')
+    expect(html).toContain('<code>$$code$$</code>, and $$5.</p>')
+  })
+
   it('renders a chapter again when where its links go or the labels change, and only then', async () => {
     const document = await documentOf('---\ntitle: T\n---\n\nSee [the other](other.md#part).[^1]\n\n[^1]: A note.\n')
     expect(document.crossReferences).toHaveLength(1)

@@ -1,6 +1,6 @@
 /**
  * Typeset TeX math (`$…$`, `$$…$$` from remark-math, and fenced `math` code)
- * with KaTeX at build time. Each formula becomes KaTeX's HTML (what the print
+ * with KaTeX at build time; `$$…$$` is displayed also when written on one line. Each formula becomes KaTeX's HTML (what the print
  * page shows, in KaTeX's fonts) beside its MathML with the TeX as annotation
  * (what the EPUB keeps). Runs after the sanitiser: the markup is ours, made
  * from the formula's text, with KaTeX's `trust` off (no links, classes, ids or
@@ -20,16 +20,20 @@ export default function rehypeMath() {
   return async (tree: Root, file: VFile) => {
     if (!hasMath(tree)) return
     const {default: katex} = await import('katex')
+    const source = String(file.value ?? '')
     visit(tree, 'element', (node, index, parent) => {
       if (!parent || index === undefined) return
-      // Display math is `<pre><code class="language-math">`; inline math is a bare `<code>`.
-      const code = node.tagName === 'pre' && node.children.length === 1 ? node.children[0] : node
+      // Display math is `<pre><code class="language-math">`; inline math is a bare `<code>`, and
+      // a paragraph that is one `$$…$$` on a line (which remark-math reads as inline) is displayed.
+      const code = node.tagName === 'pre' && node.children.length === 1 ? node.children[0] : node.tagName === 'p' ? aloneInParagraph(node, source) : node
       if (code?.type !== 'element' || !isMath(code)) return
       const display = code !== node
+      // `$$…$$` inside a line: displayed there, as Pandoc does (in a paragraph; elsewhere, as a heading, inline).
+      const displayInLine = !display && parent.type === 'element' && parent.tagName === 'p' && doubleDollars(code, source)
       const tex = textOf(code)
       let html: string
       try {
-        html = katex.renderToString(tex, {displayMode: display, output: 'htmlAndMathml', throwOnError: true, strict: 'ignore', trust: false, maxExpand: 1000, maxSize: 20})
+        html = katex.renderToString(tex, {displayMode: display || displayInLine, output: 'htmlAndMathml', throwOnError: true, strict: 'ignore', trust: false, maxExpand: 1000, maxSize: 20})
       } catch (error) {
         if (!(error instanceof katex.ParseError)) throw error
         const start = node.position?.start
@@ -53,6 +57,20 @@ function hasMath(tree: Root): boolean {
     return found ? EXIT : undefined
   })
   return found
+}
+
+/** The math of paragraph `node` when it is its only content (whitespace aside) and written `$$…$$`. */
+function aloneInParagraph(node: Element, source: string): Element | undefined {
+  const content = node.children.filter((child) => child.type !== 'text' || child.value.trim() !== '')
+  const [only] = content
+  return content.length === 1 && only?.type === 'element' && isMath(only) && doubleDollars(only, source) ? only : undefined
+}
+
+/** Whether inline math `code` was written between two dollar signs or more on each side (`$$x$$`). */
+function doubleDollars(code: Element, source: string): boolean {
+  const start = code.position?.start.offset
+  const end = code.position?.end.offset
+  return start !== undefined && end !== undefined && source.startsWith('$$', start) && source.slice(0, end).endsWith('$$')
 }
 
 function isMath(node: Element): boolean {
