@@ -63,17 +63,37 @@ describe('cover text', () => {
     for (const line of cut.lines) expect(measure(line, cut.style)).toBeLessThanOrEqual(980)
   })
 
-  it('draws glyph outlines with finite coordinates, other scripts in their shipped faces, and system-font runs only for right-to-left letters', () => {
+  it('draws glyph outlines with finite coordinates, other scripts in their shipped faces, and system-font runs only for characters no shipped face has', () => {
     const latin = draw('Ελληνικά, Кириллица, Zoë — 1.5', title, 110, 330.36800000000005)
     expect(latin).toMatch(/^<path d="M[\d. MLQCZ-]+"\/>$/)
     expect(latin).not.toContain('NaN')
-    // Chinese, Devanagari, Korean and emoji as print sets them: outlines of the shipped Noto faces.
-    for (const other of ['Title 中文', 'नमस्ते दुनिया', '한국어', '🎉']) {
+    // Chinese, Devanagari, Korean, emoji, Arabic and Hebrew as print sets them: outlines of the shipped Noto faces.
+    for (const other of ['Title 中文', 'नमस्ते दुनिया', '한국어', '🎉', 'اللغة العربية', 'Title שלום']) {
       const drawn = draw(other, title, 0, 100, 'fill="#fff"')
       expect(drawn, other).toMatch(/^(<path d="M[\d. MLQCZ-]+" fill="#fff"\/>)+$/)
     }
-    const rtl = draw('Title שלום', title, 0, 100, 'fill="#fff"')
-    expect(rtl).toMatch(/<path d="[^"]+" fill="#fff"\/><text x="[\d.]+" y="100" font-size="104" font-weight="700" fill="#fff">שלום<\/text>$/)
+    // Thai: no shipped face.
+    const thai = draw('Title ไทย', title, 0, 100, 'fill="#fff"')
+    expect(thai).toMatch(/<path d="[^"]+" fill="#fff"\/><text x="[\d.]+" y="100" font-size="104" font-weight="700" fill="#fff">ไทย<\/text>$/)
+  })
+
+  it('orders a line by the bidirectional algorithm: right-to-left words from the right, Latin and numbers whole within them', () => {
+    // The glyphs of a line are drawn from left to right: the outline of a line starts with that of its leftmost word.
+    const outline = (text: string, dir: 'ltr' | 'rtl') => /<path d="([^"]+)"/.exec(draw(text, {...title, dir}, 0, 100))![1]!
+    // A right-to-left line: its first word (logically) is at the right, its last at the left.
+    expect(outline('א בבבבבבבב', 'rtl').startsWith(outline('בבבבבבבב', 'rtl'))).toBe(true)
+    expect(outline('ABC שלום', 'rtl').startsWith(outline('שלום', 'rtl'))).toBe(true)
+    expect(outline('שלום ABC', 'rtl').startsWith(outline('ABC', 'rtl'))).toBe(true)
+    // A date: the day at the right, the year at the left, each read left to right.
+    expect(outline('5 באפריל 2024', 'rtl').startsWith(outline('2024', 'rtl'))).toBe(true)
+    // The same Hebrew word in a left-to-right line keeps its place.
+    expect(outline('ABC שלום', 'ltr').startsWith(outline('ABC', 'ltr'))).toBe(true)
+    // Without a direction, the first letter's: a Hebrew line is right to left, an English one left to right.
+    expect(outline('שלום ABC', undefined as unknown as 'rtl').startsWith(outline('ABC', 'rtl'))).toBe(true)
+    expect(outline('ABC שלום', undefined as unknown as 'ltr').startsWith(outline('ABC', 'ltr'))).toBe(true)
+    // Brackets in a right-to-left line are mirrored: "(word)" still shows "(" at the left.
+    expect(outline('(שלום)', 'rtl').startsWith(outline('(', 'ltr'))).toBe(true)
+    expect(outline('(שלום)', 'rtl').startsWith(outline(')', 'ltr'))).toBe(false)
   })
 })
 
@@ -88,10 +108,10 @@ describe('cover image', () => {
   })
 
   it('escapes what the text gives the template: markup in a title is drawn, never parsed', () => {
-    const svg = coverSvg(template, {...sample, title: '</svg><script>alert(1)</script> ש & <b>'})
+    const svg = coverSvg(template, {...sample, title: '</svg><script>alert(1)</script> ไ & <b>'})
     expect(svg).not.toMatch(/<script|<b>|<\/svg><script/)
     expect(svg).toContain('<text')
-    expect(svg).toContain('>ש</text>')
+    expect(svg).toContain('>ไ</text>')
   })
 
   it('sets its lines flush left, or flush right in a right-to-left language', () => {

@@ -5,15 +5,19 @@
  * the same on every machine and needs no browser and no installed font.
  *
  * Characters the Source faces lack are set, as in print, in the shipped face
- * of their script (Devanagari, Chinese, Korean, emoji: `scriptFaceFor`).
- * Right-to-left letters (Arabic, Hebrew), which need reordering, and any
- * character no shipped face has, are drawn as `<text>` runs that the
- * rasteriser fills from the system's fonts; their widths, and so their line
+ * of their script (Devanagari, Arabic, Hebrew, Chinese, Korean, emoji:
+ * `scriptFaceFor`). A line is laid out in the order the Unicode
+ * Bidirectional Algorithm (bidi-js) gives: right-to-left runs shaped right
+ * to left, and the runs of a line ordered by their embedding levels, so a
+ * Hebrew title reads from the right and its numbers and Latin words stay
+ * whole. Any character no shipped face has is drawn as a `<text>` run that
+ * the rasteriser fills from the system's fonts; its width, and so its line
  * breaks, are estimates.
  */
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+import bidiFactory, {type Bidi} from 'bidi-js'
 import type {Font, Glyph, GlyphPosition, PathCommand} from 'fontkit'
 import {openFont} from './native-woff2.js'
 import {fontPackageDir, scriptFaceFor} from '../content/shipped-fonts.js'
@@ -32,6 +36,8 @@ export interface TextStyle {
   /** Extra space after every character, in em (default: 0). */
   letterSpacing?: number
   uppercase?: boolean
+  /** Base direction of a line (default: that of its first strong letter, as HTML's `dir="auto"`). */
+  dir?: 'ltr' | 'rtl'
 }
 
 /** Lines set in one style, with the metrics a template needs to place them. */
@@ -98,13 +104,12 @@ function subset(face: Face, index: number): Font {
   return font
 }
 
-/** The first subset of `face` with a glyph for `codePoint`, else the shipped face of its script (not right-to-left), or `undefined`. */
+/** The first subset of `face` with a glyph for `codePoint`, else the shipped face of its script, or `undefined`. */
 function fontFor(face: Face, codePoint: number): Font | undefined {
   for (let index = 0; index < face.files.length; index++) {
     const font = subset(face, index)
     if (font.hasGlyphForCodePoint(codePoint)) return font
   }
-  if (rightToLeft.test(String.fromCodePoint(codePoint))) return undefined
   const script = scriptFaceFor(face.family, codePoint, face.weight)
   if (!script) return undefined
   const file = path.join(fontPackageDir(script.package), script.file)
@@ -116,9 +121,6 @@ function fontFor(face: Face, codePoint: number): Font | undefined {
   return font.hasGlyphForCodePoint(codePoint) ? font : undefined
 }
 
-// Letters of right-to-left scripts: their runs need reordering, which `<text>` gets from the rasteriser.
-const rightToLeft = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u
-
 /** Script faces opened, by file. */
 const scriptFonts = new Map<string, Font>()
 
@@ -128,31 +130,42 @@ type Run = {x: number; font: Font; glyphs: Glyph[]; positions: GlyphPosition[]; 
 // Estimated advance of a character no shipped font has, in em: wide for East Asian scripts.
 const fallbackAdvance = (char: string) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(char) ? 1 : 0.6)
 
+// The package's types describe its ES module; Node loads its CommonJS build, whose export is the same factory.
+const bidi = (bidiFactory as unknown as () => Bidi)()
+
 /**
  * Shape `text` from x = 0: split into runs by the subset that has each
- * character (a space stays with the run it is in), shape each run with its
- * font (kerning, ligatures), add letter spacing after every glyph.
+ * character (a space stays with the run it is in) and by its bidirectional
+ * embedding level, put the runs in visual order, shape each with its font
+ * and direction (kerning, ligatures, joining), add letter spacing after every glyph.
  */
 function place(text: string, style: TextStyle): {runs: Run[]; width: number} {
   const face = faceOf(style)
   const spacing = (style.letterSpacing ?? 0) * style.size
-  const pieces: Array<{font: Font | undefined; text: string}> = []
-  for (const char of transform(text, style)) {
+  const content = transform(text, style)
+  const {levels} = bidi.getEmbeddingLevels(content, style.dir ?? 'auto')
+  const pieces: Piece[] = []
+  let offset = 0
+  for (const logical of content) {
+    const level = levels[offset]!
+    offset += logical.length
+    // In a right-to-left run, brackets and the like take their mirrored form.
+    const char = level % 2 === 1 ? (bidi.getMirroredCharacter(logical) ?? logical) : logical
     const last = pieces.at(-1)
     const font = last?.font && char === ' ' && last.font.hasGlyphForCodePoint(32) ? last.font : fontFor(face, char.codePointAt(0)!)
-    if (last && last.font === font) last.text += char
-    else pieces.push({font, text: char})
+    if (last && last.font === font && last.level === level) last.text += char
+    else pieces.push({font, text: char, level})
   }
   const runs: Run[] = []
   let x = 0
-  for (const piece of pieces) {
+  for (const piece of visualOrder(pieces)) {
     if (!piece.font) {
       runs.push({x, text: piece.text})
       for (const char of piece.text) x += fallbackAdvance(char) * style.size + spacing
       continue
     }
     const scale = style.size / piece.font.unitsPerEm
-    const shaped = shape(piece.font, piece.text)
+    const shaped = shape(piece.font, piece.text, piece.level % 2 === 1 ? 'rtl' : 'ltr')
     const offsets: number[] = []
     let advance = 0
     for (const position of shaped.positions) {
@@ -166,22 +179,51 @@ function place(text: string, style: TextStyle): {runs: Run[]; width: number} {
   return {runs, width: x > 0 ? x - spacing : 0}
 }
 
-/** Shaped runs by font and text: line breaking and fitting shape the same prefixes at every size, and drawing shapes the lines again. */
+/** Characters of one font and one embedding level, in logical order. */
+interface Piece {
+  font: Font | undefined
+  text: string
+  level: number
+}
+
+/**
+ * The pieces of a line in visual order (rule L2 of the Unicode Bidirectional
+ * Algorithm): from the highest level down to the lowest odd one, every
+ * sequence of pieces at that level or higher is reversed.
+ */
+function visualOrder(pieces: Piece[]): Piece[] {
+  const order = [...pieces]
+  const levels = pieces.map((piece) => piece.level)
+  const lowestOdd = Math.min(...levels.filter((level) => level % 2 === 1))
+  for (let level = Math.max(0, ...levels); level >= lowestOdd; level--) {
+    for (let start = 0; start < order.length; start++) {
+      if (order[start]!.level < level) continue
+      let end = start
+      while (end < order.length && order[end]!.level >= level) end++
+      order.splice(start, end - start, ...order.slice(start, end).reverse())
+      start = end
+    }
+  }
+  return order
+}
+
+/** Shaped runs by font, direction and text: line breaking and fitting shape the same prefixes at every size, and drawing shapes the lines again. */
 const shapedRuns = new WeakMap<Font, Map<string, ReturnType<Font['layout']>>>()
 
-/** `font.layout(text)`, remembered (shaping does not depend on the size). */
-function shape(font: Font, text: string): ReturnType<Font['layout']> {
+/** `font.layout(text)` in `direction` (its glyphs then in visual order), remembered (shaping does not depend on the size). */
+function shape(font: Font, text: string, direction: 'ltr' | 'rtl'): ReturnType<Font['layout']> {
   let runs = shapedRuns.get(font)
   if (!runs) {
     runs = new Map()
     shapedRuns.set(font, runs)
   }
-  let shaped = runs.get(text)
+  const key = `${direction}\n${text}`
+  let shaped = runs.get(key)
   if (!shaped) {
     // A long watch session sees many titles: keep the memory bounded.
     if (runs.size >= 2000) runs.clear()
-    shaped = font.layout(text)
-    runs.set(text, shaped)
+    shaped = font.layout(text, [], undefined, undefined, direction)
+    runs.set(key, shaped)
   }
   return shaped
 }
