@@ -59,6 +59,17 @@ describe('the book renderer', () => {
     expect(moved.indexOf('Target')).toBeLessThan(moved.indexOf('See '))
   })
 
+  it('prints the contents list of an article with `toc: true` after its masthead, its links into the article', async () => {
+    const root = tempDir()
+    const plain = await parse(root, 'plain', '---\ntitle: Plain\n---\n\n## Not listed\n\nText.\n')
+    const listed = await parse(root, 'listed', '---\ntitle: Listed\ntoc: true\n---\n\n## First question\n\nText.\n\n## Second question\n\nText.\n')
+    const html = render([plain, listed])
+    expect(html.match(/<nav class="contents-list"/g)).toHaveLength(1)
+    expect(html).toContain('<li><a href="#a2-first-question">First question</a></li><li><a href="#a2-second-question">Second question</a></li>')
+    expect(html.indexOf('class="contents-list"')).toBeGreaterThan(html.indexOf('Listed'))
+    expect(html.indexOf('class="contents-list"')).toBeLessThan(html.indexOf('id="a2-first-question"'))
+  })
+
   it('gives the same HTML from remembered articles as from fresh ones', async () => {
     const root = tempDir()
     const a = await parse(root, 'a', '---\ntitle: Alpha\nlang: en\n---\n\n## One\n\nA justified paragraph about information and philosophy.[^1]\n\n[^1]: A note.\n')

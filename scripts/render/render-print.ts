@@ -60,7 +60,7 @@ export interface PrintPage {
 export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
   const notes = labelsFor(document.meta.lang).notes
   const {tree, hasNotes} = printTree(document)
-  // `toc: true`: the contents list before the body (a handout's only; the book has its own).
+  // `toc: true`: the contents list before the body (in a book too, after the article's masthead).
   const contents = contentsList(document)
   if (contents) tree.children.unshift(contents)
   const probes = options.pageProbes ? pageStartProbes(tree) : undefined
