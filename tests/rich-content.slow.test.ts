@@ -207,3 +207,33 @@ describe('numbered code', () => {
     }
   }, 120_000)
 })
+
+describe('code at the foot of a page', () => {
+  // Sections that each start a page: ever more lines of text, then one source line that wraps to two
+  // rows, then two short source lines. One of them meets the foot of the page.
+  const sections = Array.from({length: 24}, (_, index) => {
+    const filler = Array.from({length: 24 + index}, (_, line) => `Line ${line + 1} of section ${index + 1}.`).join('\n\n')
+    const code = `var head${index} = require('buffer/').Buffer // a note long enough that this source line wraps onto a second row: tail${index}`
+    return `${filler}\n\n\`\`\`js\n${code}\nfirst${index}()\nlast${index}()\n\`\`\`\n\nAfter ${index + 1}.\n`
+  })
+  let codePages: string[]
+
+  beforeAll(async () => {
+    const root = tempProject({'content/code.md': `---\ntitle: Code at the foot\n---\n\n${sections.join('\n\\newpage\n\n')}`})
+    const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+    expect(built.ok).toBe(true)
+    codePages = pdfText(path.join(root, 'dist', 'code.pdf')).split('\f')
+    fs.rmSync(root, {recursive: true, force: true})
+  }, 180_000)
+
+  it("keeps a wrapped source line whole, and a block's first and last two lines together", () => {
+    const pageOf = (text: string) => codePages.findIndex((page) => page.includes(text))
+    for (let index = 0; index < sections.length; index++) {
+      expect(pageOf(`tail${index}`), `section ${index + 1}`).toBe(pageOf(`head${index}`))
+      expect(pageOf(`first${index}`), `section ${index + 1}`).toBe(pageOf(`head${index}`))
+      expect(pageOf(`last${index}`), `section ${index + 1}`).toBe(pageOf(`first${index}`))
+    }
+    // Some block did meet the foot of a page: it went to the next one.
+    expect(sections.some((_, index) => pageOf(`head${index}`) !== pageOf(`Line 1 of section ${index + 1}.`))).toBe(true)
+  })
+})
