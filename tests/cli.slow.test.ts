@@ -191,6 +191,8 @@ describe('handout build', () => {
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain('Unknown --format `docx`')
     expect(bad.stderr).toContain('Run `handout --help` for usage.')
+    // A suggestion's question mark ends the sentence.
+    expect(cli(['bulid']).stderr).toMatch(/^Unknown command `bulid`: use .*: did you mean `build`\?\nRun `handout --help` for usage\.\n$/)
     // An option's value that does not validate is bad usage too.
     const badLang = cli(['build', '--lang', 'not a tag!'])
     expect(badLang.status).toBe(2)

@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     })
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stderr.write(`${error.message}.\nRun \`${commandName} --help\` for usage.\n`)
+    // A sentence ends once: a "did you mean `build`?" has its own stop.
+    process.stderr.write(`${error.message}${/[.?!]$/.test(error.message) ? '' : '.'}\nRun \`${commandName} --help\` for usage.\n`)
     return 2
   }
   if (command.command === 'help') {
