@@ -4,6 +4,7 @@
  * matter (the contents need the body's page numbers) put together; its EPUB
  * has a chapter per article.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import {VFile} from 'vfile'
 import {type Place, publicationPlace} from '../config/publication-place.js'
@@ -29,7 +30,8 @@ export function orderDocuments(publication: Publication, documents: Document[]):
 
 /**
  * Warn about links between articles that the book cannot follow: to a file
- * outside the publication, or to a heading that does not exist. The warnings
+ * outside the publication (one that does not exist at all was reported by
+ * its parse), or to a heading that does not exist. The warnings
  * are the book's: one new file per article that has some (the article's own
  * file was reported when it was built, and is kept as its parse left it).
  */
@@ -42,6 +44,8 @@ export function checkCrossReferences(publication: Publication, documents: readon
       const target = ids.get(reference.target)
       const name = path.relative(path.dirname(document.file.path), reference.target)
       if (!target) {
+        // A file that does not exist: its parse said so (`cross-reference-missing`).
+        if (!fs.existsSync(reference.target)) continue
         file.message(`Link to \`${name}\`, which is not in publication \`${publication.name}\`: the book prints its text only`, {
           place: reference.position,
           ruleId: 'cross-reference-outside',
