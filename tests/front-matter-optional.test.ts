@@ -6,6 +6,7 @@
 import {execFileSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import {toHtml} from 'hast-util-to-html'
 import {afterAll, describe, expect, it} from 'vitest'
 import {lastCommitSeconds, sourceDate} from '../scripts/content/source-date.js'
 import {createProcessor} from '../scripts/markdown/processor.js'
@@ -31,6 +32,17 @@ describe('front matter is optional', () => {
     expect(document!.meta.title).toBe('The real title')
     expect(document!.meta.kicker).toBeUndefined()
     expect(document!.headings.map((heading) => heading.text)).toEqual(['Question', 'Second'])
+  })
+
+  it("points a link to the heading that became the title at the title, as a README's contents list does", async () => {
+    const {document, file} = await parse('readme.md', '# Commander.js  CLI\n\n- [Commander.js  CLI](#commanderjs--cli)\n- [Usage](#usage)\n- [Nowhere](#nowhere)\n\n## Usage\n\nText.\n')
+    expect(file.messages.map((message) => message.reason)).toEqual(['Link to `#nowhere` points at no heading or id of this document: the link was removed, its text kept'])
+    const html = toHtml(document!.tree)
+    expect(html).toContain('<a href="#title">Commander.js  CLI</a>')
+    expect(html).toContain('<a href="#usage">Usage</a>')
+    // With a written title, a `#` heading stays in the body with its own id.
+    const {document: written} = await parse('written.md', '---\ntitle: Written\n---\n\n# Kept\n\n[Kept](#kept)\n')
+    expect(toHtml(written!.tree)).toContain('<a href="#kept">Kept</a>')
   })
 
   it('falls back to the file name made readable, and to the build language', async () => {

@@ -34,6 +34,11 @@ export default function rehypeLinks() {
         } catch {
           // Not valid percent-encoding: look it up as written.
         }
+        // The heading that became the title (`remarkTitleFromHeading`): its link goes to the title, which the page gives the id `title`.
+        if (!ids.has(target) && target === file.data.titleSlug) {
+          node.properties.href = '#title'
+          return
+        }
         if (!ids.has(target)) reason = `Link to \`${href}\` points at no heading or id of this document: the link was removed, its text kept`
       } else {
         reason = `Relative link \`${href}\` cannot work in a PDF or EPUB: use a full \`https://\` URL (the link was removed, its text kept)`

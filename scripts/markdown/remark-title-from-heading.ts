@@ -1,35 +1,50 @@
 /**
  * A title for every source: front matter `title`, else the first `#` heading
- * (removed from the body, so the masthead does not repeat it), else the file
- * name made readable. Most Markdown in the world (READMEs, changelogs, notes)
+ * (removed from the body, so the masthead does not repeat it; a link to it
+ * goes to the title), else the file name made readable. Most Markdown in the world (READMEs, changelogs, notes)
  * has no front matter but says its title in its first heading.
  */
 import path from 'node:path'
+import GithubSlugger from 'github-slugger'
 import type {Heading, Nodes, Root} from 'mdast'
 import type {VFile} from 'vfile'
+
+declare module 'vfile' {
+  interface DataMap {
+    /**
+     * The id the heading that became the title would have had (`rehype-slug`'s, as
+     * GitHub gives it): a link to it goes to the title (`rehypeLinks`).
+     */
+    titleSlug: string
+  }
+}
 
 /** Resolve `file.data.frontMatter.title`. Runs after `remarkFrontMatter`. */
 export default function remarkTitleFromHeading() {
   return (tree: Root, file: VFile) => {
     const meta = file.data.frontMatter
     if (meta === undefined || meta.title !== '') return
-    meta.title = takeTitleHeading(tree) ?? titleFromFileName(file.path)
+    const heading = takeTitleHeading(tree)
+    meta.title = heading?.text ?? titleFromFileName(file.path)
+    if (heading?.removed) file.data.titleSlug = new GithubSlugger().slug(heading.raw)
   }
 }
 
 /**
  * Remove the first top-level `#` heading with text from `tree` and return its
- * text (whitespace collapsed), or `undefined` when there is none.
+ * text (whitespace collapsed) and whether it left the body, or `undefined`
+ * when there is none.
  */
-export function takeTitleHeading(tree: Root): string | undefined {
+export function takeTitleHeading(tree: Root): {text: string; raw: string; removed: boolean} | undefined {
   const index = tree.children.findIndex((node) => node.type === 'heading' && node.depth === 1 && plainText(node) !== '')
   if (index === -1) return undefined
   const heading = tree.children[index] as Heading
   const text = plainText(heading)
   // A heading that also shows an image or HTML (a README's logo) stays in the body.
-  if (!heading.children.some((child) => child.type === 'image' || child.type === 'imageReference' || child.type === 'html')) tree.children.splice(index, 1)
+  const removed = !heading.children.some((child) => child.type === 'image' || child.type === 'imageReference' || child.type === 'html')
+  if (removed) tree.children.splice(index, 1)
   // The schema's limit for a written title: a longer heading is cut at a word.
-  return text.length <= 300 ? text : `${text.slice(0, 299).replace(/\s+\S*$/, '')}…`
+  return {text: text.length <= 300 ? text : `${text.slice(0, 299).replace(/\s+\S*$/, '')}…`, raw: plainText(heading, false), removed}
 }
 
 /** `two_words-here.md` → `Two words here`; `README.md` stays `README`. */
@@ -43,8 +58,8 @@ export function titleFromFileName(filePath: string | undefined): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-/** Text of a Markdown node, whitespace collapsed (iterative: no recursion to overflow). */
-function plainText(node: Nodes): string {
+/** Text of a Markdown node, whitespace collapsed unless `collapse` is off (iterative: no recursion to overflow). */
+function plainText(node: Nodes, collapse = true): string {
   const parts: string[] = []
   const stack: Nodes[] = [node]
   while (stack.length > 0) {
@@ -52,5 +67,6 @@ function plainText(node: Nodes): string {
     if ('value' in current && typeof current.value === 'string' && current.type !== 'html') parts.push(current.value)
     if ('children' in current) for (let index = current.children.length - 1; index >= 0; index--) stack.push(current.children[index]!)
   }
-  return parts.join('').replace(/\s+/g, ' ').trim()
+  const text = parts.join('')
+  return collapse ? text.replace(/\s+/g, ' ').trim() : text
 }
