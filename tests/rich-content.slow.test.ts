@@ -9,6 +9,7 @@ import path from 'node:path'
 import JSZip from 'jszip'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {build, type BuildReport} from '../scripts/index.js'
+import {hyphenRuns} from '../scripts/pdf/hyphen-runs.js'
 import {ace} from './support/ace.js'
 import {browser, environment, epubcheck, pdfText, repo, run, tempProject} from './support/tools.js'
 
@@ -236,4 +237,20 @@ describe('code at the foot of a page', () => {
     // Some block did meet the foot of a page: it went to the next one.
     expect(sections.some((_, index) => pageOf(`head${index}`) !== pageOf(`Line 1 of section ${index + 1}.`))).toBe(true)
   })
+})
+
+describe('a long URL in justified text', () => {
+  it('breaks where the URL goes on, so the line before it is not stretched', async () => {
+    const link = 'https://example.org/a/very/long/path/that/keeps/going/and/going/without/any/break/at/all/index.html?query=string&another=value'
+    const root = tempProject({'content/url.md': `---\ntitle: A URL\n---\n\nTravelling waves move. A very long URL: <${link}>\n`})
+    const built = await build({root, browser, formats: ['pdf']}, {}, environment)
+    expect(built.ok).toBe(true)
+    const file = path.join(root, 'dist', 'url.pdf')
+    const [pdf, text] = [new Uint8Array(fs.readFileSync(file)), pdfText(file)]
+    fs.rmSync(root, {recursive: true, force: true})
+    // The widest space of any line less its natural width, in ems: over 0.5 em is a loose line.
+    expect((await hyphenRuns(pdf, 2)).looseness).toBeLessThan(0.3)
+    // The URL is all there, on two lines.
+    expect(text.replace(/\s+/g, '')).toContain(link)
+  }, 120_000)
 })

@@ -8,6 +8,7 @@ import type {PageSize} from '../config/schema.js'
 import {scriptFontsCss} from '../content/shipped-fonts.js'
 import type {Document, OutlineEntry} from '../core/types.js'
 import {contentsList} from './contents-list.js'
+import {breakUrls} from './url-breaks.js'
 import {type PageProbe, pageStartProbes} from './epub-page-list.js'
 import {rewriteCrossReferences, type ResolveReference} from './cross-references.js'
 import {fillLabels} from './fill-labels.js'
@@ -91,8 +92,9 @@ export function articleOutline(document: Document, notes: string | undefined, le
 /**
  * A print copy of a document's tree: footnote back-links show an arrow the
  * print fonts have, the notes' label (hidden on the web) is a visible heading, links
- * to other articles go where `resolve` says (in a standalone handout: text), and
- * running text gets soft hyphens when the body is justified.
+ * to other articles go where `resolve` says (in a standalone handout: text),
+ * running text gets soft hyphens when the body is justified, and a long URL
+ * shown as a link gets places to break (`url-breaks.ts`).
  */
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
   const copy = structuredClone(document.tree)
@@ -117,5 +119,7 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
   })
   // Justified print text is hyphenated here, at build time (Chromium cannot): the EPUB never is.
   if (document.meta.justify) hyphenateTree(copy, document.meta.lang)
+  // A long URL shown as a link breaks where it goes on, not only where it overflows.
+  breakUrls(copy)
   return {tree: copy, hasNotes}
 }
