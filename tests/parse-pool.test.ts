@@ -17,7 +17,7 @@ const deepList = `---\ntitle: Deep\n---\n\n${'- '.repeat(20_000)}a\n`
  * Limits raised so far that the pre-checks let the deep list through: what is tested
  * here is the bound every parse has, whatever the pre-checks would have caught.
  */
-const open = {sourceBytes: 4 * 1024 * 1024, imageBytes: 1024, imagePixels: 1024, inlineMarkers: 1_000_000, blockDepth: 1_000_000, treeDepth: 1_000_000}
+const open = {sourceBytes: 4 * 1024 * 1024, imageBytes: 1024, imagePixels: 1024, inlineMarkers: 1_000_000, blockDepth: 1_000_000, treeDepth: 1_000_000, footnoteReferences: 1_000_000}
 
 let project: string | undefined
 let pool: ParsePool | undefined

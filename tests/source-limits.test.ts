@@ -5,7 +5,10 @@
  */
 import {VFile} from 'vfile'
 import {describe, expect, it} from 'vitest'
-import {boundContainerPrefixes, checkSourceLimits} from '../scripts/markdown/source-limits.js'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import {unified} from 'unified'
+import {boundContainerPrefixes, checkSourceLimits, checkTreeDepth} from '../scripts/markdown/source-limits.js'
 
 function outcome(value: string, limits = {}): string {
   const file = new VFile({path: 'a.md', value})
@@ -59,5 +62,28 @@ describe('source limits', () => {
   it('cuts only prefixes deeper than the bound, after a whole unit', () => {
     expect(boundContainerPrefixes('- - - - a\nplain text that is long enough\n', 2)).toBe('- - - x\nplain text that is long enough\n')
     expect(boundContainerPrefixes('- - - -\n', 2)).toBe('- - - -\n')
+  })
+})
+
+describe('footnote references', () => {
+  const tree = (markdown: string) => unified().use(remarkParse).use(remarkGfm).parse(markdown)
+  const check = (count: number, limits = {}): string => {
+    // Twenty references a paragraph, one note: each paragraph under the inline-marker limit.
+    const paragraphs = Array.from({length: Math.ceil(count / 20)}, (_, index) => 'x[^a] '.repeat(Math.min(20, count - index * 20)).trim())
+    const file = new VFile({path: 'notes.md', value: `${paragraphs.join('\n\n')}\n\n[^a]: The note.\n`})
+    try {
+      checkTreeDepth(tree(String(file.value)), file, limits)
+      return 'ok'
+    } catch {
+      const [message] = file.messages
+      return `${message!.line}:${message!.column} ${message!.ruleId}`
+    }
+  }
+
+  it('allows 2000 in a source and names the first past the limit', () => {
+    expect(check(2000)).toBe('ok')
+    // The 2001st: the first of paragraph 101, at line 201; with a limit of 50, the 51st: the 11th of paragraph 3.
+    expect(check(2001)).toBe('201:2 too-many-footnote-references')
+    expect(check(100, {maxFootnoteReferences: 50})).toBe('5:62 too-many-footnote-references')
   })
 })

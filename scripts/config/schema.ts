@@ -133,9 +133,10 @@ export const buildOptionsSchema = z.object({
       imagePixels: z.number().int().positive().default(50_000_000).describe('Most pixels a raster image may have (its header is checked before decoding).'),
       inlineMarkers: z.number().int().positive().default(1000).describe('Most emphasis, code and bracket markers in one paragraph, heading or table cell.'),
       blockDepth: z.number().int().positive().default(32).describe('Deepest nesting of block quotes and lists.'),
-      treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.')
+      treeDepth: z.number().int().positive().default(128).describe('Deepest nesting of the parsed document tree.'),
+      footnoteReferences: z.number().int().positive().default(2000).describe('Most footnote references in one source.')
     })
-    .default({sourceBytes: 4 * 1024 * 1024, imageBytes: 20 * 1024 * 1024, imagePixels: 50_000_000, inlineMarkers: 1000, blockDepth: 32, treeDepth: 128})
+    .default({sourceBytes: 4 * 1024 * 1024, imageBytes: 20 * 1024 * 1024, imagePixels: 50_000_000, inlineMarkers: 1000, blockDepth: 32, treeDepth: 128, footnoteReferences: 2000})
     .describe("Per-source limits against hostile or broken input (the CLI's `--limit name=N`)."),
   lang: languageTag.optional().describe("Language of sources whose front matter sets no `lang`, and of books whose publication sets none (the CLI's `--lang`; wins over the config's `lang`)."),
   publication: z.string().optional().describe('Build only this publication of the config (its handouts and book).'),

@@ -25,10 +25,16 @@ export interface SourceLimits {
   maxBlockDepth?: number
   /** Deepest nesting of the parsed document tree, any node kind (default: `128`). */
   maxTreeDepth?: number
+  /**
+   * Most footnote references in the source (default: `2000`): each is a link
+   * in the text and a link back in its note, and a few markers per paragraph
+   * repeated over a long source made hundreds of thousands of both.
+   */
+  maxFootnoteReferences?: number
 }
 
 /** The defaults of `SourceLimits`. */
-export const defaultSourceLimits: Required<SourceLimits> = {maxInlineMarkers: 1000, maxBlockDepth: 32, maxTreeDepth: 128}
+export const defaultSourceLimits: Required<SourceLimits> = {maxInlineMarkers: 1000, maxBlockDepth: 32, maxTreeDepth: 128, maxFootnoteReferences: 2000}
 
 const origin = 'handout:limits'
 
@@ -189,12 +195,19 @@ export function boundContainerPrefixes(text: string, maxLevels: number): string 
   })
 }
 
-/** Fail `file` when `tree` nests deeper than `maxTreeDepth` (an iterative walk: no recursion to overflow). */
+/**
+ * Fail `file` when `tree` nests deeper than `maxTreeDepth`, or has more than
+ * `maxFootnoteReferences` footnote references (an iterative walk: no recursion
+ * to overflow).
+ */
 export function checkTreeDepth(tree: {children?: unknown[]}, file: VFile, limits: SourceLimits = {}): void {
-  const {maxTreeDepth} = {...defaultSourceLimits, ...limits}
-  const stack: Array<{node: {children?: unknown[]; position?: {start: {line: number; column: number}}}; depth: number}> = [{node: tree, depth: 0}]
+  const {maxTreeDepth, maxFootnoteReferences} = {...defaultSourceLimits, ...limits}
+  const stack: Array<{node: {type?: string; children?: unknown[]; position?: {start: {line: number; column: number}}}; depth: number}> = [{node: tree, depth: 0}]
+  // In document order: the place named is the first reference past the limit.
+  const references: Array<{line: number; column: number} | undefined> = []
   while (stack.length > 0) {
     const {node, depth} = stack.pop()!
+    if (node.type === 'footnoteReference') references.push(node.position?.start)
     if (depth > maxTreeDepth) {
       file.fail(`Content nests over ${maxTreeDepth} levels deep (emphasis, links, quotes or lists inside each other): flatten it`, {
         place: node.position?.start ?? {line: 1, column: 1},
@@ -202,6 +215,13 @@ export function checkTreeDepth(tree: {children?: unknown[]}, file: VFile, limits
         source: origin
       })
     }
-    for (const child of node.children ?? []) stack.push({node: child as typeof node, depth: depth + 1})
+    for (let index = (node.children?.length ?? 0) - 1; index >= 0; index--) stack.push({node: node.children![index] as typeof node, depth: depth + 1})
+  }
+  if (references.length > maxFootnoteReferences) {
+    file.fail(`Over ${maxFootnoteReferences} footnote references (${references.length}): cite a note fewer times, or raise the limit (\`--limit footnoteReferences=N\`)`, {
+      place: references[maxFootnoteReferences] ?? {line: 1, column: 1},
+      ruleId: 'too-many-footnote-references',
+      source: origin
+    })
   }
 }

@@ -40,7 +40,8 @@ export async function parseDocument(processor: Processor, source: SourceEntry, o
     tree = await toHtmlTree(processor, file, {
       ...(options.limits?.inlineMarkers === undefined ? {} : {maxInlineMarkers: options.limits.inlineMarkers}),
       ...(options.limits?.blockDepth === undefined ? {} : {maxBlockDepth: options.limits.blockDepth}),
-      ...(options.limits?.treeDepth === undefined ? {} : {maxTreeDepth: options.limits.treeDepth})
+      ...(options.limits?.treeDepth === undefined ? {} : {maxTreeDepth: options.limits.treeDepth}),
+      ...(options.limits?.footnoteReferences === undefined ? {} : {maxFootnoteReferences: options.limits.footnoteReferences})
     })
   } catch (error) {
     // `file.fail()` already recorded its message; anything else is reported on the file.
