@@ -71,6 +71,18 @@ describe('rich content rendering', () => {
     expect(html).toContain('<code>$$code$$</code>, and $$5.</p>')
   })
 
+  it('stops a formula whose macros expand past 20,000 tokens, and typesets macros used in measure', async () => {
+    const body = `x+`.repeat(2000)
+    const bomb = await documentOf(`---\ntitle: T\n---\n\n$$\n\\def\\a{${body}x}${'\\a'.repeat(30)}\n$$\n\n$$\\newcommand{\\Rn}{\\mathbb{R}^n}\\def\\f#1{f(#1)} \\Rn \\f{x} + \\f{y}$$\n`)
+    expect(bomb.file.messages.map((message) => [message.line, message.ruleId, message.reason.replace(/`[^`]*`/, '`…`')])).toEqual([
+      [5, 'math-invalid', 'Invalid TeX `…`: its macros expand to over 20000 tokens; shown as code']
+    ])
+    const html = renderEpubBody(bomb)
+    // The bomb stays its TeX, as code; the measured macros are typeset.
+    expect(html).toContain('<pre><code class="math-error">\\def\\a{x+x+')
+    expect(html).toContain('alttext="\\newcommand{\\Rn}{\\mathbb{R}^n}\\def\\f#1{f(#1)} \\Rn \\f{x} + \\f{y}"')
+  })
+
   it('renders a chapter again when where its links go or the labels change, and only then', async () => {
     const document = await documentOf('---\ntitle: T\n---\n\nSee [the other](other.md#part).[^1]\n\n[^1]: A note.\n')
     expect(document.crossReferences).toHaveLength(1)

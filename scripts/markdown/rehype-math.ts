@@ -33,13 +33,23 @@ export default function rehypeMath() {
       const tex = textOf(code)
       let html: string
       try {
-        html = katex.renderToString(tex, {displayMode: display || displayInLine, output: 'htmlAndMathml', throwOnError: true, strict: 'ignore', trust: false, maxExpand: 1000, maxSize: 20})
+        html = katex.renderToString(tex, {
+          displayMode: display || displayInLine,
+          output: 'htmlAndMathml',
+          throwOnError: true,
+          strict: 'ignore',
+          trust: false,
+          maxExpand: 1000,
+          maxSize: 20,
+          macros: boundedMacros(katex, maxExpandedTokens)
+        })
       } catch (error) {
         if (!(error instanceof katex.ParseError)) throw error
         const start = node.position?.start
         // Inline math: point at the character KaTeX stopped at (after the opening `$`).
         const place = start && !display && error.position !== undefined ? {line: start.line, column: start.column + 1 + error.position} : start
-        file.message(`Invalid TeX \`${tex.trim()}\`: ${error.rawMessage}; shown as code`, {place, ruleId: 'math-invalid', source: origin})
+        const shown = tex.trim().length > 80 ? `${tex.trim().slice(0, 80)}…` : tex.trim()
+        file.message(`Invalid TeX \`${shown}\`: ${error.rawMessage}; shown as code`, {place, ruleId: 'math-invalid', source: origin})
         code.properties.className = ['math-error']
         return 'skip'
       }
@@ -48,6 +58,32 @@ export default function rehypeMath() {
       return 'skip'
     })
   }
+}
+
+/**
+ * Most tokens the macros a formula defines (`\\def`, `\\newcommand`) may put
+ * back in it, summed over their uses: KaTeX's `maxExpand` counts uses, not
+ * their length, so a 4 KB formula using a 4,000-token macro 30 times made
+ * 19 MB of HTML (a 40 KB one, 190 MB).
+ */
+const maxExpandedTokens = 20_000
+
+/**
+ * A fresh macro table for one formula that counts the tokens of each macro
+ * the formula defined as KaTeX reads it back, and stops the formula (a TeX
+ * error, shown as code) past `limit`.
+ */
+function boundedMacros(katex: typeof import('katex').default, limit: number): Record<string, string> {
+  let tokens = 0
+  return new Proxy({} as Record<string, string>, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver)
+      if (typeof value === 'string') tokens += value.length
+      else if (value && typeof value === 'object' && Array.isArray((value as {tokens?: unknown}).tokens)) tokens += (value as {tokens: unknown[]}).tokens.length
+      if (tokens > limit) throw new katex.ParseError(`its macros expand to over ${limit} tokens`)
+      return value
+    }
+  })
 }
 
 function hasMath(tree: Root): boolean {
