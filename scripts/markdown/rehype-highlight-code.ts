@@ -30,6 +30,16 @@ function highlighter(): Promise<StarryNight> {
   return starryNight
 }
 
+/**
+ * Longest line highlighted: the grammars' regular expressions take time that
+ * grows faster than the line (one 16,000-character word: seconds), so a block
+ * with a longer line (minified code, a data blob) is shown plain.
+ */
+const maxLineLength = 1000
+
+/** Most characters highlighted in one source: later blocks are shown plain. */
+const maxHighlighted = 1_000_000
+
 /** Highlight `pre > code.language-*` blocks; unknown languages are only split into lines. */
 export default function rehypeHighlightCode() {
   return async (tree: Root, file: VFile) => {
@@ -47,9 +57,23 @@ export default function rehypeHighlightCode() {
     if (blocks.length === 0) return
     // Only a language the grammars know loads them (the CommonMark spec's hundreds of `example` blocks do not).
     const night = blocks.some((block) => block.lang && hasGrammarFor(block.lang)) ? await highlighter() : undefined
+    let budget = maxHighlighted
     for (const {pre, code, lang} of blocks) {
       const text = textOf(code).replace(/\n$/, '')
-      const scope = lang && night ? night.flagToScope(lang) : undefined
+      let scope = lang && night ? night.flagToScope(lang) : undefined
+      if (scope) {
+        const longest = Math.max(...text.split('\n').map((line) => line.length))
+        const reason =
+          longest > maxLineLength
+            ? `a line of ${longest} characters (the highlighter slows down badly past ${maxLineLength})`
+            : text.length > budget
+              ? `the source's code blocks hold over ${maxHighlighted} characters to highlight`
+              : undefined
+        if (reason) {
+          file.message(`Code block not highlighted: ${reason}; shown plain`, {place: pre.position?.start, ruleId: 'code-not-highlighted', source: 'handout:highlight'})
+          scope = undefined
+        } else budget -= text.length
+      }
       const tokens: ElementContent[] = scope && night ? (night.highlight(text, scope).children as ElementContent[]) : [{type: 'text', value: text}]
       const offset = pre.position?.start.offset
       const numbered = offset !== undefined && /(^|\s)numbers(\s|$)/.test(file.data.codeMeta?.get(offset) ?? '')
