@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
+import type {ConfigError} from '../scripts/config/load-config.js'
 import {build} from '../scripts/index.js'
 import {browser, environment, pdfInfo, pdfText, repo, run, tempProject} from './support/tools.js'
 
@@ -46,9 +47,16 @@ describe('theme', () => {
     expect(pdfInfo(path.join(project, 'letter', 'b5.pdf'))['Page size']).toMatch(/^612 x 792 pts/)
   })
 
-  it('refuses a logo that is no image, naming the key', async () => {
-    project = tempProject({'handout.config.yaml': 'theme:\n  logo: logo.png\n', 'logo.png': 'not an image', 'content/a.md': article()})
-    await expect(build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment)).rejects.toThrow(/`theme.logo` `logo.png` is no PNG/)
+  it('refuses a logo that is no image, or is outside the project, at the key in the config', async () => {
+    const refusal = async (logo: string) => {
+      project = tempProject({'handout.config.yaml': `publications: []\ntheme:\n  footer: x\n  logo: ${logo}\n`, 'logo.png': 'not an image', 'content/a.md': article()})
+      const error = (await build({root: project, outDir: 'dist', browser, formats: ['pdf']}, {}, environment).catch((caught: unknown) => caught)) as ConfigError
+      expect(error.name).toBe('ConfigError')
+      return error.file.messages.map((message) => `${path.basename(message.file ?? '')}:${message.line}:${message.column} ${message.ruleId} ${message.reason}`)
+    }
+    expect(await refusal('logo.png')).toEqual(["handout.config.yaml:4:3 config-image-type The config's `theme.logo` `logo.png` is no PNG, JPEG, GIF, WebP or SVG image: point it at an image file"])
+    expect(await refusal('/etc/passwd')).toEqual(["handout.config.yaml:4:3 config-file-outside The config's `theme.logo` `/etc/passwd` is outside the project root: move it into the project"])
+    expect(await refusal('none.png')).toEqual(["handout.config.yaml:4:3 config-file-missing The config's `theme.logo` `none.png` does not exist: fix the path (relative to the config file)"])
   })
 })
 

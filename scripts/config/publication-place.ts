@@ -42,6 +42,28 @@ export function placeInConfig(text: string, name: string, options: {key?: string
   return placeAt(text, keyed ? start + keyed.index + keyed[1]!.length : start)
 }
 
+/**
+ * Line and column of a nested key of a YAML config (`['theme', 'logo']`):
+ * each key looked for after its parent's line, at a deeper indent; the
+ * deepest key found, or `undefined` when not even the first is.
+ */
+export function placeOfKey(text: string, keys: readonly string[]): Place | undefined {
+  let from = 0
+  let indent = -1
+  let found: number | undefined
+  for (const key of keys) {
+    const pattern = new RegExp(`^([ \\t]*)['"]?${literal(key)}['"]?\\s*:`, 'gm')
+    pattern.lastIndex = from
+    let match: RegExpExecArray | null
+    while ((match = pattern.exec(text)) && match[1]!.length <= indent) {}
+    if (!match) break
+    found = match.index + match[1]!.length
+    indent = match[1]!.length
+    from = match.index + match[0].length
+  }
+  return found === undefined ? undefined : placeAt(text, found)
+}
+
 /** Line and column of `key` in the entry of publication `name` of the config at `configPath`, else of its name, else `undefined`. */
 export function publicationPlace(configPath: string, name: string, key: string): Place | undefined {
   let text: string

@@ -169,7 +169,7 @@ export async function createBuilder(input: BuildOptionsInput = {}, environment: 
   return {
     options,
     async run(plan, hooks = {}, parsed = new Map()) {
-      const theme = await loadTheme(plan.theme, root, path.dirname(plan.configPath))
+      const theme = await loadTheme(plan.theme, root, plan.configPath)
       if (state.pageSizeGiven) theme.pageSize = undefined
       try {
         const markdown = {markdown: plan.markdown, markdownKey: await markdownKey(plan.markdown)}
