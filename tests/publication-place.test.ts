@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import {publicationPlace} from '../scripts/config/publication-place.js'
+import {placeOfKey, publicationPlace} from '../scripts/config/publication-place.js'
 import {tempDir} from './support/tools.js'
 
 const dir = tempDir()
@@ -34,5 +34,24 @@ describe('publicationPlace', () => {
   it('reads a .mjs config the same way', () => {
     const mjs = write('c.mjs', "export default {\n  publications: [\n    {name: 'monthly', title: 'M',\n     sources: ['content/a.md']}\n  ]\n}\n")
     expect(publicationPlace(mjs, 'monthly', 'sources')).toEqual({line: 4, column: 6})
+  })
+})
+
+describe('placeOfKey', () => {
+  it('finds a nested key under its parent, not a key of the same name elsewhere', () => {
+    const text = 'logo: top\npublications:\n  - name: a\n    logo: pub\ntheme:\n  footer: x\n  logo: theme.png\n'
+    expect(placeOfKey(text, ['theme', 'logo'])).toEqual({line: 7, column: 3})
+    expect(placeOfKey(text, ['theme'])).toEqual({line: 5, column: 1})
+    // A key the parent lacks: the parent.
+    expect(placeOfKey(text, ['theme', 'stylesheet'])).toEqual({line: 5, column: 1})
+    expect(placeOfKey('theme: {}\n', ['nothing'])).toBeUndefined()
+  })
+})
+
+describe('placeOfKey in blocks', () => {
+  it("looks only inside the parent key's block", () => {
+    const text = 'theme:\n  footer: x\n  # logo: commented\npublications:\n  - name: a\n    logo: pub\n'
+    expect(placeOfKey(text, ['theme', 'logo'])).toEqual({line: 1, column: 1})
+    expect(placeOfKey(text, ['theme', 'footer'])).toEqual({line: 2, column: 3})
   })
 })

@@ -44,22 +44,21 @@ export function placeInConfig(text: string, name: string, options: {key?: string
 
 /**
  * Line and column of a nested key of a YAML config (`['theme', 'logo']`):
- * each key looked for after its parent's line, at a deeper indent; the
- * deepest key found, or `undefined` when not even the first is.
+ * each key looked for in its parent's block (the lines after it indented
+ * deeper); the deepest key found, or `undefined` when not even the first is.
  */
 export function placeOfKey(text: string, keys: readonly string[]): Place | undefined {
-  let from = 0
-  let indent = -1
+  let [from, to] = [0, text.length]
   let found: number | undefined
   for (const key of keys) {
-    const pattern = new RegExp(`^([ \\t]*)['"]?${literal(key)}['"]?\\s*:`, 'gm')
-    pattern.lastIndex = from
-    let match: RegExpExecArray | null
-    while ((match = pattern.exec(text)) && match[1]!.length <= indent) {}
+    const match = new RegExp(`^([ \\t]*)['"]?${literal(key)}['"]?\\s*:`, 'm').exec(text.slice(from, to))
     if (!match) break
-    found = match.index + match[1]!.length
-    indent = match[1]!.length
-    from = match.index + match[0].length
+    found = from + match.index + match[1]!.length
+    const indent = match[1]!.length
+    // Its block: up to the next line as little indented as it, not blank or a comment.
+    from = from + match.index + match[0].length
+    const next = new RegExp(`\\n(?=[ \\t]{0,${indent}}[^ \\t\\n#])`).exec(text.slice(from, to))
+    to = next ? from + next.index : to
   }
   return found === undefined ? undefined : placeAt(text, found)
 }
