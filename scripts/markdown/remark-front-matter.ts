@@ -81,26 +81,27 @@ export default function remarkFrontMatter(this: Processor, options: RemarkFrontM
       })
     }
 
-    const written = withoutIllegalXml(readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'}), (found) =>
-      // An escape such as `"\u0001"` makes a character XML forbids: out, as from the source's own text.
-      file.message(`Removed control character \`${codePointName(found)}\` from the front matter, which XML and e-readers reject`, {
+    const written = withoutIllegalXml(readYaml(node.value, frontMatterSchema, file, {firstLine, origin, label: 'front matter'}), (found) => {
+      // An escape such as `"\u0001"` makes a character XML forbids: out, as from the source's own text. Each one named.
+      const names = [...new Set(found.map(codePointName))]
+      file.message(`Removed control character${names.length > 1 ? 's' : ''} ${names.map((name) => `\`${name}\``).join(', ')} from the front matter, which XML and e-readers reject`, {
         place: {line: firstLine, column: 1},
         ruleId: 'control-character',
         source: origin
       })
-    )
+    })
     // The front matter's kicker wins over the config's.
     const kicker = written.kicker ?? options.kicker
     file.data.frontMatter = {...written, title: written.title ?? '', lang: written.lang ?? lang, ...(kicker ? {kicker} : {})}
   }
 }
 
-/** `value` with every string in it (deeply) without the characters XML forbids; `found` is told the first of each string. */
-function withoutIllegalXml<T>(value: T, found: (character: string) => void): T {
+/** `value` with every string in it (deeply) without the characters XML forbids; `found` is told those of each string. */
+function withoutIllegalXml<T>(value: T, found: (characters: string[]) => void): T {
   if (typeof value === 'string') {
     const cleaned = removeIllegalXml(value)
     if (!cleaned) return value
-    found(cleaned.removed[0]!)
+    found(cleaned.removed)
     return cleaned.text as T
   }
   if (Array.isArray(value)) return value.map((item) => withoutIllegalXml(item, found)) as T
