@@ -134,6 +134,13 @@ describe('documents written into a pooled page', () => {
     expect((await printPdf(session, job('<p>After.</p>'))).pdf.byteLength).toBeGreaterThan(0)
   }, 60_000)
 
+  it('keep one time limit for the whole print, not one for each step', async () => {
+    // Each step well within 1.5 s, together over it: the layout step alone takes 1.6 s.
+    const slowLayout = {...job('<p>Text.</p>'), timeout: 1500, beforePrint: () => new Promise<void>((resolve) => setTimeout(resolve, 1600))}
+    await expect(printPdf(session, slowLayout)).rejects.toThrow('Printing the page took more than 1500 ms (--timeout)')
+    expect((await printPdf(session, job('<p>After.</p>'))).pdf.byteLength).toBeGreaterThan(0)
+  }, 60_000)
+
   it('print the same bytes as in a fresh page', async () => {
     const documents = [
       // No doctype: quirks mode, in which a table does not inherit the font size.

@@ -93,31 +93,44 @@ async function printInPage(page: Page, blocked: string[], history: PageHistory, 
   // in browser.ts): a navigation costs about as much as laying out a handout, and
   // the fonts decoded for the last document are there still. The policy the
   // navigation's answer set holds for both.
+  // One limit for the whole print (writing, laying out, printing), not one for each step.
   const timeout = job.timeout ?? page.getDefaultTimeout()
+  const deadline = performance.now() + timeout
+  const left = () => {
+    const remaining = Math.floor(deadline - performance.now())
+    if (remaining <= 0) throw new Error(`Printing the page took more than ${timeout} ms (--timeout)`)
+    return remaining
+  }
   const fonts = history.fontsGiven()
-  if (await history.reusable()) await writeInPlace(page, job.html, timeout)
-  else await page.goto(origin + '/', {waitUntil: 'load', timeout})
+  if (await history.reusable()) await writeInPlace(page, job.html, left(), timeout)
+  else await page.goto(origin + '/', {waitUntil: 'load', timeout: left()})
   // Laid out first with some of its fonts still loading, a document can print other
   // bytes than laid out with all of them at hand (a link across a change of font came
   // out as one annotation or two, by what the page showed before). So a document that
   // needed a font it was not given before is written again, now with all of them:
   // the bytes then do not depend on what was printed before (tests/print-in-place.slow.test.ts).
   await page.evaluate(settleFonts)
-  if (history.fontsGiven() !== fonts) await writeInPlace(page, job.html, timeout)
+  if (history.fontsGiven() !== fonts) await writeInPlace(page, job.html, left(), timeout)
   // The previous version's document is garbage now: collect it before this one is
   // laid out for print, rather than hold both (a 600-page book: several hundred MiB).
   if (collect) await collectGarbage(page)
   await job.beforePrint?.(page)
-  const pdf = await page.pdf({
-    // The template's `@page` rule sets size and margins.
-    preferCSSPageSize: true,
-    printBackground: true,
-    displayHeaderFooter: false,
-    outline: !job.draft,
-    tagged: !job.draft,
-    waitForFonts: true,
-    timeout: job.timeout
-  })
+  const pdf = await page
+    .pdf({
+      // The template's `@page` rule sets size and margins.
+      preferCSSPageSize: true,
+      printBackground: true,
+      displayHeaderFooter: false,
+      outline: !job.draft,
+      tagged: !job.draft,
+      waitForFonts: true,
+      timeout: left()
+    })
+    .catch((error: unknown) => {
+      // Puppeteer's "Timed out after waiting N ms" names what was left of the limit, not the limit.
+      if (error instanceof Error && error.name === 'TimeoutError') throw new Error(`Printing the page took more than ${timeout} ms (--timeout)`, {cause: error})
+      throw error
+    })
   return {pdf, blocked: [...blocked]}
 }
 
@@ -125,16 +138,16 @@ async function printInPage(page: Page, blocked: string[], history: PageHistory, 
 const settleFonts = `document.documentElement.getBoundingClientRect(); document.fonts.ready.then(() => null)`
 
 /**
- * `setContent`, within `timeout` as a navigation is: Puppeteer's own limit
+ * `setContent`, within `timeout` (what is left of the print's `limit`) as a navigation is: Puppeteer's own limit
  * starts once the HTML is written, so the writing (the parse) is raced here. On
  * time out the print fails and the page, unhealthy, is closed with its renderer.
  */
-async function writeInPlace(page: Page, html: string, timeout: number): Promise<void> {
+async function writeInPlace(page: Page, html: string, timeout: number, limit = timeout): Promise<void> {
   const writing = page.setContent(html, {waitUntil: 'load', timeout})
   writing.catch(() => {})
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Writing the page into the browser took more than ${timeout} ms`)), timeout)
+    timer = setTimeout(() => reject(new Error(`Writing the page into the browser took more than ${limit} ms`)), timeout)
   })
   try {
     await Promise.race([writing, late])
