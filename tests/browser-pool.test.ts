@@ -2,7 +2,8 @@
  * The browser session's page pool: the page opened at launch serves the first
  * document (a one-document build starts one renderer, not two), later
  * documents reuse pooled pages, and two documents at once get two pages.
- * Closing ends the browser with every process it started and removes its folder.
+ * Closing ends the browser with every process it started and removes its
+ * folder, and the folder of its single-instance socket in the system's /tmp.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,22 +37,26 @@ describe('the page pool', () => {
     }
   }, 60_000)
 
-  it('closes by ending the browser and every helper it started, and removes its folder', async () => {
+  it('closes by ending the browser and every helper it started, and removes its folder and its socket folder', async () => {
     const session = await launchBrowser({executablePath: browser, ...environment})
-    const {pid, folder} = await session.withPage(site, async (page) => {
+    const {pid, folder, socket} = await session.withPage(site, async (page) => {
       await page.goto(`${origin}/`, {waitUntil: 'load'})
       const child = page.browser().process()!
       const profile = child.spawnargs.find((arg) => arg.startsWith('--user-data-dir='))!.slice('--user-data-dir='.length)
-      return {pid: child.pid!, folder: path.dirname(profile)}
+      return {pid: child.pid!, folder: path.dirname(profile), socket: path.dirname(fs.readlinkSync(path.join(profile, 'SingletonSocket')))}
     })
     // The browser, its zygotes and the renderer that showed the page.
     const tree = processTree(pid)
     expect(tree.length).toBeGreaterThan(2)
     expect(fs.existsSync(folder)).toBe(true)
+    // Chromium's single-instance socket, in a folder of its own outside the profile.
+    expect(path.basename(socket)).toMatch(/^org\.chromium\.Chromium\./)
+    expect(fs.existsSync(socket)).toBe(true)
     await session.close()
     // Killed at once: nothing of the tree runs on (a zombie waits only to be reaped by init).
     expect(tree.filter(running)).toEqual([])
     expect(fs.existsSync(folder)).toBe(false)
+    expect(fs.existsSync(socket)).toBe(false)
     // Closing again does nothing.
     await session.close()
   }, 60_000)

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type {Browser, HTTPRequest, Page} from 'puppeteer-core'
 import {BrowserError, findBrowser} from './find-browser.js'
-import {killTree} from './kill-tree.js'
+import {killTree, untilExited} from './kill-tree.js'
 
 /** The origin rendered pages are served from. `.invalid` never resolves (RFC 6761). */
 export const origin = 'http://handout.invalid'
@@ -174,6 +174,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   const folders = new Set<string>()
   const removeFolders = () => {
     for (const folder of folders) {
+      // Chromium keeps its single-instance socket in a folder of its own in the system's
+      // temporary folder (not TMPDIR's), linked from the profile: a Chromium that closes
+      // removes it, a killed one leaves it behind.
+      const socketFolder = singletonSocketFolder(path.join(folder, 'profile'))
+      try {
+        if (socketFolder) fs.rmSync(socketFolder, {recursive: true, force: true})
+      } catch {
+        // Not ours to remove after all (another user's): left.
+      }
       try {
         // A killed Chromium's helper processes may still write into its profile for a moment
         // (ENOTEMPTY): retried for up to about a second (linear back-off of 20 ms).
@@ -423,13 +432,30 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
       const child = current?.process()
       if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
-        killTree(child.pid)
+        const tree = killTree(child.pid)
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())])
+        // Its helpers too, before their profile goes: they die a moment after it.
+        await untilExited(tree, 5000)
       } else await current?.close().catch(() => current.process()?.kill('SIGKILL'))
       closing = undefined
       removeFolders()
     }
   }
+}
+
+/**
+ * The folder of the profile's `SingletonSocket` link (`/tmp/org.chromium.Chromium.XXXXXX`),
+ * when it is one Chromium made (Chrome's too); `undefined` otherwise.
+ */
+function singletonSocketFolder(profile: string): string | undefined {
+  let target: string
+  try {
+    target = fs.readlinkSync(path.join(profile, 'SingletonSocket'))
+  } catch {
+    return undefined
+  }
+  const folder = path.dirname(path.resolve(profile, target))
+  return /^(?:org\.chromium\.Chromium|com\.google\.Chrome(?:\.[A-Za-z]+)?)\.[A-Za-z0-9]+$/.test(path.basename(folder)) ? folder : undefined
 }
 
 /**

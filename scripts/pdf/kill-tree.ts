@@ -33,7 +33,26 @@ export function processTree(pid: number): number[] {
   return tree
 }
 
-/** SIGKILL `pid` and its descendants in one `kill` call; never throws. */
-export function killTree(pid: number): void {
-  spawnSync('kill', ['-KILL', ...processTree(pid).map(String)], {stdio: 'ignore'})
+/** SIGKILL `pid` and its descendants in one `kill` call; never throws. Returns the processes it killed. */
+export function killTree(pid: number): number[] {
+  const tree = processTree(pid)
+  spawnSync('kill', ['-KILL', ...tree.map(String)], {stdio: 'ignore'})
+  return tree
+}
+
+/**
+ * Resolves once none of `pids` runs any more (gone, or a zombie waiting to be
+ * reaped), checked every 10 ms, or after `within` ms (Linux; elsewhere at once).
+ * A killed process takes a moment to exit, longer on a busy machine.
+ */
+export async function untilExited(pids: readonly number[], within: number): Promise<void> {
+  const deadline = performance.now() + within
+  const runs = (pid: number) => {
+    try {
+      return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    } catch {
+      return false
+    }
+  }
+  while (pids.some(runs) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
 }
