@@ -71,4 +71,9 @@ describe('code too costly to highlight', () => {
     expect(second).not.toContain('pl-')
     expect(second).toContain(`<span class="line">const long = '${'a'.repeat(1000)}'</span>`)
   })
+
+  it('measures the lines of a block of 200,000 lines', async () => {
+    const {messages} = await highlight(`\`\`\`js\n${'a\n'.repeat(200_000)}${'b'.repeat(1200)}\n\`\`\`\n`)
+    expect(messages).toEqual(['5:1 code-not-highlighted Code block not highlighted: a line of 1200 characters (the highlighter slows down badly past 1000); shown plain'])
+  }, 60_000)
 })

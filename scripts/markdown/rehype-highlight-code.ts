@@ -62,7 +62,7 @@ export default function rehypeHighlightCode() {
       const text = textOf(code).replace(/\n$/, '')
       let scope = lang && night ? night.flagToScope(lang) : undefined
       if (scope) {
-        const longest = Math.max(...text.split('\n').map((line) => line.length))
+        const longest = longestLine(text)
         const reason =
           longest > maxLineLength
             ? `a line of ${longest} characters (the highlighter slows down badly past ${maxLineLength})`
@@ -96,6 +96,18 @@ export default function rehypeHighlightCode() {
       if (numbered) pre.properties.className = digits > 2 ? ['numbered', `numbered-${digits}`] : ['numbered']
     }
   }
+}
+
+/** Length of the longest line of `text` (a loop: spreading a block's lines into `Math.max` overflowed the stack past about 100,000 lines). */
+function longestLine(text: string): number {
+  let longest = 0
+  for (let start = 0; start <= text.length; ) {
+    const end = text.indexOf('\n', start)
+    const stop = end === -1 ? text.length : end
+    longest = Math.max(longest, stop - start)
+    start = stop + 1
+  }
+  return longest
 }
 
 function lineNumber(number: number): Element {
