@@ -48,7 +48,8 @@ export default function rehypeMath() {
         const start = node.position?.start
         // Inline math: point at the character KaTeX stopped at (after the opening `$`).
         const place = start && !display && error.position !== undefined ? {line: start.line, column: start.column + 1 + error.position} : start
-        const shown = tex.trim().length > 80 ? `${tex.trim().slice(0, 80)}…` : tex.trim()
+        const trimmed = tex.trim()
+        const shown = trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed
         file.message(`Invalid TeX \`${shown}\`: ${error.rawMessage}; shown as code`, {place, ruleId: 'math-invalid', source: origin})
         code.properties.className = ['math-error']
         return 'skip'
@@ -106,7 +107,7 @@ function aloneInParagraph(node: Element, source: string): Element | undefined {
 function doubleDollars(code: Element, source: string): boolean {
   const start = code.position?.start.offset
   const end = code.position?.end.offset
-  return start !== undefined && end !== undefined && source.startsWith('$$', start) && source.slice(0, end).endsWith('$$')
+  return start !== undefined && end !== undefined && source.startsWith('$$', start) && source.startsWith('$$', end - 2)
 }
 
 function isMath(node: Element): boolean {

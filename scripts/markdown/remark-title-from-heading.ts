@@ -32,19 +32,20 @@ export default function remarkTitleFromHeading() {
 
 /**
  * Remove the first top-level `#` heading with text from `tree` and return its
- * text (whitespace collapsed) and whether it left the body, or `undefined`
- * when there is none.
+ * text (whitespace collapsed, and as written) and whether it left the body,
+ * or `undefined` when there is none.
  */
 export function takeTitleHeading(tree: Root): {text: string; raw: string; removed: boolean} | undefined {
-  const index = tree.children.findIndex((node) => node.type === 'heading' && node.depth === 1 && plainText(node) !== '')
+  const index = tree.children.findIndex((node) => node.type === 'heading' && node.depth === 1 && plainText(node).trim() !== '')
   if (index === -1) return undefined
   const heading = tree.children[index] as Heading
-  const text = plainText(heading)
+  const raw = plainText(heading)
+  const text = raw.replace(/\s+/g, ' ').trim()
   // A heading that also shows an image or HTML (a README's logo) stays in the body.
   const removed = !heading.children.some((child) => child.type === 'image' || child.type === 'imageReference' || child.type === 'html')
   if (removed) tree.children.splice(index, 1)
   // The schema's limit for a written title: a longer heading is cut at a word.
-  return {text: text.length <= 300 ? text : `${text.slice(0, 299).replace(/\s+\S*$/, '')}…`, raw: plainText(heading, false), removed}
+  return {text: text.length <= 300 ? text : `${text.slice(0, 299).replace(/\s+\S*$/, '')}…`, raw, removed}
 }
 
 /** `two_words-here.md` → `Two words here`; `README.md` stays `README`. */
@@ -58,8 +59,8 @@ export function titleFromFileName(filePath: string | undefined): string {
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
-/** Text of a Markdown node, whitespace collapsed unless `collapse` is off (iterative: no recursion to overflow). */
-function plainText(node: Nodes, collapse = true): string {
+/** Text of a Markdown node, as written (iterative: no recursion to overflow). */
+function plainText(node: Nodes): string {
   const parts: string[] = []
   const stack: Nodes[] = [node]
   while (stack.length > 0) {
@@ -67,6 +68,5 @@ function plainText(node: Nodes, collapse = true): string {
     if ('value' in current && typeof current.value === 'string' && current.type !== 'html') parts.push(current.value)
     if ('children' in current) for (let index = current.children.length - 1; index >= 0; index--) stack.push(current.children[index]!)
   }
-  const text = parts.join('')
-  return collapse ? text.replace(/\s+/g, ' ').trim() : text
+  return parts.join('')
 }
