@@ -68,7 +68,8 @@ export async function hyphenRuns(pdf: Uint8Array, maxRun: number): Promise<Hyphe
     }
     softHyphens = readBlocks(pageContent(document, page.node.get(PDFName.of('Contents'))), {page: index, fonts}, softHyphens, blocks)
   })
-  const looseness = Math.max(0, ...blocks.map((block) => block.stretch))
+  // A loop, not a spread into `Math.max`: a long document has more blocks than a call takes arguments.
+  const looseness = blocks.reduce((most, block) => Math.max(most, block.stretch), 0)
   const stretches = blocks.filter((block) => block.stretch > 0).map((block): [number, number] => [block.after, block.stretch])
   return {softHyphens, runs: runsOf(blocks, maxRun), looseness, stretches}
 }

@@ -185,7 +185,7 @@ async function settleInLayout(page: Page, html: string, options: {maxRun: number
 function withinLooseness(read: HyphenRuns, paragraphs: ReadonlyArray<[number, number, number]>, maxLooseness: number): boolean {
   // How loose the layout let each line be (by the soft hyphens before it); -1 outside the paragraphs.
   const allowed = read.stretches.map(([after]) => Math.max(-1, ...paragraphs.filter(([from, to]) => after >= from && after <= to).map(([, , looseness]) => looseness)))
-  const limit = Math.max(maxLooseness, ...read.stretches.filter((_, index) => allowed[index] === -1).map(([, stretch]) => stretch))
+  const limit = read.stretches.reduce((most, [, stretch], index) => (allowed[index] === -1 ? Math.max(most, stretch) : most), maxLooseness)
   return read.stretches.every(([, stretch], index) => stretch <= Math.max(limit, allowed[index]! + layoutTolerance))
 }
 
@@ -230,7 +230,7 @@ function regionLooseness(read: HyphenRuns, removed: readonly number[], from: num
   const renumber = (ordinal: number) => ordinal - removed.filter((gone) => gone < ordinal).length
   const start = renumber(from)
   const end = to === undefined ? Number.POSITIVE_INFINITY : renumber(to)
-  return Math.max(0, ...read.stretches.filter(([after]) => after >= start && after < end).map(([, stretch]) => stretch))
+  return read.stretches.reduce((most, [after, stretch]) => (after >= start && after < end ? Math.max(most, stretch) : most), 0)
 }
 
 /** The line whose word kept whole left the least loose text (the latest on a tie). */
