@@ -12,7 +12,6 @@ import {visit} from 'unist-util-visit'
 import type {PageSize, Publication} from '../config/schema.js'
 import type {CrossReference, Document, OutlineEntry} from '../core/types.js'
 import type {ResolveReference} from './cross-references.js'
-import {contentsList} from './contents-list.js'
 import {labelsFor} from './labels.js'
 import {articleOutline, printTree, scriptFontsFor} from './render-print.js'
 import {articleData, publicationData} from './template-data.js'
@@ -118,9 +117,6 @@ function renderArticle(document: Document, id: string, context: string, resolve:
     calls.push([reference, href])
     return href
   })
-  // `toc: true`: the article's contents list after its masthead, as in its handout and its EPUB chapter.
-  const contents = contentsList(document)
-  if (contents) tree.children.unshift(contents)
   prefixIds(tree, id)
   shiftHeadings(tree)
   const article = {context, calls, outline: articleOutline(document, hasNotes ? notesLabel : undefined, 1), body: stringify(tree)}

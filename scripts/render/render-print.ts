@@ -61,9 +61,6 @@ export interface PrintPage {
 export function renderPrint(templates: Templates, document: Document, options: RenderPrintOptions = {}): PrintPage {
   const notes = labelsFor(document.meta.lang).notes
   const {tree, hasNotes} = printTree(document)
-  // `toc: true`: the contents list before the body (in a book too, after the article's masthead).
-  const contents = contentsList(document)
-  if (contents) tree.children.unshift(contents)
   const probes = options.pageProbes ? pageStartProbes(tree) : undefined
   const body = stringify(tree)
   const data = {
@@ -93,8 +90,9 @@ export function articleOutline(document: Document, notes: string | undefined, le
  * A print copy of a document's tree: footnote back-links show an arrow the
  * print fonts have, the notes' label (hidden on the web) is a visible heading, links
  * to other articles go where `resolve` says (in a standalone handout: text),
- * running text gets soft hyphens when the body is justified, and a long URL
- * shown as a link gets places to break (`url-breaks.ts`).
+ * running text gets soft hyphens when the body is justified, a long URL
+ * shown as a link gets places to break (`url-breaks.ts`), and with `toc: true`
+ * the contents list comes first.
  */
 export function printTree(document: Document, resolve: ResolveReference = () => undefined): {tree: Root; hasNotes: boolean} {
   const copy = structuredClone(document.tree)
@@ -121,5 +119,8 @@ export function printTree(document: Document, resolve: ResolveReference = () => 
   if (document.meta.justify) hyphenateTree(copy, document.meta.lang)
   // A long URL shown as a link breaks where it goes on, not only where it overflows.
   breakUrls(copy)
+  // `toc: true`: the contents list before the body (in a book, after the article's masthead).
+  const contents = contentsList(document)
+  if (contents) copy.children.unshift(contents)
   return {tree: copy, hasNotes}
 }
