@@ -204,10 +204,11 @@ export function checkTreeDepth(tree: {children?: unknown[]}, file: VFile, limits
   const {maxTreeDepth, maxFootnoteReferences} = {...defaultSourceLimits, ...limits}
   const stack: Array<{node: {type?: string; children?: unknown[]; position?: {start: {line: number; column: number}}}; depth: number}> = [{node: tree, depth: 0}]
   // In document order: the place named is the first reference past the limit.
-  const references: Array<{line: number; column: number} | undefined> = []
+  let references = 0
+  let pastLimit: {line: number; column: number} | undefined
   while (stack.length > 0) {
     const {node, depth} = stack.pop()!
-    if (node.type === 'footnoteReference') references.push(node.position?.start)
+    if (node.type === 'footnoteReference' && ++references === maxFootnoteReferences + 1) pastLimit = node.position?.start
     if (depth > maxTreeDepth) {
       file.fail(`Content nests over ${maxTreeDepth} levels deep (emphasis, links, quotes or lists inside each other): flatten it`, {
         place: node.position?.start ?? {line: 1, column: 1},
@@ -217,9 +218,9 @@ export function checkTreeDepth(tree: {children?: unknown[]}, file: VFile, limits
     }
     for (let index = (node.children?.length ?? 0) - 1; index >= 0; index--) stack.push({node: node.children![index] as typeof node, depth: depth + 1})
   }
-  if (references.length > maxFootnoteReferences) {
-    file.fail(`Over ${maxFootnoteReferences} footnote references (${references.length}): cite a note fewer times, or raise the limit (\`--limit footnoteReferences=N\`)`, {
-      place: references[maxFootnoteReferences] ?? {line: 1, column: 1},
+  if (references > maxFootnoteReferences) {
+    file.fail(`Over ${maxFootnoteReferences} footnote references (${references}): cite a note fewer times, or raise the limit (\`--limit footnoteReferences=N\`)`, {
+      place: pastLimit ?? {line: 1, column: 1},
       ruleId: 'too-many-footnote-references',
       source: origin
     })
